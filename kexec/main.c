@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kexec(8): a kexec-tools compatible loader built on kexec_file_load(2). */
+#include <errno.h>
+
+#include "cmdline.h"
+#include "kexec-file.h"
+#include "loader.h"
+#include "log.h"
+#include "options.h"
+#include "sysroot.h"
+#include "util.h"
+
+/* --reuse-cmdline: the running kernel's line without what must not carry
+ * over (the boot loader's image name; a crash kernel's own reservation). */
+static int reused_cmdline(const char *root, bool crash, char **out)
+{
+	static const char *const drop[] = { "BOOT_IMAGE", "crashkernel" };
+	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ char *line = NULL;
+	int r;
+
+	r = sysroot_path(root, "/proc/cmdline", &path);
+	if (r < 0)
+		return r;
+	r = read_first_line(path, &line);
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s", path);
+	for (size_t i = 0; i < ARRAY_SIZE(drop); i++) {
+		char *next = NULL;
+
+		if (i == 1 && !crash)
+			break;
+		r = cmdline_remove_param(line, drop[i], &next);
+		if (r < 0)
+			return r;
+		free(line);
+		line = next;
+	}
+	*out = line;
+	line = NULL;
+	return 0;
+}
+
+static int compose_cmdline(const struct kexec_options *o, const char *root, char **out)
+{
+	_cleanup_free_ char *base = NULL;
+
+	if (o->reuse_cmdline) {
+		int r = reused_cmdline(root, o->crash, &base);
+
+		if (r < 0)
+			return r;
+	}
+	if (base && *base && o->append) {
+		if (asprintf(out, "%s %s", base, o->append) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	*out = strdup(base && *base ? base : o->append ? o->append : "");
+	return *out ? 0 : -ENOMEM;
+}
+
+static int do_load(const struct kexec_options *o, const char *root)
+{
+	_cleanup_free_ char *cmdline = NULL;
+	int r;
+
+	r = compose_cmdline(o, root, &cmdline);
+	if (r < 0)
+		return r;
+	return loader_load(&(struct load_request){
+		.root = root,
+		.kernel = o->kernel,
+		.initrd = o->initrd,
+		.cmdline = cmdline,
+		.crash = o->crash,
+		.snp = o->snp,
+	}, stdout, NULL);
+}
+
+static int do_exec(const char *root)
+{
+	int r = loader_status(root, false);
+
+	if (r == 0 && !kexec_dry_run()) {
+		log_error("no kernel is loaded for kexec; load one first with kexec -l KERNEL");
+		return -ENOENT;
+	}
+	r = kexec_reboot(stdout);
+	if (r < 0)
+		return log_error_errno(r, "kexec reboot failed");
+	return 0;
+}
+
+static int run(const struct kexec_options *o, const char *root)
+{
+	int r;
+
+	switch (o->action) {
+	case ACTION_LOAD:
+		r = do_load(o, root);
+		if (r == 0 && o->force)
+			r = do_exec(root);
+		return r;
+	case ACTION_LOAD_PANIC:
+		return do_load(o, root);
+	case ACTION_UNLOAD:
+		return loader_unload(root, o->crash, stdout);
+	case ACTION_EXEC:
+		return do_exec(root);
+	case ACTION_STATUS:
+		r = loader_status(root, o->crash);
+		if (r < 0)
+			return log_error_errno(r, "cannot read the %s kernel state",
+					       o->crash ? "crash" : "kexec");
+		return r == 1 ? 0 : 1;
+	case ACTION_NONE:
+		break;
+	}
+	return -EINVAL;
+}
+
+int main(int argc, char **argv)
+{
+	struct kexec_options o;
+	int r;
+
+	log_set_program("kexec");
+	r = kexec_parse_options(argc, argv, &o);
+	if (r < 0) {
+		kexec_options_free(&o);
+		return 2;
+	}
+	if (o.help) {
+		kexec_usage(stdout);
+		kexec_options_free(&o);
+		return 0;
+	}
+	if (o.version) {
+		printf("kexec (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		kexec_options_free(&o);
+		return 0;
+	}
+	if (o.debug)
+		log_set_level(LOG_LVL_DEBUG);
+	r = run(&o, sysroot_get());
+	kexec_options_free(&o);
+	if (r > 0)
+		return r;
+	return r < 0 ? 1 : 0;
+}

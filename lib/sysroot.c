@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysroot.h"
+
+const char *sysroot_get(void)
+{
+	const char *root = getenv(SYSROOT_ENV);
+
+	return root && *root ? root : "/";
+}
+
+int sysroot_path(const char *root, const char *abs_path, char **out)
+{
+	size_t rlen = strlen(root);
+
+	while (rlen > 0 && root[rlen - 1] == '/')
+		rlen--;
+	while (*abs_path == '/')
+		abs_path++;
+	if (asprintf(out, "%.*s/%s", (int)rlen, root, abs_path) < 0)
+		return -ENOMEM;
+	return 0;
+}

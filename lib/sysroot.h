@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KDUMP_SYSROOT_H
+#define KDUMP_SYSROOT_H
+
+/* Every host probe reads below a root directory so that tests can point
+ * it at a fixture tree. The root is "/" unless KDUMP_SNP_SYSROOT names
+ * another directory. */
+#define SYSROOT_ENV "KDUMP_SNP_SYSROOT"
+
+const char *sysroot_get(void);
+
+/* Join root and an absolute path ("/proc/iomem") into a new string.
+ * Returns 0 or -ENOMEM. */
+int sysroot_path(const char *root, const char *abs_path, char **out);
+
+#endif

@@ -1,0 +1,65 @@
+# Helpers for CLI tests: run a built binary, then assert on its exit
+# status, stdout and stderr. Sourced by tests/cli/*.sh.
+set -u
+
+: "${top_builddir:?run through make check}"
+: "${FIXTURES:?run through make check}"
+
+passed=0
+failed=0
+current=""
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kdump-cli.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# run CMD...: run CMD, keep its status and output for the checks below
+run() {
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
+fail() {
+	printf '  %s\n' "$1"
+	return 1
+}
+
+expect_rc() {
+	[ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"
+}
+
+# expect_in out|err STRING: the output contains STRING
+expect_in() {
+	grep -qF -- "$2" "$TMP/$1" || fail "$1 lacks: $2"
+}
+
+expect_not_in() {
+	! grep -qF -- "$2" "$TMP/$1" || fail "$1 has: $2"
+}
+
+# expect_line out|err LINE: the output has LINE as a whole line
+expect_line() {
+	grep -qxF -- "$2" "$TMP/$1" || fail "$1 lacks the line: $2"
+}
+
+expect_empty() {
+	[ ! -s "$TMP/$1" ] || fail "$1 is not empty"
+}
+
+# t NAME FUNCTION: run one test case; it fails at its first false check
+t() {
+	if "$2"; then
+		printf 'ok   %s\n' "$1"
+		passed=$((passed + 1))
+	else
+		printf 'FAIL %s\n' "$1"
+		printf '  exit status: %s\n  stdout:\n' "$rc"
+		sed 's/^/    /' "$TMP/out" | head -40
+		printf '  stderr:\n'
+		sed 's/^/    /' "$TMP/err" | head -40
+		failed=$((failed + 1))
+	fi
+}
+
+finish() {
+	printf '%d passed, %d failed\n' "$passed" "$failed"
+	[ "$failed" -eq 0 ]
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Writes a small file with an x86 boot setup header, for CLI tests of the
+ * image checks: mkfakekernel OUT [--protocol=0x20f] [--xloadflags=0x3]
+ * [--loadflags=0x1] [--relocatable=1] [--no-magic] [--elf] [--cmdline-size=N]
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void put16(unsigned char *p, unsigned long v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+}
+
+static void put32(unsigned char *p, unsigned long v)
+{
+	put16(p, v & 0xffff);
+	put16(p + 2, v >> 16);
+}
+
+static unsigned long arg_value(const char *arg, const char *name, unsigned long def)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
+		return strtoul(arg + n + 1, NULL, 0);
+	return def;
+}
+
+int main(int argc, char **argv)
+{
+	static unsigned char img[8192];
+	unsigned long protocol = 0x020f, xload = 0x3, load = 0x1, reloc = 1, cmdsz = 2047;
+	int magic = 1, elf = 0;
+	FILE *f;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: mkfakekernel OUT [options]\n");
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		protocol = arg_value(argv[i], "--protocol", protocol);
+		xload = arg_value(argv[i], "--xloadflags", xload);
+		load = arg_value(argv[i], "--loadflags", load);
+		reloc = arg_value(argv[i], "--relocatable", reloc);
+		cmdsz = arg_value(argv[i], "--cmdline-size", cmdsz);
+		if (strcmp(argv[i], "--no-magic") == 0)
+			magic = 0;
+		if (strcmp(argv[i], "--elf") == 0)
+			elf = 1;
+	}
+	img[0x1f1] = 1;
+	put16(img + 0x1fe, 0xaa55);
+	if (magic)
+		memcpy(img + 0x202, "HdrS", 4);
+	put16(img + 0x206, protocol);
+	put16(img + 0x20e, 0x1000 - 0x200);
+	img[0x211] = (unsigned char)load;
+	img[0x234] = (unsigned char)reloc;
+	put16(img + 0x236, xload);
+	put32(img + 0x238, cmdsz);
+	strcpy((char *)img + 0x1000, "6.12.0-fake (test@kdump-snp) #1 SMP");
+	if (elf)
+		memcpy(img, "\177ELF", 4);
+	f = fopen(argv[1], "wb");
+	if (!f || fwrite(img, sizeof(img), 1, f) != 1 || fclose(f) != 0) {
+		perror(argv[1]);
+		return 1;
+	}
+	return 0;
+}
