@@ -50,7 +50,9 @@ static int parse_hex_u64(const char *s, const char **end, uint64_t *val)
  * amd-iommu/features, as amd_iommu_show_features() prints it:
  *   before 6.0    "%llx\n"          EFR
  *   6.0 to 6.6    "%llx:%llx\n"     EFR2:EFR  (per IOMMU)
- *   6.7 and later "%llx:%llx\n"     EFR:EFR2  (common to all IOMMUs)
+ *   6.7 and later "%llx:%llx\n"     EFR:EFR2  (common to all IOMMUs,
+ *                                    since "iommu/amd: Consolidate feature
+ *                                    detection and reporting logic")
  * The SNP bit is EFR bit 63; bit 63 of EFR2 is reserved and reads as
  * zero, so testing bit 63 of both fields is right whatever the order,
  * without guessing the kernel version.

@@ -3,7 +3,9 @@
  * Host probes against the fixture roots of tests/fixtures (see its
  * README.md), plus error cases built in a scratch root.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -243,6 +245,7 @@ static void test_missing_root(void **state)
 	uint64_t size;
 	bool b;
 
+	(void)state;
 	assert_int_equal(probe_kernel_release(MISSING_ROOT, &release), -ENOENT);
 	assert_null(release);
 	assert_int_equal(probe_crash_reservation(MISSING_ROOT, &res), -ENOENT);
@@ -273,6 +276,9 @@ static int scratch_setup(void **state)
 static int rm_entry(const char *path, const struct stat *st, int flag,
 		    struct FTW *ftw)
 {
+	(void)st;
+	(void)flag;
+	(void)ftw;
 	return remove(path);
 }
 
@@ -614,7 +620,7 @@ static void test_snp_sources(void **state)
 		.capable_from = SNP_SOURCE_KVM_AMD,
 		.enabled_from = SNP_SOURCE_KVM_AMD });
 
-	/* the flag wins over the other sources; on any processor line */
+	/* the flag wins over the other sources */
 	snp_root(root, "fpu svm sev sev_es sev_snp");
 	put(root, "sys/module/kvm_amd/parameters/sev_snp", "N\n");
 	assert_int_equal(probe_snp_state(root, &snp), 0);
@@ -669,6 +675,7 @@ static void test_snp_source_names(void **state)
 	};
 	size_t i, j;
 
+	(void)state;
 	/* the table covers the enum: SNP_SOURCE_KVM_AMD is the last value */
 	assert_int_equal(ARRAY_SIZE(names), SNP_SOURCE_KVM_AMD + 1);
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
