@@ -1,0 +1,436 @@
+# shellcheck shell=bash
+# Helpers for the VM test suites (tests/vm/*.sh): Debian's kernel fetched
+# and cached, busybox initramfs images, QEMU runs with a timeout and a
+# captured serial log, guest log on failure, phase timing.
+#
+# Sourced by a bash script that runs with `set -euo pipefail`.
+#
+# Environment:
+#   KDUMP_SNP_CACHE       cache folder (default /var/cache/kdump-snp)
+#   KDUMP_SNP_VM_TIMEOUT  seconds one QEMU run may take (default 180)
+#   KDUMP_SNP_VM_LOGLINES guest log lines shown on failure (default 200,
+#                         0 for the whole log)
+#   KDUMP_SNP_VM_KERNEL   a kernel image to boot instead of Debian's
+#   QEMU                  QEMU binary (default qemu-system-x86_64)
+
+VM_CACHE=${KDUMP_SNP_CACHE:-/var/cache/kdump-snp}
+VM_TIMEOUT=${KDUMP_SNP_VM_TIMEOUT:-180}
+VM_LOGLINES=${KDUMP_SNP_VM_LOGLINES:-200}
+VM_QEMU=${QEMU:-qemu-system-x86_64}
+# Bump when the layout of the images built here changes.
+# shellcheck disable=SC2034 # read by the suites
+VM_LIB_FORMAT=1
+# Our part of the cache (other tools keep their own folders beside these).
+VM_KERNEL_CACHE=$VM_CACHE/debian-kernel
+VM_INITRAMFS_CACHE=$VM_CACHE/vm-initramfs
+
+# The guest marks its progress with lines that start with this tag.
+VM_TAG='KDUMP-SNP-TEST:'
+
+VM_PASSED=0
+VM_FAILED=0
+VM_FAILED_NAMES=()
+VM_QEMU_PID=
+
+# ---- messages and timing -------------------------------------------------
+
+vm_say() {
+	printf '%s\n' "$*"
+}
+
+vm_die() {
+	printf 'ERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+# vm_now: seconds since the epoch with two decimals
+vm_now() {
+	local t
+	t=$(date +%s%N)
+	printf '%d.%02d\n' "$((t / 1000000000))" "$((t % 1000000000 / 10000000))"
+}
+
+# vm_elapsed START: seconds since START (as printed by vm_now), one decimal
+vm_elapsed() {
+	awk -v s="$1" -v e="$(vm_now)" 'BEGIN { printf "%.1f", e - s }'
+}
+
+# vm_sha256 FILE...: one hash over the contents of all FILEs
+vm_sha256() {
+	cat -- "$@" | sha256sum | cut -c1-16
+}
+
+# vm_sha256_str STRING: hash of a string
+vm_sha256_str() {
+	printf '%s' "$1" | sha256sum | cut -c1-16
+}
+
+# ---- host tools ------------------------------------------------------------
+
+VM_APT_UPDATED=0
+
+vm_apt_update_once() {
+	if [ "$VM_APT_UPDATED" = 0 ]; then
+		vm_say "apt-get update"
+		apt-get update -qq || vm_die "apt-get update failed"
+		VM_APT_UPDATED=1
+	fi
+}
+
+# vm_apt_install PKG...: install packages, updating the lists if needed
+vm_apt_install() {
+	local -a cmd=(apt-get install -y -qq --no-install-recommends "$@")
+	vm_say "installing: $*"
+	if ! DEBIAN_FRONTEND=noninteractive "${cmd[@]}"; then
+		vm_apt_update_once
+		DEBIAN_FRONTEND=noninteractive "${cmd[@]}" ||
+			vm_die "cannot install: $*"
+	fi
+}
+
+vm_pkg_installed() {
+	local status
+	status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+	[ "$status" = "install ok installed" ]
+}
+
+# vm_require_host_tools: QEMU, static busybox, cpio; installed when missing
+vm_require_host_tools() {
+	local -a missing=()
+	command -v "$VM_QEMU" >/dev/null 2>&1 || missing+=(qemu-system-x86)
+	if ! vm_pkg_installed busybox-static || ! [ -x /bin/busybox ]; then
+		missing+=(busybox-static)
+	fi
+	command -v cpio >/dev/null 2>&1 || missing+=(cpio)
+	command -v timeout >/dev/null 2>&1 || missing+=(coreutils)
+	if [ "${#missing[@]}" -gt 0 ]; then
+		[ "$(id -u)" = 0 ] ||
+			vm_die "missing packages (${missing[*]}); run as root or install them"
+		vm_apt_install "${missing[@]}"
+	fi
+	command -v "$VM_QEMU" >/dev/null 2>&1 || vm_die "no $VM_QEMU after install"
+}
+
+# vm_is_static FILE: true when FILE is an ELF with no program interpreter
+vm_is_static() {
+	local hdr
+	hdr=$(od -An -c -N4 -- "$1" | tr -d ' ')
+	[ "$hdr" = '177ELF' ] || return 1
+	if command -v readelf >/dev/null 2>&1; then
+		! readelf -lW -- "$1" 2>/dev/null | grep -q 'Requesting program interpreter'
+	else
+		return 0
+	fi
+}
+
+# ---- cache -------------------------------------------------------------------
+
+vm_cache_init() {
+	mkdir -p -- "$VM_KERNEL_CACHE" "$VM_INITRAMFS_CACHE" ||
+		vm_die "cannot create the cache folders in $VM_CACHE (set KDUMP_SNP_CACHE)"
+	if ! [ -w "$VM_KERNEL_CACHE" ] || ! [ -w "$VM_INITRAMFS_CACHE" ]; then
+		vm_die "cache folder $VM_CACHE is not writable (set KDUMP_SNP_CACHE)"
+	fi
+	# left by interrupted runs
+	find "$VM_KERNEL_CACHE" "$VM_INITRAMFS_CACHE" -maxdepth 1 \
+		\( -name '.download.*' -o -name '.root.*' -o -name '*.tmp.*' \) \
+		-mmin +60 -exec rm -rf -- {} + 2>/dev/null || true
+}
+
+# vm_cache_prune GLOB KEEP: keep only the KEEP newest images in the
+# initramfs cache whose names match GLOB
+vm_cache_prune() {
+	local glob=$1 keep=$2 f i
+	local -a entries=()
+	while IFS= read -r f; do
+		entries+=("$f")
+	done < <(find "$VM_INITRAMFS_CACHE" -maxdepth 1 -type f -name "$glob" -printf '%T@ %f\n' |
+		sort -rn | cut -d' ' -f2-)
+	for ((i = keep; i < ${#entries[@]}; i++)); do
+		rm -f -- "${VM_INITRAMFS_CACHE:?}/${entries[i]}"
+	done
+}
+
+# ---- Debian's kernel -------------------------------------------------------
+
+# vm_kernel_package: sets VM_KERNEL_PKG and VM_KERNEL_VER to the kernel image
+# package that linux-image-amd64's candidate depends on
+vm_kernel_package() {
+	local meta_ver dep name ver
+	meta_ver=$(apt-cache policy linux-image-amd64 2>/dev/null |
+		sed -n 's/^  Candidate: //p')
+	if [ -z "$meta_ver" ] || [ "$meta_ver" = "(none)" ]; then
+		vm_apt_update_once
+		meta_ver=$(apt-cache policy linux-image-amd64 |
+			sed -n 's/^  Candidate: //p')
+	fi
+	if [ -z "$meta_ver" ] || [ "$meta_ver" = "(none)" ]; then
+		vm_die "apt knows no linux-image-amd64"
+	fi
+	# "Depends: linux-image-6.1.0-56-amd64 (= 6.1.192-2)"
+	dep=$(apt-cache show "linux-image-amd64=$meta_ver" | sed -n 's/^Depends: //p' |
+		head -n1 | tr ',|' '\n' | sed 's/^ *//' |
+		grep -E '^linux-image-[0-9][^ ]*-amd64( |$)' | head -n1) || true
+	name=${dep%% *}
+	[ -n "$name" ] || vm_die "no kernel package in the Depends of linux-image-amd64=$meta_ver"
+	ver=$(printf '%s\n' "$dep" | sed -n 's/.*(= \(.*\))$/\1/p')
+	if [ -z "$ver" ]; then
+		ver=$(apt-cache policy "$name" | sed -n 's/^  Candidate: //p')
+		if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+			vm_die "apt has no candidate for $name"
+		fi
+	fi
+	VM_KERNEL_PKG=$name
+	VM_KERNEL_VER=$ver
+}
+
+# vm_fetch_kernel: sets VM_KERNEL (path of a cached vmlinuz) and
+# VM_KERNEL_ID ("package=version"). Downloads and extracts the package
+# with apt-get download and dpkg-deb -x when the cache has no copy.
+vm_fetch_kernel() {
+	local name ver dir tmp deb img
+	if [ -n "${KDUMP_SNP_VM_KERNEL:-}" ]; then
+		[ -s "$KDUMP_SNP_VM_KERNEL" ] || vm_die "KDUMP_SNP_VM_KERNEL=$KDUMP_SNP_VM_KERNEL: no such file"
+		VM_KERNEL=$KDUMP_SNP_VM_KERNEL
+		VM_KERNEL_ID="file-$(vm_sha256 "$VM_KERNEL")"
+		vm_say "kernel: $VM_KERNEL (KDUMP_SNP_VM_KERNEL)"
+		return 0
+	fi
+	vm_kernel_package
+	name=$VM_KERNEL_PKG
+	ver=$VM_KERNEL_VER
+	VM_KERNEL_ID="$name=$ver"
+	dir="$VM_KERNEL_CACHE/$name-$(vm_sha256_str "$VM_KERNEL_ID")"
+	VM_KERNEL="$dir/vmlinuz"
+	if [ -s "$VM_KERNEL" ]; then
+		vm_say "kernel: $VM_KERNEL_ID (cached)"
+		return 0
+	fi
+	vm_say "kernel: downloading $VM_KERNEL_ID"
+	tmp=$(mktemp -d "$VM_KERNEL_CACHE/.download.XXXXXX")
+	chmod 0755 -- "$tmp"
+	# apt's download sandbox user must be able to write here
+	chown _apt: -- "$tmp" 2>/dev/null || true
+	if ! (cd -- "$tmp" && apt-get download -q "$name=$ver" >/dev/null); then
+		rm -rf -- "$tmp"
+		[ "$VM_APT_UPDATED" = 0 ] || vm_die "apt-get download $name=$ver failed"
+		# stale package lists: the mirror may carry a newer kernel by now
+		vm_apt_update_once
+		vm_fetch_kernel
+		return
+	fi
+	deb=$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n1)
+	[ -n "$deb" ] || vm_die "apt-get download left no .deb in $tmp"
+	mkdir -- "$tmp/x"
+	dpkg-deb -x "$deb" "$tmp/x" || vm_die "dpkg-deb -x $deb failed"
+	img=$(find "$tmp/x/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n1)
+	[ -n "$img" ] || vm_die "no /boot/vmlinuz-* in $deb"
+	mkdir -p -- "$dir"
+	cp -- "$img" "$dir/vmlinuz.tmp.$$"
+	printf '%s\n' "$VM_KERNEL_ID" >"$dir/package"
+	mv -f -- "$dir/vmlinuz.tmp.$$" "$VM_KERNEL"
+	rm -rf -- "$tmp"
+	vm_say "kernel: cached as $VM_KERNEL"
+}
+
+# ---- initramfs -------------------------------------------------------------
+
+# vm_cpio DIR OUT: pack DIR as an uncompressed newc archive, in a stable order
+vm_cpio() {
+	local dir=$1 out=$2
+	(cd -- "$dir" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+		cpio --null --create --format=newc --owner=0:0 --reproducible --quiet) \
+		>"$out.tmp.$$" || vm_die "cpio of $dir failed"
+	mv -f -- "$out.tmp.$$" "$out"
+}
+
+# vm_busybox_root DIR INIT: a minimal busybox root in DIR with INIT as /init
+vm_busybox_root() {
+	local root=$1 init=$2 d
+	for d in bin sbin dev proc sys tmp etc boot; do
+		mkdir -p -- "$root/$d"
+	done
+	cp -- /bin/busybox "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	install -m 0755 -- "$init" "$root/init"
+}
+
+# vm_build_initramfs NAME KEYSTRING BUILDER [ARGS...]: sets VM_INITRAMFS to
+# the cached image $VM_INITRAMFS_CACHE/NAME-<hash of KEYSTRING>.cpio, calling
+# `BUILDER ROOTDIR ARGS...` to fill a fresh root when the image is missing
+vm_build_initramfs() {
+	local name=$1 key=$2 builder=$3 root
+	shift 3
+	VM_INITRAMFS="$VM_INITRAMFS_CACHE/$name-$(vm_sha256_str "$key").cpio"
+	if [ -s "$VM_INITRAMFS" ]; then
+		touch -- "$VM_INITRAMFS"
+		vm_say "initramfs: $name (cached)"
+		return 0
+	fi
+	root=$(mktemp -d "$VM_INITRAMFS_CACHE/.root.XXXXXX")
+	"$builder" "$root" "$@"
+	vm_cpio "$root" "$VM_INITRAMFS"
+	rm -rf -- "$root"
+	vm_say "initramfs: built $(basename -- "$VM_INITRAMFS") ($(du -h -- "$VM_INITRAMFS" | cut -f1))"
+}
+
+# ---- QEMU --------------------------------------------------------------------
+
+# vm_kill_qemu: stop a QEMU run that vm_run_qemu left (used from traps)
+vm_kill_qemu() {
+	if [ -n "$VM_QEMU_PID" ]; then
+		kill -- "$VM_QEMU_PID" 2>/dev/null || true
+		wait "$VM_QEMU_PID" 2>/dev/null || true
+		VM_QEMU_PID=
+	fi
+}
+
+# vm_run_qemu LOG KERNEL INITRD CMDLINE [EXTRA QEMU ARGS...]
+# Boots the machine the VM tests use, serial console into LOG, under
+# `timeout $VM_TIMEOUT`. Echoes the guest's marker lines as they appear.
+# Sets VM_QEMU_RC (124 on timeout) and VM_QEMU_SECS.
+vm_run_qemu() {
+	local log=$1 kernel=$2 initrd=$3 append=$4 start seen=0 n line
+	shift 4
+	local -a cmd=(
+		timeout --kill-after=10 "$VM_TIMEOUT"
+		"$VM_QEMU" -accel tcg -M q35 -device amd-iommu -m 2048
+		-nographic -no-reboot -nic none
+		-kernel "$kernel" -initrd "$initrd" -append "$append"
+		"$@"
+	)
+	start=$(vm_now)
+	"${cmd[@]}" </dev/null >"$log" 2>&1 &
+	VM_QEMU_PID=$!
+	while kill -0 "$VM_QEMU_PID" 2>/dev/null; do
+		sleep 1
+		n=0
+		while IFS= read -r line; do
+			n=$((n + 1))
+			[ "$n" -gt "$seen" ] || continue
+			printf '    [%6ss] %s\n' "$(vm_elapsed "$start")" "${line#*"$VM_TAG" }"
+		done < <(vm_markers "$log")
+		seen=$n
+	done
+	VM_QEMU_RC=0
+	wait "$VM_QEMU_PID" || VM_QEMU_RC=$?
+	VM_QEMU_PID=
+	VM_QEMU_SECS=$(vm_elapsed "$start")
+	# markers printed in the last second
+	n=0
+	while IFS= read -r line; do
+		n=$((n + 1))
+		[ "$n" -gt "$seen" ] || continue
+		printf '    [%6ss] %s\n' "$VM_QEMU_SECS" "${line#*"$VM_TAG" }"
+	done < <(vm_markers "$log")
+	if [ "$VM_QEMU_RC" = 124 ] || [ "$VM_QEMU_RC" = 137 ]; then
+		vm_say "    QEMU timed out after ${VM_TIMEOUT}s"
+	fi
+	return 0
+}
+
+# vm_markers LOG: the guest's marker lines, from the tag on, without CRs
+vm_markers() {
+	tr -d '\r' <"$1" | grep -a -o "$VM_TAG.*" || true
+}
+
+# vm_show_log LOG: the guest serial log (its last VM_LOGLINES lines)
+vm_show_log() {
+	local log=$1 total
+	total=$(wc -l <"$log")
+	if [ "$VM_LOGLINES" = 0 ] || [ "$total" -le "$VM_LOGLINES" ]; then
+		vm_say "---- guest serial log ($log, $total lines) ----"
+		tr -d '\r' <"$log"
+	else
+		vm_say "---- guest serial log ($log, last $VM_LOGLINES of $total lines) ----"
+		tr -d '\r' <"$log" | tail -n "$VM_LOGLINES"
+	fi
+	vm_say "---- end of guest serial log ----"
+}
+
+# ---- assertions on a serial log ----------------------------------------------
+# Each returns non-zero and sets VM_FAIL_MSG; a scenario function chains them
+# with && so the first failing assertion is the one reported.
+
+VM_FAIL_MSG=
+
+vm_fail() {
+	VM_FAIL_MSG=$*
+	return 1
+}
+
+# vm_expect_marker LOG TEXT: a marker line equal to "$VM_TAG TEXT"
+vm_expect_marker() {
+	vm_markers "$1" | grep -qxF -- "$VM_TAG $2" ||
+		vm_fail "no guest line '$VM_TAG $2'"
+}
+
+# vm_expect_no_marker LOG TEXT: no marker line starting with "$VM_TAG TEXT"
+vm_expect_no_marker() {
+	local hit
+	hit=$(vm_markers "$1" | grep -F -- "$VM_TAG $2" | head -n1) || true
+	[ -z "$hit" ] || vm_fail "unexpected guest line '$hit'"
+}
+
+# vm_marker_value LOG KEY: the value of the first marker "$VM_TAG KEY=VALUE"
+vm_marker_value() {
+	vm_markers "$1" | sed -n "s/^$VM_TAG $2=\\([^ ]*\\).*/\\1/p" | head -n1
+}
+
+# vm_expect_log LOG TEXT: TEXT (fixed string) anywhere in the serial log
+vm_expect_log() {
+	tr -d '\r' <"$1" | grep -qaF -- "$2" || vm_fail "serial log lacks '$2'"
+}
+
+# vm_expect_no_timeout LOG: the last run ended before the timeout
+vm_expect_no_timeout() {
+	local last
+	if [ "$VM_QEMU_RC" = 124 ] || [ "$VM_QEMU_RC" = 137 ]; then
+		last=$(vm_markers "$1" | tail -n1)
+		vm_fail "QEMU timed out after ${VM_TIMEOUT}s; last guest line: '${last:-none}'"
+	fi
+}
+
+# vm_expect_qemu_exit RC: QEMU's exit status of the last run
+vm_expect_qemu_exit() {
+	if [ "$VM_QEMU_RC" = 124 ] || [ "$VM_QEMU_RC" = 137 ]; then
+		vm_fail "QEMU timed out after ${VM_TIMEOUT}s"
+	elif [ "$VM_QEMU_RC" != "$1" ]; then
+		vm_fail "QEMU exited with $VM_QEMU_RC, expected $1"
+	fi
+}
+
+# ---- phases --------------------------------------------------------------------
+
+# vm_phase NAME FUNCTION [ARGS...]: run one phase, print PASS/FAIL with its
+# duration; FUNCTION sets VM_FAIL_MSG and VM_PHASE_LOG on failure
+vm_phase() {
+	local name=$1 start secs
+	shift
+	VM_FAIL_MSG=
+	VM_PHASE_LOG=
+	vm_say "RUN  $name"
+	start=$(vm_now)
+	if "$@"; then
+		secs=$(vm_elapsed "$start")
+		vm_say "PASS $name (${secs}s)"
+		VM_PASSED=$((VM_PASSED + 1))
+	else
+		secs=$(vm_elapsed "$start")
+		if [ -n "$VM_PHASE_LOG" ] && [ -f "$VM_PHASE_LOG" ]; then
+			vm_show_log "$VM_PHASE_LOG"
+		fi
+		vm_say "FAIL $name (${secs}s): ${VM_FAIL_MSG:-failed}"
+		VM_FAILED=$((VM_FAILED + 1))
+		VM_FAILED_NAMES+=("$name")
+	fi
+}
+
+# vm_summary: the closing line; returns non-zero when a phase failed
+vm_summary() {
+	if [ "$VM_FAILED" -gt 0 ]; then
+		vm_say "failed: ${VM_FAILED_NAMES[*]}"
+	fi
+	vm_say "$VM_PASSED passed, $VM_FAILED failed"
+	[ "$VM_FAILED" = 0 ]
+}
