@@ -19,6 +19,7 @@
 #define OFF_RELOCATABLE 0x234
 #define OFF_XLOADFLAGS 0x236
 #define OFF_CMDLINE_SIZE 0x238
+#define OFF_INIT_SIZE 0x260
 #define SETUP_HEADER_END 0x268 /* end of the 2.12 setup header */
 
 /* the setup code, where the version string lives, is at most 32 KiB */
@@ -75,6 +76,7 @@ enum bzimage_error bzimage_check(const unsigned char *buf, size_t len,
 	info->relocatable = buf[OFF_RELOCATABLE];
 	info->xloadflags = get16(buf + OFF_XLOADFLAGS);
 	info->cmdline_size = get32(buf + OFF_CMDLINE_SIZE);
+	info->init_size = get32(buf + OFF_INIT_SIZE);
 	read_version(buf, len, info);
 
 	if (info->protocol < MIN_PROTOCOL)

@@ -29,6 +29,7 @@ struct bzimage_info {
 	uint8_t relocatable;
 	uint16_t xloadflags;
 	uint32_t cmdline_size;  /* longest command line, without the NUL */
+	uint32_t init_size;     /* memory the kernel needs to decompress and start */
 	char version[128];      /* kernel version string, "" if none */
 };
 

@@ -6,8 +6,7 @@
 #include "sysroot.h"
 #include "util.h"
 
-/* Does any "flags" line of /proc/cpuinfo list sev_snp as a whole word? */
-static int cpuinfo_has_sev_snp(const char *root, bool *has)
+int probe_cpu_flag(const char *root, const char *flag, bool *has)
 {
 	_cleanup_free_ char *path = NULL, *buf = NULL;
 	char *line, *next;
@@ -36,7 +35,7 @@ static int cpuinfo_has_sev_snp(const char *root, bool *has)
 			continue;
 		for (tok = strtok_r(p + 1, " \t", &save); tok;
 		     tok = strtok_r(NULL, " \t", &save)) {
-			if (streq(tok, "sev_snp")) {
+			if (streq(tok, flag)) {
 				*has = true;
 				return 0;
 			}
@@ -91,7 +90,7 @@ int probe_snp_state(const char *root, struct snp_state *snp)
 	bool cpu_flag, loaded;
 	int kvm, r;
 
-	r = cpuinfo_has_sev_snp(root, &cpu_flag);
+	r = probe_cpu_flag(root, "sev_snp", &cpu_flag);
 	if (r < 0)
 		return r;
 	r = probe_amd_iommu(root, &iommu);

@@ -12,6 +12,12 @@
  * errno. Nothing here prints to stdout.
  */
 
+/* Whether any "flags" line of /proc/cpuinfo lists flag as a whole word. */
+int probe_cpu_flag(const char *root, const char *flag, bool *has);
+
+/* MemTotal of /proc/meminfo, in bytes. */
+int probe_mem_total(const char *root, uint64_t *bytes);
+
 /* Running kernel release, from <root>/proc/sys/kernel/osrelease. */
 int probe_kernel_release(const char *root, char **release);
 
