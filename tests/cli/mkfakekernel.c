@@ -2,7 +2,7 @@
 /*
  * Writes a small file with an x86 boot setup header, for CLI tests of the
  * image checks: mkfakekernel OUT [--protocol=0x20f] [--xloadflags=0x3]
- * [--loadflags=0x1] [--relocatable=1] [--no-magic] [--elf] [--cmdline-size=N]
+ * [--loadflags=0x1] [--relocatable=1] [--no-magic] [--elf] [--cmdline-size=N] [--init-size=N]
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +34,7 @@ int main(int argc, char **argv)
 {
 	static unsigned char img[8192];
 	unsigned long protocol = 0x020f, xload = 0x3, load = 0x1, reloc = 1, cmdsz = 2047;
+	unsigned long init_size = 0x2b00000; /* 43 MiB, as a Debian 6.12 kernel */
 	int magic = 1, elf = 0;
 	FILE *f;
 
@@ -47,6 +48,7 @@ int main(int argc, char **argv)
 		load = arg_value(argv[i], "--loadflags", load);
 		reloc = arg_value(argv[i], "--relocatable", reloc);
 		cmdsz = arg_value(argv[i], "--cmdline-size", cmdsz);
+		init_size = arg_value(argv[i], "--init-size", init_size);
 		if (strcmp(argv[i], "--no-magic") == 0)
 			magic = 0;
 		if (strcmp(argv[i], "--elf") == 0)
@@ -62,6 +64,7 @@ int main(int argc, char **argv)
 	img[0x234] = (unsigned char)reloc;
 	put16(img + 0x236, xload);
 	put32(img + 0x238, cmdsz);
+	put32(img + 0x260, init_size);
 	strcpy((char *)img + 0x1000, "6.12.0-fake (test@kdump-snp) #1 SMP");
 	if (elf)
 		memcpy(img, "\177ELF", 4);

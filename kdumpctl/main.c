@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kdumpctl(8): set up kdump on the running host. */
+#include <errno.h>
+#include <getopt.h>
+
+#include "kdumpctl.h"
+#include "log.h"
+#include "util.h"
+
+enum verb_flags {
+	VERB_CONFIG_REQUIRED = 1 << 0, /* fail when kdump.conf has errors */
+	VERB_JSON = 1 << 1,            /* accepts --json */
+	VERB_YES = 1 << 2,             /* accepts --yes */
+};
+
+static const struct verb {
+	const char *name;
+	verb_fn fn;
+	unsigned int flags;
+	const char *help;
+} verbs[] = {
+	{ "start", verb_start, VERB_CONFIG_REQUIRED, "check the config, rebuild the capture image if stale, load the crash kernel" },
+	{ "stop", verb_stop, 0, "unload the crash kernel" },
+	{ "restart", verb_restart, VERB_CONFIG_REQUIRED, "stop, then start" },
+	{ "reload", verb_restart, VERB_CONFIG_REQUIRED, "the same as restart" },
+	{ "rebuild", verb_rebuild, VERB_CONFIG_REQUIRED, "rebuild the capture image now" },
+	{ "check", verb_check, VERB_CONFIG_REQUIRED, "validate the config and show what start would use" },
+	{ "status", verb_status, VERB_JSON, "exit 0 when kdump is operational, 3 when not (--json)" },
+	{ "showmem", verb_showmem, 0, "show the memory reserved for the crash kernel" },
+	{ "estimate", verb_estimate, 0, "recommend a crashkernel= size for this host" },
+	{ "test", verb_test, VERB_YES, "panic the machine to test kdump (asks unless --yes)" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: kdumpctl [OPTION]... COMMAND\n"
+		     "Set up kernel crash dumps (kdump) on this host.\n\nCommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].help);
+	fprintf(out, "\nOptions:\n"
+		     "  -c, --config=FILE    kdump.conf to use (default %s)\n"
+		     "      --defaults=FILE  defaults file to use (default %s)\n"
+		     "      --json           status: print JSON\n"
+		     "  -y, --yes            test: do not ask for confirmation\n"
+		     "  -d, --debug          print what is checked and decided\n"
+		     "  -h, --help           print this help\n"
+		     "  -V, --version        print the version\n",
+		KDUMP_CONF_PATH, KDUMP_DEFAULTS_PATH);
+}
+
+static const struct verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (streq(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+enum { OPT_DEFAULTS = 0x100, OPT_JSON };
+
+static int parse_options(int argc, char **argv, struct global_options *o, const char **verb)
+{
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "defaults", required_argument, NULL, OPT_DEFAULTS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:ydhV", options, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case OPT_DEFAULTS:
+			o->defaults = optarg;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case 'y':
+			o->yes = true;
+			break;
+		case 'd':
+			o->debug = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'V':
+			printf("kdumpctl (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 1;
+		case ':':
+			log_error("option %s needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			log_error("unknown option %s; try 'kdumpctl --help'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return -1;
+	}
+	*verb = argv[optind];
+	if (optind + 1 < argc) {
+		log_error("unexpected argument \"%s\" after %s", argv[optind + 1], *verb);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct global_options o = { 0 };
+	struct kdump_ctx ctx = { 0 };
+	const struct verb *v;
+	const char *name = NULL;
+	int r;
+
+	log_set_program("kdumpctl");
+	r = parse_options(argc, argv, &o, &name);
+	if (r != 0)
+		return r > 0 ? 0 : EXIT_USAGE;
+	if (o.debug)
+		log_set_level(LOG_LVL_DEBUG);
+	v = find_verb(name);
+	if (!v) {
+		log_error("unknown command \"%s\"; try 'kdumpctl --help'", name);
+		return EXIT_USAGE;
+	}
+	if ((o.json && !(v->flags & VERB_JSON)) || (o.yes && !(v->flags & VERB_YES))) {
+		log_error("%s does not apply to %s", o.json ? "--json" : "--yes", name);
+		return EXIT_USAGE;
+	}
+	r = ctx_load(&ctx, &o);
+	if (r < 0 && (v->flags & VERB_CONFIG_REQUIRED || !ctx.conf || !ctx.defaults)) {
+		if (r != -EINVAL)
+			log_error_errno(r, "cannot load the configuration");
+		ctx_free(&ctx);
+		return streq(name, "status") ? EXIT_NOT_OPERATIONAL : 1;
+	}
+	r = v->fn(&ctx, &o);
+	ctx_free(&ctx);
+	if (r < 0)
+		return 1;
+	return r;
+}

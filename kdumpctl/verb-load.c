@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* start, stop, restart, rebuild: getting the crash kernel loaded. */
+#include <errno.h>
+#include <fcntl.h>
+
+#include "inputs.h"
+#include "kdumpctl.h"
+#include "loader.h"
+#include "log.h"
+#include "util.h"
+
+static int state_path(const struct kdump_ctx *ctx, char **out)
+{
+	return asprintf(out, "%s/kdump-snp.loaded", ctx->rundir) < 0 ? -ENOMEM : 0;
+}
+
+/* What a load is made of; equal records mean the same crash kernel. */
+static int load_record(const struct kdump_ctx *ctx, const char *cmdline, char **text)
+{
+	struct inputs in = { 0 };
+	int r = 0;
+
+	r |= inputs_add(&in, "kernel", ctx->kernel_path);
+	r |= inputs_add(&in, "initramfs", ctx->initrd_path);
+	r |= inputs_add_value(&in, "cmdline", cmdline);
+	if (r) {
+		inputs_clear(&in);
+		return -ENOMEM;
+	}
+	*text = in.text;
+	return 0;
+}
+
+static bool already_loaded(const struct kdump_ctx *ctx, const char *record)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ char *old = NULL;
+
+	if (loader_status(ctx->root, true) != 1)
+		return false;
+	if (state_path(ctx, &path) < 0 || read_file(path, &old) < 0)
+		return false;
+	return inputs_equal(old, record, NULL);
+}
+
+static void save_state(const struct kdump_ctx *ctx, const char *record)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
+
+	if (state_path(ctx, &path) < 0)
+		return;
+	f = fopen(path, "we");
+	if (!f || fputs(record, f) < 0)
+		log_warn("cannot record the load in %s: %s", path, strerror(errno));
+}
+
+static void forget_state(const struct kdump_ctx *ctx)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (state_path(ctx, &path) == 0)
+		unlink(path);
+}
+
+static int check_reservation(const struct kdump_ctx *ctx)
+{
+	uint64_t size = 0;
+
+	if (probe_kexec_crash_size(ctx->root, &size) == 0 && size == 0) {
+		log_error("no memory is reserved for the crash kernel: add crashkernel= to the "
+			  "kernel command line (kdumpctl estimate suggests a size) and reboot");
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+static int ensure_image(const struct kdump_ctx *ctx)
+{
+	_cleanup_free_ char *reason = NULL;
+	int r = rebuild_is_stale(ctx, &reason);
+
+	if (r < 0)
+		return log_error_errno(r, "cannot tell whether %s is up to date", ctx->initrd_path);
+	if (r == 0) {
+		log_debug("capture image %s is up to date", ctx->initrd_path);
+		return 0;
+	}
+	log_info("rebuilding the capture image: %s", reason ? reason : "it is stale");
+	return rebuild_image(ctx);
+}
+
+static int start_locked(struct kdump_ctx *ctx)
+{
+	_cleanup_free_ char *cmdline = NULL;
+	_cleanup_free_ char *record = NULL;
+	int r;
+
+	r = check_reservation(ctx);
+	if (r < 0)
+		return r;
+	if (access(ctx->kernel_path, R_OK) < 0)
+		return log_error_errno(-errno, "crash kernel image %s", ctx->kernel_path);
+	r = ensure_image(ctx);
+	if (r < 0)
+		return r;
+	r = ctx_crash_cmdline(ctx, &cmdline);
+	if (r < 0)
+		return r;
+	r = load_record(ctx, cmdline, &record);
+	if (r < 0)
+		return r;
+	if (already_loaded(ctx, record)) {
+		log_info("kdump: crash kernel already loaded");
+		return 0;
+	}
+	r = loader_load(&(struct load_request){
+		.root = ctx->root,
+		.kernel = ctx->kernel_path,
+		.initrd = ctx->initrd_path,
+		.cmdline = cmdline,
+		.crash = true,
+		/* the SNP decision is made once, in ctx_load */
+		.snp = ctx->snp_hint ? SNP_MODE_ON : SNP_MODE_OFF,
+	}, stdout, NULL);
+	if (r < 0)
+		return r;
+	save_state(ctx, record);
+	log_info("kdump: crash kernel loaded%s", ctx->snp_hint ? " (SEV-SNP host: kdump_snp=1)" : "");
+	return 0;
+}
+
+int verb_start(struct kdump_ctx *ctx, const struct global_options *o)
+{
+	_cleanup_close_ int lock = ctx_lock(ctx);
+
+	if (lock < 0)
+		return lock;
+	return start_locked(ctx);
+}
+
+static int stop_locked(struct kdump_ctx *ctx)
+{
+	int r;
+
+	if (loader_status(ctx->root, true) == 0) {
+		forget_state(ctx);
+		log_info("kdump: no crash kernel was loaded");
+		return 0;
+	}
+	r = loader_unload(ctx->root, true, stdout);
+	if (r < 0)
+		return r;
+	forget_state(ctx);
+	log_info("kdump: crash kernel unloaded");
+	return 0;
+}
+
+int verb_stop(struct kdump_ctx *ctx, const struct global_options *o)
+{
+	_cleanup_close_ int lock = ctx_lock(ctx);
+
+	if (lock < 0)
+		return lock;
+	return stop_locked(ctx);
+}
+
+int verb_restart(struct kdump_ctx *ctx, const struct global_options *o)
+{
+	_cleanup_close_ int lock = ctx_lock(ctx);
+	int r;
+
+	if (lock < 0)
+		return lock;
+	r = stop_locked(ctx);
+	return r < 0 ? r : start_locked(ctx);
+}
+
+int verb_rebuild(struct kdump_ctx *ctx, const struct global_options *o)
+{
+	_cleanup_close_ int lock = ctx_lock(ctx);
+
+	if (lock < 0)
+		return lock;
+	return rebuild_image(ctx);
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdarg.h>
+
+#include "conf.h"
+#include "util.h"
+
+int conf_errors_addf(struct conf_errors *errs, const char *file, unsigned int line,
+		     unsigned int column, const char *fmt, ...)
+{
+	struct conf_error *v, *e;
+	va_list ap;
+	int r;
+
+	v = realloc(errs->v, (errs->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	errs->v = v;
+	e = &v[errs->n];
+	*e = (struct conf_error){ .line = line, .column = column };
+	e->file = strdup(file);
+	va_start(ap, fmt);
+	r = vasprintf(&e->message, fmt, ap);
+	va_end(ap);
+	if (!e->file || r < 0) {
+		free(e->file);
+		return -ENOMEM;
+	}
+	errs->n++;
+	return 0;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KDUMP_CONF_H
+#define KDUMP_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * /etc/kdump.conf: the directive syntax RHEL/Fedora users know, parsed and
+ * validated once. Every error carries file:line:column and the offending
+ * word; all errors of a file are collected, not just the first. A config
+ * that parses here cannot fail for configuration reasons at crash time.
+ */
+
+enum conf_target_type {
+	CONF_TARGET_ROOTFS, /* no target directive: `path` on the root file system */
+	CONF_TARGET_FS,     /* ext4|ext3|ext2|xfs|btrfs <device> */
+	CONF_TARGET_RAW,    /* raw <device> */
+	CONF_TARGET_NFS,    /* nfs <host:/export> (refused until supported) */
+	CONF_TARGET_SSH,    /* ssh <user@host> (refused until supported) */
+};
+
+enum conf_action {
+	CONF_ACTION_REBOOT,
+	CONF_ACTION_POWEROFF,
+	CONF_ACTION_HALT,
+	CONF_ACTION_SHELL,
+	CONF_ACTION_DUMP_TO_ROOTFS, /* failure_action only */
+};
+
+enum conf_collector {
+	CONF_COLLECTOR_MAKEDUMPFILE,
+	CONF_COLLECTOR_CP,
+	CONF_COLLECTOR_CAT,
+};
+
+struct kdump_conf {
+	char *path;                 /* absolute; default /var/crash */
+	char *core_collector;       /* as written; default below */
+	char **collector_argv;      /* split, NULL-terminated */
+	enum conf_collector collector;
+	enum conf_target_type target_type;
+	char *fstype;               /* CONF_TARGET_FS: ext4, xfs, ... */
+	char *target;               /* as written: /dev/vdb1, UUID=..., LABEL=... */
+	char *target_device;        /* resolved device node (FS and RAW) */
+	char *sshkey;
+	enum conf_action failure_action; /* default reboot */
+	enum conf_action final_action;   /* default reboot */
+	char **extra_bins;          /* NULL-terminated; absolute paths */
+	char **extra_modules;       /* NULL-terminated; module names */
+	char **dracut_args;         /* NULL-terminated; split words */
+	char *kdump_pre;
+	char *kdump_post;
+	bool force_rebuild;
+	bool force_no_rebuild;
+};
+
+#define CONF_DEFAULT_PATH "/var/crash"
+#define CONF_DEFAULT_COLLECTOR "makedumpfile -l --message-level 7 -d 31"
+
+struct conf_error {
+	char *file;
+	unsigned int line;   /* 1-based; 0 when the error is about the whole file */
+	unsigned int column; /* 1-based column of the offending word; 0 if none */
+	char *message;       /* names the offending word, without file:line */
+};
+
+struct conf_errors {
+	struct conf_error *v;
+	size_t n;
+};
+
+/* Resolve a device spec (/dev/..., UUID=..., LABEL=...) to a device node.
+ * Returns 0 and a newly allocated *devnode, or -ENOENT when no such device
+ * exists, or another negative errno. */
+typedef int (*conf_resolve_fn)(const char *spec, char **devnode, void *data);
+
+struct conf_env {
+	const char *root;         /* files named by the config are checked below it */
+	conf_resolve_fn resolve;  /* NULL: conf_resolve_blkid */
+	void *resolve_data;
+};
+
+/* The default resolver, through libblkid (blkid_evaluate_spec). */
+int conf_resolve_blkid(const char *spec, char **devnode, void *data);
+
+/*
+ * Parse and validate. Returns 0 and *conf, or -EINVAL with errs filled (one
+ * entry per problem), or another negative errno (the file cannot be read:
+ * errs then has one entry with line 0). name is used in messages.
+ */
+int conf_parse_file(const char *path, const struct conf_env *env,
+		    struct kdump_conf **conf, struct conf_errors *errs);
+int conf_parse_buffer(const char *name, const char *buf, size_t len,
+		      const struct conf_env *env, struct kdump_conf **conf,
+		      struct conf_errors *errs);
+
+void conf_free(struct kdump_conf *conf);
+void conf_errors_free(struct conf_errors *errs);
+
+/* Append an error (lib/conf-errors.c); returns 0 or -ENOMEM. */
+__attribute__((format(printf, 5, 6)))
+int conf_errors_addf(struct conf_errors *errs, const char *file, unsigned int line,
+		     unsigned int column, const char *fmt, ...);
+
+/* "file:line:column: message" (parts that are 0 are left out); newly allocated. */
+char *conf_error_format(const struct conf_error *err);
+
+const char *conf_action_name(enum conf_action action);
+const char *conf_target_type_name(enum conf_target_type type);
+
+#endif

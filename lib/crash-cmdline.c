@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+
+#include "cmdline.h"
+#include "crash-cmdline.h"
+#include "snp-policy.h"
+#include "strv.h"
+#include "util.h"
+
+/* Replace *line by the result of an edit (r, next), freeing the old one. */
+static int take(char **line, int r, char *next)
+{
+	if (r < 0)
+		return r;
+	free(*line);
+	*line = next;
+	return 0;
+}
+
+struct prefix_match {
+	const char *prefix;
+	char **keys;
+};
+
+static int collect_prefixed(const char *key, const char *value, void *data)
+{
+	struct prefix_match *m = data;
+
+	if (strncmp(key, m->prefix, strlen(m->prefix)) != 0)
+		return 0;
+	return strv_push(&m->keys, key);
+}
+
+static int remove_name(char **line, const char *name)
+{
+	struct prefix_match m = { .prefix = name };
+	char *next = NULL;
+	int r;
+
+	if (name[strlen(name) - 1] != '.') {
+		r = cmdline_remove_param(*line, name, &next);
+		return take(line, r, next);
+	}
+	r = cmdline_foreach_param(*line, collect_prefixed, &m);
+	for (char **k = m.keys; r >= 0 && k && *k; k++) {
+		r = cmdline_remove_param(*line, *k, &next);
+		r = take(line, r, next);
+	}
+	strv_free(m.keys);
+	return r;
+}
+
+static int remove_names(char **line, const char *names)
+{
+	_cleanup_free_ char *copy = strdup(names ? names : "");
+	char *save = NULL;
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *n = strtok_r(copy, " \t\n", &save); n && r >= 0; n = strtok_r(NULL, " \t\n", &save))
+		r = remove_name(line, n);
+	return r;
+}
+
+static int replace_one(const char *key, const char *value, void *data)
+{
+	char **line = data;
+	char *next = NULL;
+
+	int r = cmdline_replace_param(*line, key, value, &next);
+
+	return take(line, r, next);
+}
+
+static int append_line(char **line, const char *append)
+{
+	char *next = NULL;
+
+	if (!append || !*append)
+		return 0;
+	if (asprintf(&next, "%s%s%s", *line, **line ? " " : "", append) < 0)
+		return -ENOMEM;
+	return take(line, 0, next);
+}
+
+static bool list_contains(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+
+	for (const char *p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		if (strncmp(p, item, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* module_blacklist=ccp,kvm_amd, keeping what the line already lists. */
+static int add_blacklist(char **line)
+{
+	static const char *const modules[] = { "ccp", "kvm_amd" };
+	_cleanup_free_ char *list = NULL;
+	char *next = NULL;
+	int r;
+
+	r = cmdline_get_param(*line, "module_blacklist", &list);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(modules); i++) {
+		if (list_contains(list, modules[i]))
+			continue;
+		if (asprintf(&next, "%s%s%s", list ? list : "", list && *list ? "," : "",
+			     modules[i]) < 0)
+			return -ENOMEM;
+		free(list);
+		list = next;
+	}
+	r = cmdline_replace_param(*line, "module_blacklist", list, &next);
+	return take(line, r, next);
+}
+
+int crash_cmdline_compose(const struct crash_cmdline_input *in, char **out,
+			  char *err, size_t errlen)
+{
+	_cleanup_free_ char *line = strdup(in->base ? in->base : "");
+	int r;
+
+	if (!line)
+		return -ENOMEM;
+	r = remove_names(&line, CRASH_CMDLINE_REMOVE);
+	if (r >= 0)
+		r = remove_names(&line, in->remove);
+	if (r >= 0)
+		r = cmdline_foreach_param(CRASH_CMDLINE_APPEND, replace_one, &line);
+	if (r >= 0)
+		r = append_line(&line, in->append);
+	if (r >= 0 && in->snp)
+		r = add_blacklist(&line);
+	if (r == -EINVAL)
+		snprintf(err, errlen, "cannot edit the crash command line \"%s\"", line);
+	if (r < 0)
+		return r;
+	return snp_apply_to_cmdline(line, in->snp, out, err, errlen);
+}

@@ -1,0 +1,375 @@
+#!/bin/bash
+# kdumpctl(8) over copies of the fixture roots: the loader in dry-run mode,
+# dracut replaced by tests/cli/fake-dracut where the test is about a
+# decision (when to rebuild), not about dracut.
+. "$top_srcdir/tests/cli/lib.sh"
+
+KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
+MK=$top_builddir/tests/cli/mkfakekernel
+export KDUMP_SNP_DRY_RUN=1
+export KDUMP_SNP_DRACUT=$top_srcdir/tests/cli/fake-dracut
+export FAKE_DRACUT_LOG=$TMP/dracut.log
+export KDUMP_SNP_DRACUT_MODULE_DIR=$TMP/module
+
+DEFAULTS="irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off udev.children-max=2 panic=10 acpi_no_memhotplug transparent_hugepage=never nokaslr hest_disable novmcoredd cma=0 hugetlb_cma=0"
+
+# host FIXTURE: a writable copy of a fixture root with what kdumpctl reads
+# besides /proc and /sys: the kernel image, kdump.conf, defaults, /run
+host() {
+	R=$TMP/root-$1-$RANDOM
+	cp -r "$FIXTURES/$1" "$R"
+	kver=$(cat "$R/proc/sys/kernel/osrelease")
+	mkdir -p "$R/boot" "$R/run" "$R/etc/default" "$R/usr/bin" "$TMP/module"
+	"$MK" "$R/boot/vmlinuz-$kver"
+	printf 'MemTotal:       65536000 kB\nMemFree:        60000000 kB\n' >"$R/proc/meminfo"
+	printf 'path /var/crash\ncore_collector makedumpfile -l --message-level 7 -d 31\n' >"$R/etc/kdump.conf"
+	: >"$R/etc/default/kdump"
+	: >"$R/proc/sysrq-trigger"
+	printf 'install() { :; }\n' >"$TMP/module/module-setup.sh"
+	: >"$FAKE_DRACUT_LOG"
+	KDUMP_SNP_SYSROOT=$R
+	export KDUMP_SNP_SYSROOT
+	CONF=$R/etc/kdump.conf
+	DEFS=$R/etc/default/kdump
+	IMG=$R/var/lib/kdump/initramfs-$kver-kdump.img
+}
+
+kdumpctl() {
+	run "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" "$@"
+}
+
+dracut_runs() {
+	local n
+	n=$(grep -c '^dracut' "$FAKE_DRACUT_LOG")
+	[ "$n" -eq "$1" ] || fail "dracut ran $n times, expected $1"
+}
+
+case_check_plain_host() {
+	host amd-iommu
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "crash cmdline:   ro $DEFAULTS" &&
+	expect_in out "dump target:     /var/crash on the root file system" &&
+	expect_in out "core_collector:  makedumpfile -l --message-level 7 -d 31" &&
+	expect_in out "SEV-SNP:         not available"
+}
+
+case_check_snp_host() {
+	host snp-host
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "crash cmdline:   ro kvm_amd.sev=1 $DEFAULTS module_blacklist=ccp,kvm_amd kdump_snp=1" &&
+	expect_in out "SEV-SNP:         enabled (from kvm_amd); crash kernel gets kdump_snp=1"
+}
+
+case_check_snp_off_in_defaults() {
+	host snp-host
+	echo 'KDUMP_SNP=off' >"$DEFS"
+	kdumpctl check
+	expect_rc 0 && expect_not_in out "kdump_snp=1"
+}
+
+case_check_snp_refuses_iommu_off() {
+	host snp-host
+	echo 'KDUMP_COMMANDLINE_APPEND="amd_iommu=off"' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_in err "refusing \"amd_iommu=off\" on the crash command line of an SEV-SNP host"
+}
+
+case_check_bad_defaults() {
+	host amd-iommu
+	printf 'KDUMP_IMG=vmlinuz\nKDUMP_SNPP=on\n' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 && expect_line err "$DEFS:2:1: unknown setting \"KDUMP_SNPP\""
+}
+
+case_start_builds_and_loads() {
+	host amd-iommu
+	kdumpctl start
+	expect_rc 0 &&
+	dracut_runs 1 &&
+	expect_in err "rebuilding the capture image: the capture image does not exist yet" &&
+	expect_line out "kernel: $R/boot/vmlinuz-$kver" &&
+	expect_line out "initrd: $IMG" &&
+	expect_line out "flags: KEXEC_FILE_ON_CRASH" &&
+	expect_in err "kdump: crash kernel loaded" &&
+	[ -s "$IMG" ] && [ -s "$IMG.inputs" ] || fail "no image or record"
+	grep -q -- "--hostonly" "$FAKE_DRACUT_LOG" &&
+	grep -q -- "--add kdump-snp" "$FAKE_DRACUT_LOG" &&
+	grep -q -- "--compress zstd" "$FAKE_DRACUT_LOG" &&
+	grep -q "KDUMP_SNP_CONF=$CONF" "$FAKE_DRACUT_LOG" || fail "dracut arguments: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+case_start_fresh_image_not_rebuilt() {
+	host amd-iommu
+	kdumpctl start && kdumpctl start
+	expect_rc 0 && dracut_runs 1 && expect_not_in err "rebuilding"
+}
+
+# stale_after CHANGE REASON: after a first start, run CHANGE on one input;
+# the next start must rebuild and say why
+stale_after() {
+	kdumpctl start
+	eval "$1"
+	kdumpctl start
+	expect_rc 0 && dracut_runs 2 && expect_in err "rebuilding the capture image: $2"
+}
+
+case_stale_kdump_conf() {
+	host amd-iommu
+	stale_after 'echo "final_action poweroff" >>"$CONF"' "kdump.conf ($CONF) changed"
+}
+
+case_stale_defaults() {
+	host amd-iommu
+	stale_after 'echo "KDUMP_COMMANDLINE_APPEND=debug" >>"$DEFS"' "defaults ($DEFS) changed"
+}
+
+case_stale_kernel() {
+	host amd-iommu
+	stale_after '"$MK" "$R/boot/vmlinuz-$kver" --cmdline-size=4095' "kernel ($R/boot/vmlinuz-$kver) changed"
+}
+
+case_stale_dracut_module() {
+	host amd-iommu
+	stale_after 'echo "# v2" >>"$TMP/module/module-setup.sh"' \
+		"dracut-module ($TMP/module/module-setup.sh) changed"
+}
+
+case_stale_extra_bins() {
+	host amd-iommu
+	printf '#!/bin/sh\n' >"$R/usr/bin/tool" && chmod +x "$R/usr/bin/tool"
+	echo "extra_bins /usr/bin/tool" >>"$CONF"
+	kdumpctl start
+	printf '#!/bin/sh\necho 2\n' >"$R/usr/bin/tool"
+	kdumpctl start
+	expect_rc 0 && dracut_runs 2 && expect_in err "extra_bins ($R/usr/bin/tool) changed"
+}
+
+case_stale_record_missing() {
+	host amd-iommu
+	kdumpctl start
+	rm "$IMG.inputs"
+	kdumpctl start
+	expect_rc 0 && dracut_runs 2 && expect_in err "the record of its inputs is missing"
+}
+
+case_force_rebuild() {
+	host amd-iommu
+	echo "force_rebuild 1" >>"$CONF"
+	kdumpctl start && kdumpctl start
+	expect_rc 0 && dracut_runs 2 && expect_in err "force_rebuild is set in kdump.conf"
+}
+
+case_force_no_rebuild_wins() {
+	host amd-iommu
+	kdumpctl start
+	echo "force_no_rebuild 1" >>"$CONF"
+	kdumpctl start
+	expect_rc 0 && dracut_runs 1
+}
+
+case_force_no_rebuild_builds_missing_image() {
+	host amd-iommu
+	echo "force_no_rebuild 1" >>"$CONF"
+	kdumpctl start
+	expect_rc 0 && dracut_runs 1
+}
+
+case_dracut_failure_keeps_old_image() {
+	host amd-iommu
+	kdumpctl start
+	cp "$IMG" "$TMP/old.img"
+	echo "final_action poweroff" >>"$CONF"
+	FAKE_DRACUT_FAIL=1 kdumpctl start
+	expect_rc 1 &&
+	expect_in err "dracut failed (exit status 1); the previous capture image, if any, is kept" &&
+	cmp -s "$IMG" "$TMP/old.img" || fail "image changed"
+	[ -z "$(find "$R/var/lib/kdump" -name '*.tmp-*')" ] || fail "temporary image left behind"
+}
+
+case_rebuild_verb_always_builds() {
+	host amd-iommu
+	kdumpctl rebuild && kdumpctl rebuild
+	expect_rc 0 && dracut_runs 2
+}
+
+case_start_snp_host_cmdline() {
+	host snp-host
+	kdumpctl start
+	expect_rc 0 &&
+	expect_in out "module_blacklist=ccp,kvm_amd kdump_snp=1" &&
+	expect_in err "crash kernel loaded (SEV-SNP host: kdump_snp=1)"
+}
+
+case_start_already_loaded() {
+	host crash-loaded
+	kdumpctl start
+	kdumpctl start
+	expect_rc 0 && expect_in err "kdump: crash kernel already loaded" && expect_empty out
+}
+
+case_start_no_crashkernel() {
+	host no-crashkernel
+	kdumpctl start
+	expect_rc 1 && expect_in err "no memory is reserved for the crash kernel" && dracut_runs 0
+}
+
+case_start_invalid_config_loads_nothing() {
+	host amd-iommu
+	echo "frobnicate 1" >>"$CONF"
+	kdumpctl start
+	expect_rc 1 && expect_in err "$CONF:3:" && expect_in err "frobnicate" &&
+	expect_empty out && dracut_runs 0
+}
+
+case_stop() {
+	host crash-loaded
+	kdumpctl stop
+	expect_rc 0 &&
+	expect_line out "flags: KEXEC_FILE_UNLOAD|KEXEC_FILE_ON_CRASH" &&
+	expect_in err "crash kernel unloaded"
+}
+
+case_stop_not_loaded() {
+	host amd-iommu
+	kdumpctl stop
+	expect_rc 0 && expect_empty out && expect_in err "no crash kernel was loaded"
+}
+
+case_status_operational() {
+	host crash-loaded
+	kdumpctl start
+	kdumpctl status
+	expect_rc 0 &&
+	expect_line out "kdump: operational" &&
+	expect_in out "  initramfs:    $IMG (up to date, " &&
+	expect_line out "  reservation:  384 MiB" &&
+	expect_line out "  dump target:  /var/crash on the root file system"
+}
+
+case_status_not_operational() {
+	host amd-iommu
+	kdumpctl status
+	expect_rc 3 &&
+	expect_line out "kdump: not operational: no crash kernel is loaded (kdumpctl start loads it)" &&
+	expect_in out "(missing)"
+}
+
+case_status_json() {
+	host snp-host
+	kdumpctl status --json
+	expect_rc 3 &&
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["operational"] is False, d
+assert d["reservation"]["total"] == 536870912, d
+assert d["reservation"]["high"] is None, d
+assert d["snp"] == {"capable": True, "enabled": True, "kvm_amd_loaded": True, "source": "kvm_amd", "hint": True}, d
+assert d["initramfs"]["state"] == "missing", d
+assert d["target"]["type"] == "rootfs", d
+' "$TMP/out" || fail "JSON: $(cat "$TMP/out")"
+}
+
+case_showmem_low_high() {
+	host crash-lowhigh
+	kdumpctl showmem
+	expect_rc 0 &&
+	expect_line out "Reserved crash memory: 1280 MiB" &&
+	expect_in out "low   0x000000000f000000-0x000000001effffff (256 MiB)" &&
+	expect_in out "high  0x000000403f000000-0x000000407effffff (1 GiB)"
+}
+
+case_showmem_none() {
+	host no-crashkernel
+	kdumpctl showmem
+	expect_rc 1 && expect_in out "No memory is reserved for the crash kernel"
+}
+
+case_estimate() {
+	host snp-host
+	kdumpctl rebuild
+	kdumpctl estimate
+	expect_rc 0 &&
+	expect_in out "capture initramfs, unpacked" &&
+	expect_in out "measured by decompressing it" &&
+	expect_in out "makedumpfile bitmaps for 62.5 GiB of RAM" &&
+	expect_not_in out "SME active" &&
+	expect_in out "Recommended: crashkernel=" &&
+	expect_in out "Reserved now: 512 MiB"
+}
+
+case_estimate_without_image() {
+	host amd-iommu
+	kdumpctl estimate
+	expect_rc 0 && expect_in out "allowance: image not built (kdumpctl rebuild measures it)"
+}
+
+case_lock_contention_times_out() {
+	host amd-iommu
+	flock "$R/run/kdump-snp.lock" sleep 3 &
+	sleep 0.3
+	KDUMP_SNP_LOCK_TIMEOUT_MS=500 kdumpctl start
+	wait
+	expect_rc 1 &&
+	expect_in err "waiting for another kdumpctl to finish" &&
+	expect_in err "giving up" && dracut_runs 0
+}
+
+case_lock_contention_waits() {
+	host amd-iommu
+	flock "$R/run/kdump-snp.lock" sleep 1 &
+	sleep 0.3
+	KDUMP_SNP_LOCK_TIMEOUT_MS=10000 kdumpctl start
+	wait
+	expect_rc 0 && expect_in err "waiting for another kdumpctl to finish" && dracut_runs 1
+}
+
+case_test_refused_when_not_loaded() {
+	host amd-iommu
+	kdumpctl test --yes
+	expect_rc 1 && expect_in err "no crash kernel is loaded" &&
+	[ ! -s "$R/proc/sysrq-trigger" ] || fail "sysrq written"
+}
+
+case_test_needs_confirmation() {
+	host crash-loaded
+	kdumpctl test </dev/null
+	expect_rc 1 && expect_in err "pass --yes" &&
+	[ ! -s "$R/proc/sysrq-trigger" ] || fail "sysrq written"
+}
+
+case_test_triggers_panic() {
+	host crash-loaded
+	kdumpctl test --yes
+	expect_rc 0 && [ "$(cat "$R/proc/sysrq-trigger")" = c ] || fail "sysrq-trigger holds '$(cat "$R/proc/sysrq-trigger")'"
+}
+
+case_unknown_verb() {
+	host amd-iommu
+	kdumpctl frob
+	expect_rc 2 && expect_in err "unknown command \"frob\""
+}
+
+case_bad_option() {
+	run "$KDUMPCTL" --frob status
+	expect_rc 2 && expect_in err "unknown option --frob"
+}
+
+case_json_only_for_status() {
+	host amd-iommu
+	kdumpctl start --json
+	expect_rc 2 && expect_in err "--json does not apply to start"
+}
+
+case_help() {
+	run "$KDUMPCTL" --help
+	expect_rc 0 && expect_in out "Usage: kdumpctl" && expect_in out "estimate"
+}
+
+for f in $(declare -F | awk '$3 ~ /^case_/ {print $3}'); do
+	t "${f#case_}" "$f"
+done
+finish

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crash-cmdline.h"
+
+#define DEFAULTS "irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off " \
+	"udev.children-max=2 panic=10 acpi_no_memhotplug transparent_hugepage=never nokaslr " \
+	"hest_disable novmcoredd cma=0 hugetlb_cma=0"
+
+static void expect(const char *base, const char *remove, const char *append, bool snp,
+		   const char *want)
+{
+	char err[512] = "";
+	char *out = NULL;
+
+	assert_int_equal(crash_cmdline_compose(&(struct crash_cmdline_input){
+		.base = base, .remove = remove, .append = append, .snp = snp }, &out, err,
+		sizeof(err)), 0);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void test_plain_host(void **state)
+{
+	expect("BOOT_IMAGE=/boot/vmlinuz-6.12 root=UUID=1234 ro quiet crashkernel=384M\n",
+	       NULL, NULL, false, "ro " DEFAULTS);
+}
+
+static void test_removes_the_list(void **state)
+{
+	expect("hugepages=4 hugepagesz=2M default_hugepagesz=1G log_buf_len=1M swiotlb=65536 "
+	       "cma=64M hugetlb_cma=2G rd.lvm.lv=vg/root rd.luks.uuid=x rd.md=0 rd.lvm=1 "
+	       "panic_on_warn=1 resume=/dev/sda2 console=ttyS0",
+	       NULL, NULL, false, "console=ttyS0 " DEFAULTS);
+}
+
+static void test_defaults_replace_existing(void **state)
+{
+	expect("console=ttyS0 nr_cpus=8 numa=on panic=0", NULL, NULL, false,
+	       "console=ttyS0 nr_cpus=1 numa=off panic=10 irqpoll reset_devices "
+	       "cgroup_disable=memory mce=off udev.children-max=2 acpi_no_memhotplug "
+	       "transparent_hugepage=never nokaslr hest_disable novmcoredd cma=0 hugetlb_cma=0");
+}
+
+static void test_user_remove_and_append(void **state)
+{
+	expect("console=ttyS0 splash foo=1", "splash foo", "debug foo=\"a b\"", false,
+	       "console=ttyS0 " DEFAULTS " debug foo=\"a b\"");
+}
+
+static void test_init_args_kept_last(void **state)
+{
+	expect("console=ttyS0 -- single quiet", NULL, NULL, false,
+	       "console=ttyS0 " DEFAULTS " -- single quiet");
+}
+
+static void test_snp_host(void **state)
+{
+	expect("console=ttyS0", NULL, NULL, true,
+	       "console=ttyS0 " DEFAULTS " module_blacklist=ccp,kvm_amd kdump_snp=1");
+}
+
+static void test_snp_merges_blacklist(void **state)
+{
+	expect("module_blacklist=nouveau console=ttyS0", NULL, NULL, true,
+	       "module_blacklist=nouveau,ccp,kvm_amd console=ttyS0 " DEFAULTS " kdump_snp=1");
+	expect("module_blacklist=kvm_amd,ccp", NULL, NULL, true,
+	       "module_blacklist=kvm_amd,ccp " DEFAULTS " kdump_snp=1");
+}
+
+static void test_snp_refuses_iommu_off(void **state)
+{
+	char err[512] = "";
+	char *out = NULL;
+
+	assert_int_equal(crash_cmdline_compose(&(struct crash_cmdline_input){
+		.base = "console=ttyS0", .append = "amd_iommu=off", .snp = true }, &out, err,
+		sizeof(err)), -EINVAL);
+	assert_null(out);
+	assert_non_null(strstr(err, "refusing \"amd_iommu=off\""));
+	/* without SNP the user may turn the IOMMU off */
+	expect("", NULL, "amd_iommu=off", false, DEFAULTS " amd_iommu=off");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_host),
+		cmocka_unit_test(test_removes_the_list),
+		cmocka_unit_test(test_defaults_replace_existing),
+		cmocka_unit_test(test_user_remove_and_append),
+		cmocka_unit_test(test_init_args_kept_last),
+		cmocka_unit_test(test_snp_host),
+		cmocka_unit_test(test_snp_merges_blacklist),
+		cmocka_unit_test(test_snp_refuses_iommu_off),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "defaults.h"
+
+static struct kdump_defaults *parse_ok(const char *text)
+{
+	struct conf_errors errs = { 0 };
+	struct kdump_defaults *d = NULL;
+
+	assert_int_equal(defaults_parse_buffer("kdump", text, strlen(text), &d, &errs), 0);
+	assert_int_equal(errs.n, 0);
+	return d;
+}
+
+/* the one error text expects, as conf_error_format() prints it */
+static void parse_err(const char *text, const char *want)
+{
+	struct conf_errors errs = { 0 };
+	struct kdump_defaults *d = NULL;
+	char *s;
+
+	assert_int_equal(defaults_parse_buffer("kdump", text, strlen(text), &d, &errs), -EINVAL);
+	assert_null(d);
+	assert_int_equal(errs.n, 1);
+	s = conf_error_format(&errs.v[0]);
+	assert_string_equal(s, want);
+	free(s);
+	conf_errors_free(&errs);
+}
+
+static void test_defaults_when_empty(void **state)
+{
+	struct kdump_defaults *d = parse_ok("# nothing\n\n");
+
+	assert_string_equal(d->img, "vmlinuz");
+	assert_string_equal(d->initrd_dir, "/var/lib/kdump");
+	assert_string_equal(d->kernelver, "");
+	assert_null(d->commandline);
+	assert_int_equal(d->snp, SNP_MODE_AUTO);
+	assert_false(d->debug);
+	defaults_free(d);
+}
+
+static void test_quoting(void **state)
+{
+	struct kdump_defaults *d = parse_ok(
+		"KDUMP_COMMANDLINE_APPEND=\"irqpoll nr_cpus=1 foo=\\\"a b\\\"\"\n"
+		"export KDUMP_COMMANDLINE_REMOVE='quiet  splash'  # comment\n"
+		"KDUMP_KERNELVER=6.12.57+deb13-amd64\n"
+		"  KDUMP_IMG=vmlinu\"z\"\n"
+		"KDUMP_COMMANDLINE=a\\ b\n");
+
+	assert_string_equal(d->commandline_append, "irqpoll nr_cpus=1 foo=\"a b\"");
+	assert_string_equal(d->commandline_remove, "quiet  splash");
+	assert_string_equal(d->kernelver, "6.12.57+deb13-amd64");
+	assert_string_equal(d->img, "vmlinuz");
+	assert_string_equal(d->commandline, "a b");
+	defaults_free(d);
+}
+
+static void test_last_assignment_wins(void **state)
+{
+	struct kdump_defaults *d = parse_ok("KDUMP_IMG=a\nKDUMP_IMG=b\n");
+
+	assert_string_equal(d->img, "b");
+	defaults_free(d);
+}
+
+static void test_snp_and_kexec_args(void **state)
+{
+	struct kdump_defaults *d = parse_ok("KDUMP_SNP=on\nKEXEC_ARGS=\"-s -d\"\n");
+
+	assert_int_equal(d->snp, SNP_MODE_ON);
+	assert_true(d->debug);
+	assert_string_equal(d->kexec_args[0], "-s");
+	defaults_free(d);
+	d = parse_ok("KEXEC_ARGS=\"--snp=off\"\n");
+	assert_int_equal(d->snp, SNP_MODE_OFF);
+	defaults_free(d);
+}
+
+static void test_errors(void **state)
+{
+	parse_err("KDUMP_FOO=1\n", "kdump:1:1: unknown setting \"KDUMP_FOO\"");
+	parse_err("\nKDUMP_SNP=maybe\n", "kdump:2:11: invalid KDUMP_SNP value \"maybe\": use auto, on or off");
+	parse_err("KDUMP_IMG=\"abc\n", "kdump:1:11: unterminated double quote");
+	parse_err("KDUMP_IMG='abc\n", "kdump:1:11: unterminated single quote");
+	parse_err("KDUMP_IMG=$HOME\n",
+		  "kdump:1:11: \"$\": shell syntax is not supported here; quote the value");
+	parse_err("KDUMP_IMG=\"$HOME\"\n",
+		  "kdump:1:12: \"$\": shell expansion is not supported here; write the value literally");
+	parse_err("KDUMP_IMG=a b\n",
+		  "kdump:1:13: \"b\": unexpected text after the value; quote values with spaces");
+	parse_err("echo hi\n", "kdump:1:1: \"echo\": expected KEY=value");
+	parse_err("1KEY=x\n", "kdump:1:1: \"1KEY=x\": expected KEY=value");
+	parse_err("KEXEC_ARGS=\"--load-preserve-context\"\n",
+		  "kdump:1:12: KEXEC_ARGS: unsupported option \"--load-preserve-context\" "
+		  "(supported: -s, -d, --snp=auto|on|off)");
+	parse_err("KDUMP_IMG=a\\", "kdump:1:12: backslash at the end of the line");
+}
+
+static void test_nul_byte(void **state)
+{
+	struct conf_errors errs = { 0 };
+	struct kdump_defaults *d = NULL;
+	const char text[] = "KDUMP_IMG=a\nKDUMP\0=b\n";
+
+	assert_int_equal(defaults_parse_buffer("kdump", text, sizeof(text) - 1, &d, &errs), -EINVAL);
+	assert_int_equal(errs.n, 1);
+	assert_int_equal(errs.v[0].line, 2);
+	assert_non_null(strstr(errs.v[0].message, "NUL byte"));
+	conf_errors_free(&errs);
+}
+
+static void test_all_errors_reported(void **state)
+{
+	struct conf_errors errs = { 0 };
+	struct kdump_defaults *d = NULL;
+	const char *text = "A=1\nKDUMP_IMG=ok\nB=2\n";
+
+	assert_int_equal(defaults_parse_buffer("f", text, strlen(text), &d, &errs), -EINVAL);
+	assert_int_equal(errs.n, 2);
+	assert_int_equal(errs.v[0].line, 1);
+	assert_int_equal(errs.v[1].line, 3);
+	conf_errors_free(&errs);
+}
+
+static void test_missing_file(void **state)
+{
+	struct conf_errors errs = { 0 };
+	struct kdump_defaults *d = NULL;
+
+	assert_int_equal(defaults_parse_file("/nonexistent/kdump", true, &d, &errs), 0);
+	assert_string_equal(d->img, "vmlinuz");
+	defaults_free(d);
+	d = NULL;
+	assert_int_equal(defaults_parse_file("/nonexistent/kdump", false, &d, &errs), -ENOENT);
+	assert_int_equal(errs.n, 1);
+	assert_int_equal(errs.v[0].line, 0);
+	conf_errors_free(&errs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_when_empty),
+		cmocka_unit_test(test_quoting),
+		cmocka_unit_test(test_last_assignment_wins),
+		cmocka_unit_test(test_snp_and_kexec_args),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_all_errors_reported),
+		cmocka_unit_test(test_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
