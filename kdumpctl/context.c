@@ -24,10 +24,18 @@ static int root_path(const char *root, const char *path, char **out)
 	return sysroot_path(root, path, out);
 }
 
+/* In the capture environment a device may appear only after a while:
+ * save waits for it (target-mount.c), so the parse only checks the spec. */
+static int resolve_later(const char *spec, char **devnode, void *data)
+{
+	*devnode = strdup(spec);
+	return *devnode ? 0 : -ENOMEM;
+}
+
 static int load_files(struct kdump_ctx *ctx, const struct global_options *o)
 {
 	struct conf_errors errs = { 0 };
-	struct conf_env env = { .root = ctx->root };
+	struct conf_env env = { .root = ctx->root, .resolve = o->devices_later ? resolve_later : NULL };
 	int r, r2;
 
 	if (o->config)

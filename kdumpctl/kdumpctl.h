@@ -18,6 +18,9 @@ struct global_options {
 	bool debug;
 	bool json;            /* status --json */
 	bool yes;             /* test --yes */
+	const char *vmcore;   /* save --vmcore */
+	const char *target;   /* save --target */
+	bool devices_later;   /* save: target devices may appear later */
 };
 
 /* Everything a verb needs, loaded once. Paths are below the sysroot. */
@@ -65,5 +68,6 @@ int verb_status(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_showmem(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_estimate(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_test(struct kdump_ctx *ctx, const struct global_options *o);
+int verb_save(struct kdump_ctx *ctx, const struct global_options *o);
 
 #endif

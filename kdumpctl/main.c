@@ -11,6 +11,7 @@ enum verb_flags {
 	VERB_CONFIG_REQUIRED = 1 << 0, /* fail when kdump.conf has errors */
 	VERB_JSON = 1 << 1,            /* accepts --json */
 	VERB_YES = 1 << 2,             /* accepts --yes */
+	VERB_SAVE = 1 << 3,            /* accepts --vmcore and --target */
 };
 
 static const struct verb {
@@ -29,6 +30,7 @@ static const struct verb {
 	{ "showmem", verb_showmem, 0, "show the memory reserved for the crash kernel" },
 	{ "estimate", verb_estimate, 0, "recommend a crashkernel= size for this host" },
 	{ "test", verb_test, VERB_YES, "panic the machine to test kdump (asks unless --yes)" },
+	{ "save", verb_save, VERB_CONFIG_REQUIRED | VERB_SAVE, "save the dump (in the crash kernel, or --vmcore FILE --target DIR)" },
 };
 
 static void usage(FILE *out)
@@ -42,6 +44,8 @@ static void usage(FILE *out)
 		     "      --defaults=FILE  defaults file to use (default %s)\n"
 		     "      --json           status: print JSON\n"
 		     "  -y, --yes            test: do not ask for confirmation\n"
+		     "      --vmcore=FILE    save: the dump to save (default /proc/vmcore)\n"
+		     "      --target=DIR     save: the directory to save it in\n"
 		     "  -d, --debug          print what is checked and decided\n"
 		     "  -h, --help           print this help\n"
 		     "  -V, --version        print the version\n",
@@ -56,7 +60,7 @@ static const struct verb *find_verb(const char *name)
 	return NULL;
 }
 
-enum { OPT_DEFAULTS = 0x100, OPT_JSON };
+enum { OPT_DEFAULTS = 0x100, OPT_JSON, OPT_VMCORE, OPT_TARGET };
 
 static int parse_options(int argc, char **argv, struct global_options *o, const char **verb)
 {
@@ -65,6 +69,8 @@ static int parse_options(int argc, char **argv, struct global_options *o, const 
 		{ "defaults", required_argument, NULL, OPT_DEFAULTS },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "yes", no_argument, NULL, 'y' },
+		{ "vmcore", required_argument, NULL, OPT_VMCORE },
+		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -86,6 +92,12 @@ static int parse_options(int argc, char **argv, struct global_options *o, const 
 			break;
 		case 'y':
 			o->yes = true;
+			break;
+		case OPT_VMCORE:
+			o->vmcore = optarg;
+			break;
+		case OPT_TARGET:
+			o->target = optarg;
 			break;
 		case 'd':
 			o->debug = true;
@@ -135,10 +147,13 @@ int main(int argc, char **argv)
 		log_error("unknown command \"%s\"; try 'kdumpctl --help'", name);
 		return EXIT_USAGE;
 	}
-	if ((o.json && !(v->flags & VERB_JSON)) || (o.yes && !(v->flags & VERB_YES))) {
-		log_error("%s does not apply to %s", o.json ? "--json" : "--yes", name);
+	if ((o.json && !(v->flags & VERB_JSON)) || (o.yes && !(v->flags & VERB_YES)) ||
+	    ((o.vmcore || o.target) && !(v->flags & VERB_SAVE))) {
+		log_error("%s does not apply to %s",
+			  o.json ? "--json" : o.yes ? "--yes" : o.vmcore ? "--vmcore" : "--target", name);
 		return EXIT_USAGE;
 	}
+	o.devices_later = v->flags & VERB_SAVE;
 	r = ctx_load(&ctx, &o);
 	if (r < 0 && (v->flags & VERB_CONFIG_REQUIRED || !ctx.conf || !ctx.defaults)) {
 		if (r != -EINVAL)

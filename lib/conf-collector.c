@@ -159,32 +159,37 @@ static const struct mdf_opt *find_long(const char *name, size_t len,
 
 /* Decimal digits only, no sign, within [min, max]; s ends at end. */
 static bool parse_number(const char *s, const char *end, unsigned long min,
-			 unsigned long max)
+			 unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
 
 	if (s == end)
 		return false;
 	for (; s < end; s++) {
+		unsigned long digit;
+
 		if (*s < '0' || *s > '9')
 			return false;
-		v = v * 10 + (unsigned long)(*s - '0');
-		if (v > max)
+		digit = (unsigned long)(*s - '0');
+		if (v > (max - digit) / 10 || digit > max)
 			return false;
+		v = v * 10 + digit;
 	}
+	*out = v;
 	return v >= min;
 }
 
 /* N[,N...] as makedumpfile's parse_dump_level() takes it. */
 static bool parse_levels(const char *s, unsigned long max)
 {
+	unsigned long v;
 	size_t n = 0;
 
 	for (;;) {
 		const char *comma = strchr(s, ',');
 		const char *end = comma ? comma : s + strlen(s);
 
-		if (!parse_number(s, end, 0, max) || ++n > MAX_DUMP_LEVELS)
+		if (!parse_number(s, end, 0, max, &v) || ++n > MAX_DUMP_LEVELS)
 			return false;
 		if (!comma)
 			return true;
@@ -210,7 +215,10 @@ static void mdf_option(struct mdf_state *st, const struct mdf_opt *o,
 		       unsigned int value_column)
 {
 	struct conf_parser *p = st->p;
+	unsigned long v;
 
+	if (o->has_arg && o->kind != OPT_REFUSED && !value)
+		return;		/* take_value() reported it */
 	switch (o->kind) {
 	case OPT_FLAG:
 		break;
@@ -245,14 +253,13 @@ static void mdf_option(struct mdf_state *st, const struct mdf_opt *o,
 				   o->name, o->max, value);
 		break;
 	case OPT_NUMBER:
-		if (!parse_number(value, value + strlen(value), o->min, o->max)) {
+		if (!parse_number(value, value + strlen(value), o->min, o->max, &v)) {
 			conf_error(p, st->line, value_column,
 				   "makedumpfile option \"%s\" needs a number from %lu to %lu, not \"%s\"",
 				   o->name, o->min, o->max, value);
 			break;
 		}
-		if (streq(o->name, "--num-threads") &&
-		    !parse_number(value, value + strlen(value), 0, 0)) {
+		if (streq(o->name, "--num-threads") && v > 0) {
 			if (st->elf)
 				conflict(st, column, o, st->elf, THREADS_WHY);
 			st->threads = o;
@@ -318,11 +325,14 @@ static int check_long(struct mdf_state *st, char **argv,
 
 		if (!written)
 			return -ENOMEM;
-		if (abbrev)
+		if (abbrev) {
 			conf_error(st->p, st->line, col,
 				   "makedumpfile option \"%s\" is abbreviated; write \"%s\"",
 				   written, abbrev->name);
-		else
+			/* its value is not an argument of its own */
+			if (abbrev->has_arg && !eq && argv[*i + 1])
+				(*i)++;
+		} else
 			conf_error(st->p, st->line, col,
 				   "unknown makedumpfile option \"%s\"", written);
 		return 0;

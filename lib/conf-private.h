@@ -3,9 +3,10 @@
 #define KDUMP_CONF_PRIVATE_H
 
 /*
- * Shared between the parts of the kdump.conf parser: conf.c (lines and
- * directives), conf-validate.c (values: text, paths, devices, module
- * names), conf-collector.c (core_collector). Not for other modules.
+ * Shared between the parts of the kdump.conf parser: conf.c (lines,
+ * errors, API), conf-directive.c (directives and the checks between them),
+ * conf-validate.c (values: text, paths, devices, module names),
+ * conf-collector.c (core_collector). Not for other modules.
  */
 #include <stdbool.h>
 
@@ -13,6 +14,8 @@
 
 /* Longest line, in bytes without the '\n': the kernel's PATH_MAX. */
 #define CONF_LINE_MAX 4096
+/* Longest dump path: PATH_MAX less room for "/<host>-<date>/<file>". */
+#define CONF_DUMP_PATH_MAX 3840
 /* Largest file conf_parse_file() reads. */
 #define CONF_FILE_MAX (1024 * 1024)
 
@@ -53,10 +56,47 @@ struct conf_parser {
 	struct conf_where seen[CONF_SLOT_COUNT];
 };
 
+enum conf_args {
+	CONF_ARGS_ONE,	/* exactly one word */
+	CONF_ARGS_MANY,	/* one or more words */
+	CONF_ARGS_REST,	/* the rest of the line, shell-split by the handler */
+};
+
+/* One line, split into blank-separated words. */
+struct conf_line {
+	unsigned int number;
+	char **words;		/* words[0] is the directive */
+	unsigned int *columns;
+	size_t n;
+	const char *rest;	/* after the directive, trimmed, no comment */
+	unsigned int rest_column;
+};
+
+struct conf_directive;
+typedef void (*conf_directive_fn)(struct conf_parser *p,
+				  const struct conf_directive *d,
+				  const struct conf_line *l);
+
+struct conf_directive {
+	const char *name;
+	enum conf_args args;
+	enum conf_slot slot;
+	conf_directive_fn fn;
+	int arg;		/* handler-specific */
+};
+
 /* Record an error; errors stay sorted by line (stable within a line). */
 __attribute__((format(printf, 4, 5)))
 void conf_error(struct conf_parser *p, unsigned int line, unsigned int column,
 		const char *fmt, ...);
+
+/* conf-directive.c */
+
+const struct conf_directive *conf_directive_find(const char *name);
+/* Check and apply one line (a directive and its values). */
+void conf_directive_line(struct conf_parser *p, const struct conf_line *l);
+/* Defaults, the core_collector and the checks between directives. */
+void conf_check_all(struct conf_parser *p);
 
 /* conf-validate.c */
 
@@ -76,7 +116,8 @@ bool conf_check_file(struct conf_parser *p, unsigned int line,
 		     unsigned int column, const char *what, const char *value,
 		     enum conf_file_kind kind);
 
-/* Check the dump `path`: absolute, no ".." component. */
+/* Check the dump `path`: absolute, no ".." component, at most
+ * CONF_DUMP_PATH_MAX bytes, components at most NAME_MAX bytes. */
 bool conf_check_dump_path(struct conf_parser *p, unsigned int line,
 			  unsigned int column, const char *value);
 

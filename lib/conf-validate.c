@@ -16,6 +16,7 @@
  */
 #include <blkid.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -131,7 +132,28 @@ static bool check_absolute(struct conf_parser *p, unsigned int line,
 bool conf_check_dump_path(struct conf_parser *p, unsigned int line,
 			  unsigned int column, const char *value)
 {
-	return check_absolute(p, line, column, "path", value);
+	const char *c;
+	size_t n;
+
+	if (!check_absolute(p, line, column, "path", value))
+		return false;
+	if (strlen(value) > CONF_DUMP_PATH_MAX) {
+		conf_error(p, line, column,
+			   "path is longer than %d bytes, which leaves no room for the dump's directory and files",
+			   CONF_DUMP_PATH_MAX);
+		return false;
+	}
+	for (c = value; *c; c += n) {
+		c += strspn(c, "/");
+		n = strcspn(c, "/");
+		if (n > NAME_MAX) {
+			conf_error(p, line, column,
+				   "path \"%s\" has a component longer than %d bytes",
+				   value, NAME_MAX);
+			return false;
+		}
+	}
+	return true;
 }
 
 bool conf_check_file(struct conf_parser *p, unsigned int line,

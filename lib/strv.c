@@ -121,10 +121,42 @@ static int word_finish(struct word *w, char ***v)
 	return strv_consume(v, s);
 }
 
-static int split_fail(int r, size_t pos, size_t *errpos)
+/* Read the word at s + *pos (not a separator) into w; *pos ends after it.
+ * Returns 0, -ENOMEM, or -EINVAL with *errpos set. */
+static int split_word(const char *s, size_t *pos, struct word *w, size_t *errpos)
 {
-	if (r == -EINVAL && errpos)
-		*errpos = pos;
+	size_t i = *pos, quote_at;
+	int r = 0;
+
+	while (s[i] && !is_sep(s[i]) && r == 0) {
+		char q = s[i];
+
+		if (q == '\\') {
+			if (!s[i + 1]) {
+				*errpos = i;
+				return -EINVAL;
+			}
+			r = word_add(w, s[i + 1]);
+			i += 2;
+		} else if (q == '\'' || q == '"') {
+			quote_at = i++;
+			for (; s[i] && s[i] != q && r == 0; i++) {
+				if (q == '"' && s[i] == '\\' && s[i + 1] &&
+				    strchr("\"\\$`", s[i + 1]))
+					i++;
+				r = word_add(w, s[i]);
+			}
+			if (r == 0 && !s[i]) {
+				*errpos = quote_at;
+				return -EINVAL;
+			}
+			i++;	/* the closing quote */
+		} else {
+			r = word_add(w, q);
+			i++;
+		}
+	}
+	*pos = i;
 	return r;
 }
 
@@ -133,14 +165,13 @@ int strv_split_quoted_offsets(const char *s, char ***out, size_t **offsets,
 {
 	_cleanup_free_ size_t *offs = NULL;
 	struct word w = { 0 };
-	char **v = NULL;
-	size_t i = 0, n = 0, quote_at = 0;
+	char **v = calloc(1, sizeof(*v));
+	size_t i = 0, n = 0, at = 0;
 	int r = 0;
 
-	v = calloc(1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	while (s[i]) {
+	for (;;) {
 		size_t *no;
 
 		while (is_sep(s[i]))
@@ -154,44 +185,7 @@ int strv_split_quoted_offsets(const char *s, char ***out, size_t **offsets,
 		}
 		offs = no;
 		offs[n++] = i;
-		/* One word: until an unquoted separator. */
-		while (s[i] && !is_sep(s[i]) && r == 0) {
-			char c = s[i];
-
-			if (c == '\'') {
-				quote_at = i++;
-				while (s[i] && s[i] != '\'' && r == 0)
-					r = word_add(&w, s[i++]);
-				if (r == 0 && !s[i])
-					r = split_fail(-EINVAL, quote_at, errpos);
-				if (r < 0)
-					goto fail;
-				i++;
-			} else if (c == '"') {
-				quote_at = i++;
-				while (s[i] && s[i] != '"' && r == 0) {
-					if (s[i] == '\\' && s[i + 1] &&
-					    strchr("\"\\$`", s[i + 1]))
-						i++;
-					r = word_add(&w, s[i++]);
-				}
-				if (r == 0 && !s[i])
-					r = split_fail(-EINVAL, quote_at, errpos);
-				if (r < 0)
-					goto fail;
-				i++;
-			} else if (c == '\\') {
-				if (!s[i + 1]) {
-					r = split_fail(-EINVAL, i, errpos);
-					goto fail;
-				}
-				r = word_add(&w, s[i + 1]);
-				i += 2;
-			} else {
-				r = word_add(&w, c);
-				i++;
-			}
-		}
+		r = split_word(s, &i, &w, &at);
 		if (r < 0)
 			goto fail;
 		r = word_finish(&w, &v);
@@ -205,6 +199,8 @@ int strv_split_quoted_offsets(const char *s, char ***out, size_t **offsets,
 	}
 	return 0;
 fail:
+	if (r == -EINVAL && errpos)
+		*errpos = at;
 	free(w.s);
 	strv_free(v);
 	return r;

@@ -17,8 +17,11 @@ run() {
 	rc=$?
 }
 
+# every failed check marks the running case failed, whatever the case's
+# functions return afterwards
 fail() {
 	printf '  %s\n' "$1"
+	case_failed=1
 	return 1
 }
 
@@ -44,9 +47,11 @@ expect_empty() {
 	[ ! -s "$TMP/$1" ] || fail "$1 is not empty"
 }
 
-# t NAME FUNCTION: run one test case; it fails at its first false check
+# t NAME FUNCTION: run one test case; it fails when a check failed or when
+# the function returns non-zero
 t() {
-	if "$2"; then
+	case_failed=0
+	if "$2" && [ "$case_failed" = 0 ]; then
 		printf 'ok   %s\n' "$1"
 		passed=$((passed + 1))
 	else

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What runs to save the dump, and how much room it needs. */
+#include <errno.h>
+#include <fcntl.h>
+
+#include "save.h"
+#include "spawn.h"
+#include "strv.h"
+#include "util.h"
+
+/* `makedumpfile -v` lists "zstd\tenabled" when it was built with zstd. */
+static bool makedumpfile_has_zstd(void)
+{
+	char *argv[] = { "makedumpfile", "-v", NULL };
+	char path[] = "/tmp/kdump-mdf-XXXXXX";
+	_cleanup_free_ char *text = NULL;
+	int fd = mkstemp(path);
+	bool zstd = false;
+
+	if (fd < 0)
+		return false;
+	unlink(path);
+	if (spawn_wait(argv, fd, NULL) == 0 && lseek(fd, 0, SEEK_SET) == 0) {
+		char buf[1024];
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+		if (n > 0) {
+			buf[n] = '\0';
+			zstd = strstr(buf, "zstd\tenabled") || strstr(buf, "zstd enabled");
+		}
+	}
+	close(fd);
+	return zstd;
+}
+
+int save_collector_argv(const struct kdump_conf *conf, const char *vmcore,
+			const char *out, char ***argv)
+{
+	bool upgrade = conf->collector == CONF_COLLECTOR_MAKEDUMPFILE &&
+		       streq(conf->core_collector, CONF_DEFAULT_COLLECTOR) &&
+		       makedumpfile_has_zstd();
+	char **v = NULL;
+	int r = 0;
+
+	for (char **a = conf->collector_argv; *a && r == 0; a++)
+		r = strv_push(&v, upgrade && streq(*a, "-l") ? "-z" : *a);
+	if (r == 0)
+		r = strv_push(&v, vmcore);
+	/* cat writes to its standard output, which the caller points at out */
+	if (r == 0 && conf->collector != CONF_COLLECTOR_CAT)
+		r = strv_push(&v, out);
+	if (r < 0) {
+		strv_free(v);
+		return r;
+	}
+	*argv = v;
+	return 0;
+}
+
+/*
+ * An unfiltered, uncompressed copy needs the whole memory; a filtered or
+ * compressed one at least the page descriptors, which every dump level
+ * keeps: 64 bytes per 4 KiB page, 1/64 of memory. The pre-check only
+ * refuses targets that cannot hold the dump at all; one that fills up
+ * during the write fails the collector instead.
+ */
+uint64_t save_space_needed(const struct kdump_conf *conf, char **collector,
+			   uint64_t memory_bytes)
+{
+	bool filtered = false, compressed = false;
+
+	if (conf->collector != CONF_COLLECTOR_MAKEDUMPFILE)
+		return memory_bytes;
+	for (char **a = collector; *a; a++) {
+		if (streq(*a, "-d") && a[1] && strtoul(a[1], NULL, 10) != 0)
+			filtered = true;
+		if (streq(*a, "-l") || streq(*a, "-c") || streq(*a, "-p") || streq(*a, "-z"))
+			compressed = true;
+	}
+	return filtered || compressed ? memory_bytes / 64 : memory_bytes;
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * save: the capture step. In the crash kernel's initramfs it mounts the
+ * dump target, saves /proc/vmcore and ends in final_action, or on any
+ * failure in failure_action. With --vmcore/--target it does the same with
+ * explicit inputs and reports the action instead of taking it.
+ */
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "save.h"
+#include "spawn.h"
+#include "strv.h"
+#include "target-mount.h"
+#include "util.h"
+
+#define DEVICE_TIMEOUT_MS (90 * 1000)
+#define DEVICE_TIMEOUT_ENV "KDUMP_SNP_DEVICE_TIMEOUT"
+#define ROOTFS_SPEC_FILE "/etc/kdump-snp/rootfs"
+#define TARGET_MNT "/kdump-target"
+#define ROOTFS_MNT "/kdump-root"
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	_cleanup_free_ char *p = strdup(path);
+
+	if (!p)
+		return -ENOMEM;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* The root file system's "SPEC FSTYPE", recorded when the image was built. */
+static int rootfs_spec(char **spec, char **fstype)
+{
+	_cleanup_free_ char *line = NULL;
+	char *sp;
+	int r = read_first_line(ROOTFS_SPEC_FILE, &line);
+
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s (the root file system is not known)",
+				       ROOTFS_SPEC_FILE);
+	sp = strchr(line, ' ');
+	if (!sp)
+		return -EINVAL;
+	*sp = '\0';
+	*spec = strdup(line);
+	*fstype = strdup(sp + 1);
+	return *spec && *fstype ? 0 : -ENOMEM;
+}
+
+static int mount_base(struct save_job *job, const char *spec, const char *fstype,
+		      const char *mnt)
+{
+	_cleanup_free_ char *dev = NULL;
+	const char *env = getenv(DEVICE_TIMEOUT_ENV);
+	int r;
+
+	r = target_wait_device(spec, env ? (unsigned int)strtoul(env, NULL, 10) * 1000
+					 : DEVICE_TIMEOUT_MS, &dev);
+	if (r < 0)
+		return r;
+	r = target_mount(dev, fstype, mnt);
+	if (r < 0)
+		return r;
+	job->mounted = strdup(mnt);
+	free(job->base);
+	if (!job->mounted || asprintf(&job->base, "%s%s", mnt, job->conf->path) < 0)
+		return -ENOMEM;
+	r = mkdir_p(job->base, 0700);
+	return r < 0 ? log_error_errno(r, "cannot create %s", job->base) : 0;
+}
+
+static int prepare_target(struct save_job *job, bool rootfs)
+{
+	_cleanup_free_ char *spec = NULL;
+	_cleanup_free_ char *fstype = NULL;
+	int r;
+
+	if (!rootfs && job->conf->target_type == CONF_TARGET_FS)
+		return mount_base(job, job->conf->target, job->conf->fstype, TARGET_MNT);
+	if (access(ROOTFS_SPEC_FILE, F_OK) < 0) {
+		/* not in a capture image: the root file system is the running one */
+		job->base = strdup(job->conf->path);
+		if (!job->base)
+			return -ENOMEM;
+		r = mkdir_p(job->base, 0700);
+		return r < 0 ? log_error_errno(r, "cannot create %s", job->base) : 0;
+	}
+	r = rootfs_spec(&spec, &fstype);
+	if (r < 0)
+		return r;
+	return mount_base(job, spec, fstype, ROOTFS_MNT);
+}
+
+static int run_hook(const char *hook, const char *dir, int status)
+{
+	char st[16];
+	char *argv[] = { (char *)hook, (char *)dir, st, NULL };
+	int r;
+
+	snprintf(st, sizeof(st), "%d", status);
+	if (!dir)
+		argv[1] = NULL;
+	r = spawn_wait(argv, -1, NULL);
+	if (r != 0)
+		log_warn("%s exited with status %d", hook, r);
+	return r;
+}
+
+static void finish_target(struct save_job *job)
+{
+	if (job->mounted)
+		target_umount(job->mounted);
+	free(job->mounted);
+	job->mounted = NULL;
+}
+
+static void job_reset(struct save_job *job)
+{
+	free(job->base);
+	free(job->dir);
+	strv_free(job->collector);
+	free(job->failure);
+	job->base = job->dir = job->failure = NULL;
+	job->collector = NULL;
+	job->bytes = 0;
+}
+
+static int capture(struct save_job *job, const struct global_options *o, bool rootfs)
+{
+	int r;
+
+	if (o->target) {
+		job->base = strdup(o->target);
+		if (!job->base)
+			return -ENOMEM;
+	} else {
+		r = prepare_target(job, rootfs);
+		if (r < 0)
+			return r;
+	}
+	r = save_capture(job);
+	if (job->conf->kdump_post && job->dir)
+		run_hook(job->conf->kdump_post, job->dir, job->collector_status);
+	finish_target(job);
+	return r;
+}
+
+int verb_save(struct kdump_ctx *ctx, const struct global_options *o)
+{
+	const struct kdump_conf *c = ctx->conf;
+	bool manual = o->vmcore || o->target;
+	struct save_job job = { .conf = c, .vmcore = o->vmcore ? o->vmcore : "/proc/vmcore" };
+	int r;
+
+	if (!manual && access("/proc/vmcore", F_OK) < 0) {
+		log_error("there is no /proc/vmcore: kdumpctl save runs in the crash kernel; "
+			  "to save a dump file give --vmcore FILE --target DIR");
+		return -ENOENT;
+	}
+	if (c->target_type != CONF_TARGET_ROOTFS && c->target_type != CONF_TARGET_FS && !o->target) {
+		log_error("kdumpctl save cannot write to a %s target", conf_target_type_name(c->target_type));
+		save_action(c->failure_action, manual, "failure_action");
+		return -EOPNOTSUPP;
+	}
+	umask(077);
+	if (c->kdump_pre) {
+		r = run_hook(c->kdump_pre, NULL, 0);
+		if (r != 0) {
+			log_error("kdump_pre %s failed (%d): no dump is saved", c->kdump_pre, r);
+			save_action(c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS ?
+				    CONF_ACTION_REBOOT : c->failure_action, manual, "failure_action");
+			return -ECANCELED;
+		}
+	}
+	r = capture(&job, o, false);
+	if (r < 0 && c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS && !manual &&
+	    c->target_type != CONF_TARGET_ROOTFS) {
+		log_info("failure_action dump_to_rootfs: saving to the root file system instead");
+		job_reset(&job);
+		r = capture(&job, o, true);
+	}
+	job_reset(&job);
+	if (r < 0) {
+		save_action(c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS ? CONF_ACTION_REBOOT
+									     : c->failure_action,
+			    manual, "failure_action");
+		return r;
+	}
+	save_action(c->final_action, manual, "final_action");
+	return 0;
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# fixture without the executable bit
+exit 0

@@ -1,0 +1,3 @@
+#!/bin/sh
+# kdump_post hook fixture
+exit 0

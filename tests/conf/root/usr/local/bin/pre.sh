@@ -1,0 +1,3 @@
+#!/bin/sh
+# kdump_pre hook fixture
+exit 0

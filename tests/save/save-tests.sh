@@ -1,0 +1,164 @@
+#!/bin/bash
+# `kdumpctl save --vmcore FILE --target DIR` on a real ELF crash dump made by
+# tests/vm/make-vmcore.sh: the capture code path with explicit inputs.
+# Needs root for the small tmpfs targets.
+#
+# Usage: tests/save/save-tests.sh VMCORE   (run by make check-save)
+. "$top_srcdir/tests/cli/lib.sh"
+
+VMCORE=${1:?usage: save-tests.sh VMCORE}
+KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
+unset KDUMP_SNP_DRY_RUN KDUMP_SNP_SYSROOT
+MOUNTS=()
+trap 'for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done; rm -rf "$TMP"' EXIT
+
+conf() {
+	CONF=$TMP/kdump.conf.$RANDOM
+	printf '%s\n' "$@" >"$CONF"
+}
+
+save() {
+	run "$KDUMPCTL" --config="$CONF" --defaults=/dev/null save --vmcore="$VMCORE" "$@"
+}
+
+# target [SIZE]: a fresh directory, or a tmpfs of SIZE
+target() {
+	T=$TMP/target.$RANDOM
+	mkdir -p "$T"
+	if [ -n "${1:-}" ]; then
+		mount -t tmpfs -o "size=$1" tmpfs "$T" || return 1
+		MOUNTS+=("$T")
+	fi
+}
+
+dumpdir() {
+	D=$(find "$T" -mindepth 1 -maxdepth 1 -type d | head -n1)
+	[ -n "$D" ] || fail "no dump directory in $T"
+}
+
+mode_of() {
+	stat -c %a "$1"
+}
+
+case_saves_a_valid_dump() {
+	conf "core_collector makedumpfile -l --message-level 1 -d 31" "final_action poweroff"
+	target
+	umask 022
+	save --target="$T"
+	umask 077
+	expect_rc 0 && dumpdir &&
+	expect_line out "final_action: poweroff (not taken: save was given --vmcore or --target)" &&
+	[ -s "$D/vmcore" ] && [ -s "$D/vmcore-dmesg.txt" ] && [ -s "$D/kdump-info.txt" ] ||
+		fail "missing files: $(ls "$D")"
+	[ -z "$(find "$D" -name '*incomplete*')" ] || fail "incomplete files left: $(ls "$D")"
+	[[ $(basename "$D") =~ ^.+-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}:[0-9]{2}:[0-9]{2}$ ]] ||
+		fail "dump directory name $(basename "$D")"
+	[ "$(mode_of "$D")" = 700 ] || fail "directory mode $(mode_of "$D")"
+	for f in vmcore vmcore-dmesg.txt kdump-info.txt; do
+		[ "$(mode_of "$D/$f")" = 600 ] || fail "$f mode $(mode_of "$D/$f")"
+	done
+	grep -q "sysrq triggered crash" "$D/vmcore-dmesg.txt" || fail "vmcore-dmesg.txt lacks the crash"
+	makedumpfile --dump-dmesg "$D/vmcore" "$TMP/dmesg.check" >/dev/null 2>&1 &&
+	grep -q "sysrq triggered crash" "$TMP/dmesg.check" || fail "the saved vmcore does not read back"
+	grep -qx "result: saved" "$D/kdump-info.txt" &&
+	grep -q "^crashed_kernel_release: [0-9]" "$D/kdump-info.txt" &&
+	grep -qx "collector_status: 0" "$D/kdump-info.txt" &&
+	grep -qx "kdump_snp: absent" "$D/kdump-info.txt" &&
+	grep -q "^collector: makedumpfile -l --message-level 1 -d 31 $VMCORE $D/vmcore-incomplete$" "$D/kdump-info.txt" &&
+	grep -qx "bytes_written: $(stat -c %s "$D/vmcore")" "$D/kdump-info.txt" ||
+		fail "kdump-info.txt: $(cat "$D/kdump-info.txt")"
+}
+
+# makedumpfile stops before it writes: no vmcore, and the failure recorded
+case_collector_failure_saves_no_vmcore() {
+	conf "core_collector makedumpfile -l --message-level 1 -d 31" "failure_action halt"
+	target
+	head -c 90000000 "$VMCORE" >"$TMP/truncated.elf"
+	run "$KDUMPCTL" --config="$CONF" --defaults=/dev/null save --vmcore="$TMP/truncated.elf" --target="$T"
+	expect_rc 1 && dumpdir &&
+	expect_line out "failure_action: halt (not taken: save was given --vmcore or --target)" &&
+	expect_in err "the core collector makedumpfile exited with status" &&
+	[ ! -e "$D/vmcore" ] || fail "a vmcore was written"
+	grep -q "^result: failed: the core collector" "$D/kdump-info.txt" || fail "$(cat "$D/kdump-info.txt")"
+}
+
+case_full_target_fails_the_collector() {
+	conf "core_collector makedumpfile -l --message-level 1 -d 31" "failure_action poweroff"
+	target 12M || return 1
+	save --target="$T"
+	expect_rc 1 && dumpdir &&
+	expect_line out "failure_action: poweroff (not taken: save was given --vmcore or --target)" &&
+	expect_in err "the partial dump is left as vmcore-incomplete" &&
+	[ ! -e "$D/vmcore" ] || fail "a vmcore was written"
+	[ -e "$D/vmcore-incomplete" ] || fail "no vmcore-incomplete: $(ls "$D")"
+}
+
+case_too_small_target_refused_before_writing() {
+	conf "core_collector makedumpfile -l --message-level 1 -d 31" "failure_action poweroff"
+	target 2M || return 1
+	save --target="$T"
+	expect_rc 1 &&
+	expect_in err "$T has 2 MiB free; this dump needs at least 6 MiB" &&
+	expect_line out "failure_action: poweroff (not taken: save was given --vmcore or --target)" &&
+	dumpdir && [ -z "$(find "$D" -name 'vmcore*')" ] || fail "files written: $(ls "$D")"
+}
+
+case_unfiltered_copy_needs_whole_memory() {
+	conf "core_collector cp"
+	target 64M || return 1
+	save --target="$T"
+	expect_rc 1 && expect_in err "has 64 MiB free; this dump needs at least 372 MiB"
+}
+
+case_missing_target_device() {
+	conf "ext4 /dev/disk/by-uuid/00000000-dead-beef-0000-000000000000" "failure_action poweroff"
+	KDUMP_SNP_DEVICE_TIMEOUT=1 save
+	expect_rc 1 &&
+	expect_in err "dump target /dev/disk/by-uuid/00000000-dead-beef-0000-000000000000 did not appear within 1 s" &&
+	expect_line out "failure_action: poweroff (not taken: save was given --vmcore or --target)"
+}
+
+case_not_an_elf_core() {
+	conf "failure_action shell"
+	target
+	printf 'not a core\n' >"$TMP/bad.core"
+	run "$KDUMPCTL" --config="$CONF" --defaults=/dev/null save --vmcore="$TMP/bad.core" --target="$T"
+	expect_rc 1 &&
+	expect_in err "is not a readable ELF crash dump: not an x86_64 ELF core file" &&
+	expect_line out "failure_action: shell (not taken: save was given --vmcore or --target)"
+}
+
+case_pre_hook_failure_skips_dump() {
+	mkdir -p "$TMP/hooks"
+	printf '#!/bin/sh\nexit 3\n' >"$TMP/hooks/pre" && chmod +x "$TMP/hooks/pre"
+	conf "kdump_pre $TMP/hooks/pre" "failure_action halt"
+	target
+	save --target="$T"
+	expect_rc 1 && expect_in err "kdump_pre $TMP/hooks/pre failed (3): no dump is saved" &&
+	expect_line out "failure_action: halt (not taken: save was given --vmcore or --target)" &&
+	[ -z "$(ls "$T")" ] || fail "something was written: $(ls -R "$T")"
+}
+
+case_post_hook_gets_dir_and_status() {
+	mkdir -p "$TMP/hooks"
+	printf '#!/bin/sh\necho "$@" >%s\n' "$TMP/post.args" >"$TMP/hooks/post" && chmod +x "$TMP/hooks/post"
+	conf "core_collector makedumpfile -l --message-level 1 -d 31" "kdump_post $TMP/hooks/post"
+	target
+	save --target="$T"
+	expect_rc 0 && dumpdir &&
+	[ "$(cat "$TMP/post.args")" = "$D 0" ] || fail "kdump_post got: $(cat "$TMP/post.args" 2>/dev/null)"
+}
+
+case_refuses_without_vmcore() {
+	conf "path /var/crash"
+	run "$KDUMPCTL" --config="$CONF" --defaults=/dev/null save
+	if [ -e /proc/vmcore ]; then
+		return 0
+	fi
+	expect_rc 1 && expect_in err "there is no /proc/vmcore" && expect_empty out
+}
+
+for f in $(declare -F | awk '$3 ~ /^case_/ {print $3}'); do
+	t "${f#case_}" "$f"
+done
+finish
