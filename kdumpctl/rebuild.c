@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
+#include <stdarg.h>
 
 #include "inputs.h"
 #include "kdumpctl.h"
 #include "log.h"
+#include "rootfs.h"
+#include "spawn.h"
 #include "strv.h"
 #include "sysroot.h"
 #include "util.h"
@@ -112,52 +114,107 @@ int rebuild_is_stale(const struct kdump_ctx *ctx, char **reason)
 	return inputs_equal(recorded, current, reason) ? 0 : 1;
 }
 
-static int run_dracut(const struct kdump_ctx *ctx, const char *tmp)
+/* drivers a crash kernel must not load, and what only costs memory there */
+#define OMIT_DRIVERS "ccp kvm_amd kvm kvm_intel amdgpu radeon nouveau i915 xe drm"
+#define OMIT_MODULES "plymouth resume"
+
+struct dracut_plan {
+	char **argv;
+	char **env;
+};
+
+static void plan_free(struct dracut_plan *p)
 {
-	char **argv = NULL;
-	pid_t pid;
-	int status, r = 0;
+	strv_free(p->argv);
+	strv_free(p->env);
+}
+
+__attribute__((format(printf, 2, 3)))
+static int push_env(struct dracut_plan *p, const char *fmt, ...)
+{
+	_cleanup_free_ char *s = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n < 0 ? -ENOMEM : strv_push(&p->env, s);
+}
+
+/* Files the capture image needs besides kdumpctl and makedumpfile. */
+static int files_list(const struct kdump_conf *c, char **out)
+{
+	char **v = NULL;
+	int r = strv_extend(&v, c->extra_bins);
+
+	if (r == 0 && c->kdump_pre)
+		r = strv_push(&v, c->kdump_pre);
+	if (r == 0 && c->kdump_post)
+		r = strv_push(&v, c->kdump_post);
+	if (r == 0 && !(*out = strv_join(v, "\n")))
+		r = -ENOMEM;
+	strv_free(v);
+	return r;
+}
+
+static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct dracut_plan *p)
+{
+	const struct kdump_conf *c = ctx->conf;
+	bool needs_root = c->target_type == CONF_TARGET_ROOTFS ||
+			  c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS;
+	_cleanup_free_ char *spec = NULL, *fstype = NULL, *dev = NULL, *files = NULL;
+	_cleanup_free_ char *modules = c->extra_modules ? strv_join_quoted(c->extra_modules) : NULL;
+	char self[4096];
 	const char *fixed[] = {
 		dracut_program(), "--force", "--hostonly", "--hostonly-mode", "strict",
 		"--no-hostonly-cmdline", "--compress", "zstd", "--add", DRACUT_MODULE_NAME,
-		"--omit", "plymouth resume", "--kver", ctx->kver,
+		"--omit", OMIT_MODULES, "--omit-drivers", OMIT_DRIVERS, "--kver", ctx->kver,
 	};
+	int r = rootfs_find(ctx->root, &spec, &fstype, &dev);
 
+	if (r < 0 && needs_root)
+		return log_error_errno(r, "cannot find the root file system's device, which the "
+				       "dump %s", c->target_type == CONF_TARGET_ROOTFS ?
+				       "is saved on" : "falls back to (dump_to_rootfs)");
+	r = files_list(c, &files);
 	for (size_t i = 0; i < ARRAY_SIZE(fixed) && r == 0; i++)
-		r = strv_push(&argv, fixed[i]);
-	for (char **a = ctx->conf->dracut_args; a && *a && r == 0; a++)
-		r = strv_push(&argv, *a);
+		r = strv_push(&p->argv, fixed[i]);
+	if (r == 0 && dev && needs_root)
+		r = strv_push(&p->argv, "--add-device") ?: strv_push(&p->argv, dev);
+	if (r == 0 && c->target_type == CONF_TARGET_FS && c->target_device)
+		r = strv_push(&p->argv, "--add-device") ?: strv_push(&p->argv, c->target_device);
+	for (char **a = c->dracut_args; a && *a && r == 0; a++)
+		r = strv_push(&p->argv, *a);
 	if (r == 0)
-		r = strv_push(&argv, tmp);
+		r = strv_push(&p->argv, tmp) ?: strv_push(&p->argv, ctx->kver);
 	if (r == 0)
-		r = strv_push(&argv, ctx->kver);
-	if (r < 0) {
-		strv_free(argv);
-		return r;
+		r = push_env(p, "KDUMP_SNP_CONF=%s", ctx->config_path) ?:
+		    push_env(p, "KDUMP_SNP_KDUMPCTL=%s", self_path("kdumpctl", self, sizeof(self))) ?:
+		    push_env(p, "KDUMP_SNP_ROOTFS=%s %s", spec ? spec : "", fstype ? fstype : "") ?:
+		    push_env(p, "KDUMP_SNP_FSTYPES=%s %s", c->fstype ? c->fstype : "",
+			     needs_root && fstype ? fstype : "") ?:
+		    push_env(p, "KDUMP_SNP_EXTRA_MODULES=%s", modules ? modules : "") ?:
+		    push_env(p, "KDUMP_SNP_FILES=%s", files);
+	return r;
+}
+
+static int run_dracut(const struct kdump_ctx *ctx, const char *tmp)
+{
+	struct dracut_plan plan = { 0 };
+	int r = plan_dracut(ctx, tmp, &plan);
+
+	if (r == 0) {
+		log_debug("running %s", plan.argv[0]);
+		r = spawn_wait(plan.argv, -1, plan.env);
+		if (r != 0) {
+			log_error("dracut failed (exit status %d); the previous capture image, if "
+				  "any, is kept", r);
+			r = -EIO;
+		}
 	}
-	log_debug("running %s", argv[0]);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		setenv("KDUMP_SNP_CONF", ctx->config_path, 1);
-		setenv("KDUMP_SNP_DEFAULTS", ctx->defaults_path, 1);
-		execvp(argv[0], argv);
-		fprintf(stderr, "kdumpctl: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	strv_free(argv);
-	if (pid < 0)
-		return -errno;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		log_error("dracut failed (%s %d); the previous capture image, if any, is kept",
-			  WIFEXITED(status) ? "exit status" : "signal",
-			  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-		return -EIO;
-	}
-	return 0;
+	plan_free(&plan);
+	return r;
 }
 
 static int write_atomic(const char *path, const char *text)

@@ -257,3 +257,20 @@ char *strv_join_quoted(char *const *v)
 	*o = '\0';
 	return out;
 }
+
+char *strv_join(char *const *v, const char *sep)
+{
+	size_t len = 1, n = strv_length(v);
+	char *s, *p;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + (i ? strlen(sep) : 0);
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	p = s;
+	for (size_t i = 0; i < n; i++)
+		p = stpcpy(i ? stpcpy(p, sep) : p, v[i]);
+	*p = '\0';
+	return s;
+}

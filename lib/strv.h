@@ -35,4 +35,7 @@ int strv_split_quoted_offsets(const char *s, char ***out, size_t **offsets,
  * so that strv_split_quoted() gives the same words back. */
 char *strv_join_quoted(char *const *v);
 
+/* Join words with sep between them; "" for an empty or NULL vector. */
+char *strv_join(char *const *v, const char *sep);
+
 #endif

@@ -25,6 +25,8 @@ host() {
 	printf 'path /var/crash\ncore_collector makedumpfile -l --message-level 7 -d 31\n' >"$R/etc/kdump.conf"
 	: >"$R/etc/default/kdump"
 	: >"$R/proc/sysrq-trigger"
+	mkdir -p "$R/proc/self"
+	echo "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/kdump-test-root rw" >"$R/proc/self/mountinfo"
 	printf 'install() { :; }\n' >"$TMP/module/module-setup.sh"
 	: >"$FAKE_DRACUT_LOG"
 	KDUMP_SNP_SYSROOT=$R
@@ -98,7 +100,33 @@ case_start_builds_and_loads() {
 	grep -q -- "--hostonly" "$FAKE_DRACUT_LOG" &&
 	grep -q -- "--add kdump-snp" "$FAKE_DRACUT_LOG" &&
 	grep -q -- "--compress zstd" "$FAKE_DRACUT_LOG" &&
+	grep -qF -- '--omit-drivers ccp\ kvm_amd\ kvm\ ' "$FAKE_DRACUT_LOG" &&
+	grep -q -- "--add-device /dev/kdump-test-root" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_ROOTFS=/dev/kdump-test-root ext4" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_FSTYPES= ext4" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_KDUMPCTL=$KDUMPCTL" "$FAKE_DRACUT_LOG" &&
 	grep -q "KDUMP_SNP_CONF=$CONF" "$FAKE_DRACUT_LOG" || fail "dracut arguments: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+case_rebuild_passes_extra_files() {
+	host amd-iommu
+	printf '#!/bin/sh\n' >"$R/usr/bin/tool" && chmod +x "$R/usr/bin/tool"
+	printf '#!/bin/sh\n' >"$R/usr/bin/post" && chmod +x "$R/usr/bin/post"
+	printf 'extra_bins /usr/bin/tool\nextra_modules dm_mod\nkdump_post /usr/bin/post\ndracut_args --mdadmconf "--kmoddir" /lib/x\n' >>"$CONF"
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -qx "KDUMP_SNP_EXTRA_MODULES=dm_mod" "$FAKE_DRACUT_LOG" &&
+	grep -q -- "--mdadmconf --kmoddir /lib/x" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_FILES=/usr/bin/tool|/usr/bin/post" "$FAKE_DRACUT_LOG" || fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+case_rebuild_needs_root_device() {
+	host amd-iommu
+	rm "$R/proc/self/mountinfo"
+	kdumpctl rebuild
+	expect_rc 1 &&
+	expect_in err "cannot find the root file system's device, which the dump is saved on" &&
+	dracut_runs 0
 }
 
 case_start_fresh_image_not_rebuilt() {

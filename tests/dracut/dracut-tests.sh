@@ -1,0 +1,120 @@
+#!/bin/bash
+# Capture images built by `kdumpctl rebuild` with the real dracut and our
+# module, for Debian's kernel (its modules extracted from the package, not
+# installed), inspected with lsinitrd. Needs root (dracut, hostonly).
+#
+# Usage: tests/dracut/dracut-tests.sh   (make check-dracut)
+set -uo pipefail
+. "$top_srcdir/tests/cli/lib.sh"
+# shellcheck source=tests/vm/lib.sh
+. "$top_srcdir/tests/vm/lib.sh"
+
+KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
+unset KDUMP_SNP_DRY_RUN KDUMP_SNP_DRACUT
+
+command -v dracut >/dev/null || vm_apt_install dracut-core
+command -v makedumpfile >/dev/null || vm_apt_install makedumpfile
+vm_cache_init
+vm_kernel_package
+
+# Debian's kernel with its modules, cached like the other VM inputs
+tree=$VM_KERNEL_CACHE/$VM_KERNEL_PKG-$(vm_sha256_str "$VM_KERNEL_PKG=$VM_KERNEL_VER")-tree
+if ! [ -d "$tree/lib/modules" ]; then
+	vm_say "dracut: extracting $VM_KERNEL_PKG=$VM_KERNEL_VER"
+	dl=$(mktemp -d "$VM_KERNEL_CACHE/.download.XXXXXX")
+	chown _apt: "$dl" 2>/dev/null || true
+	(cd "$dl" && apt-get download -q "$VM_KERNEL_PKG=$VM_KERNEL_VER" >/dev/null) ||
+		vm_die "apt-get download $VM_KERNEL_PKG=$VM_KERNEL_VER failed"
+	dpkg-deb -x "$dl"/*.deb "$dl/x" && depmod -b "$dl/x" "${VM_KERNEL_PKG#linux-image-}" &&
+		rm -rf "$tree" && mv "$dl/x" "$tree"
+	rm -rf "$dl"
+fi
+KVER=${VM_KERNEL_PKG#linux-image-}
+KMODDIR=$tree/lib/modules/$KVER
+
+# dracut from a copy of its module tree with ours added, so that the test
+# does not install into the system's dracut
+DRACUTBASE=$TMP/dracut
+cp -a /usr/lib/dracut "$DRACUTBASE"
+cp -r "$top_srcdir/dracut-module/99kdump-snp" "$DRACUTBASE/modules.d/"
+export dracutbasedir=$DRACUTBASE
+export KDUMP_SNP_DRACUT_MODULE_DIR=$DRACUTBASE/modules.d/99kdump-snp
+
+# a root for kdumpctl: the host's mounts, Debian's kernel in /boot
+ROOT=$TMP/root
+mkdir -p "$ROOT/boot" "$ROOT/run" "$ROOT/proc/self" "$ROOT/proc/sys/kernel" "$ROOT/sys/kernel"
+cp "$tree/boot/vmlinuz-$KVER" "$ROOT/boot/"
+cp /proc/self/mountinfo "$ROOT/proc/self/mountinfo"
+echo "$KVER" >"$ROOT/proc/sys/kernel/osrelease"
+echo "console=ttyS0 root=/dev/vda crashkernel=384M" >"$ROOT/proc/cmdline"
+echo 402653184 >"$ROOT/sys/kernel/kexec_crash_size"
+export KDUMP_SNP_SYSROOT=$ROOT
+DEFS=$TMP/defaults
+printf 'KDUMP_KERNELVER=%s\n' "$KVER" >"$DEFS"
+
+build() {
+	CONF=$TMP/kdump.conf.$RANDOM
+	printf '%s\n' "dracut_args --kmoddir $KMODDIR" "$@" >"$CONF"
+	IMG=$ROOT/var/lib/kdump/initramfs-$KVER-kdump.img
+	rm -f "$IMG"
+	local t0=$SECONDS
+	run "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" rebuild
+	BUILD_SECS=$((SECONDS - t0))
+	# the file list only, without lsinitrd's header
+	lsinitrd "$IMG" 2>&1 | grep -E '^[-dlcbps][-rwxsStT]{9} ' >"$TMP/list"
+}
+
+has() {
+	grep -qE -- "$1" "$TMP/list" || fail "image lacks $1"
+}
+
+lacks() {
+	! grep -qE -- "$1" "$TMP/list" || fail "image has $1: $(grep -E -- "$1" "$TMP/list" | head -3)"
+}
+
+case_default_image() {
+	build "path /var/crash"
+	expect_rc 0 && [ -s "$IMG" ] || fail "no image"
+	has ' usr/sbin/kdumpctl$' && has '/makedumpfile$' && has ' etc/kdump.conf$' &&
+	has ' etc/kdump-snp/rootfs$' &&
+	has 'kdump-capture.service$' && has 'initrd.target.wants/kdump-capture.service' &&
+	lacks '/ccp\.ko' && lacks '/kvm_amd\.ko' && lacks '/kvm\.ko' && lacks 'plymouth' &&
+	lacks 'lib/firmware/amdgpu' && lacks '/amdgpu\.ko' &&
+	lsinitrd -f etc/kdump.conf "$IMG" >"$TMP/kdump.conf.in-image" 2>&1
+	cmp -s "$TMP/kdump.conf.in-image" "$CONF" || fail "kdump.conf in the image: $(cat "$TMP/kdump.conf.in-image")"
+	[ -s "$IMG.inputs" ] || fail "no input record"
+	[ -z "$(find "$(dirname "$IMG")" -name '*.tmp-*')" ] || fail "temporary image left"
+	printf '  image: %s bytes, %s files, built in %ss\n' "$(stat -c %s "$IMG")" \
+		"$(wc -l <"$TMP/list")" "$BUILD_SECS"
+}
+
+# a file named in kdump.conf is checked below the probe root and installed
+# from the host: give it the same path in both
+mirror_file() {
+	mkdir -p "$(dirname "$1")" "$ROOT$(dirname "$1")"
+	printf '#!/bin/sh\nexit 0\n' >"$1"
+	chmod +x "$1"
+	cp "$1" "$ROOT$1"
+}
+
+case_extra_bins_and_modules() {
+	mirror_file "$TMP/bin/kdump-extra-tool"
+	build "path /var/crash" "extra_bins $TMP/bin/kdump-extra-tool" "extra_modules dm_mod"
+	expect_rc 0 && has "${TMP#/}/bin/kdump-extra-tool\$" && has '/dm-mod\.ko|/dm_mod\.ko'
+}
+
+case_hooks_installed() {
+	mirror_file "$TMP/hooks/pre.sh"
+	build "path /var/crash" "kdump_pre $TMP/hooks/pre.sh"
+	expect_rc 0 && has "${TMP#/}/hooks/pre.sh\$"
+}
+
+case_dracut_failure_reported() {
+	build "path /var/crash" "dracut_args --add no-such-dracut-module"
+	expect_rc 1 && expect_in err "dracut failed" && [ ! -e "$IMG" ] || fail "image written"
+}
+
+for f in $(declare -F | awk '$3 ~ /^case_/ {print $3}'); do
+	t "${f#case_}" "$f"
+done
+finish
