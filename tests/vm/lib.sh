@@ -434,3 +434,131 @@ vm_summary() {
 	vm_say "$VM_PASSED passed, $VM_FAILED failed"
 	[ "$VM_FAILED" = 0 ]
 }
+
+# ---- Debian guest image (tests/vm/guest-image.sh, tests/vm/boot-guest.sh) -----
+
+# Our part of the cache for the guest: base root trees, kernels, disks.
+# shellcheck disable=SC2034 # read by the guest scripts
+VM_GUEST_CACHE=$VM_CACHE/guest
+
+VM_HEARTBEAT_PID=
+
+# vm_run_heartbeat LABEL LOG CMD...: run CMD with its output in LOG; every
+# 10 s print LABEL, the time so far and LOG's last line, so that a long step
+# is never silent. Returns CMD's status; on failure shows LOG's tail. CMD
+# runs in a process group of its own, which vm_heartbeat_kill ends.
+vm_run_heartbeat() {
+	local label=$1 log=$2 pid start rc=0 last next=10 el
+	shift 2
+	start=$(vm_now)
+	setsid "$@" </dev/null >"$log" 2>&1 &
+	pid=$!
+	VM_HEARTBEAT_PID=$pid
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		el=$(vm_elapsed "$start")
+		if [ "${el%.*}" -ge "$next" ]; then
+			next=$((next + 10))
+			last=$(tail -n1 -- "$log" 2>/dev/null | tr -d '\r' | cut -c1-100) || true
+			vm_say "    $label: ${el}s ${last:+| $last}"
+		fi
+	done
+	wait "$pid" || rc=$?
+	VM_HEARTBEAT_PID=
+	if [ "$rc" != 0 ]; then
+		vm_say "---- $label failed (exit $rc), last lines of $log ----"
+		tail -n 40 -- "$log" >&2 || true
+		vm_say "---- end ----"
+	fi
+	return "$rc"
+}
+
+# vm_heartbeat_kill: end what vm_run_heartbeat is running (used from traps)
+vm_heartbeat_kill() {
+	local pid=$VM_HEARTBEAT_PID i
+	[ -n "$pid" ] || return 0
+	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM -- "$pid" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		kill -0 -- "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -KILL -- "-$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	VM_HEARTBEAT_PID=
+}
+
+# vm_host_mirror: the Debian archive the host's apt uses (first URIs of a
+# non-security entry in /etc/apt/sources.list.d/debian.sources, else the
+# first deb line of /etc/apt/sources.list); KDUMP_SNP_GUEST_MIRROR wins
+vm_host_mirror() {
+	local m=${KDUMP_SNP_GUEST_MIRROR:-} f=/etc/apt/sources.list.d/debian.sources
+	if [ -z "$m" ] && [ -r "$f" ]; then
+		m=$(sed -n 's/^URIs:[[:space:]]*//p' "$f" | tr ' ' '\n' |
+			grep -v -e '-security/*$' -e '^$' | head -n1) || true
+	fi
+	if [ -z "$m" ] && [ -r /etc/apt/sources.list ]; then
+		m=$(sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' \
+			/etc/apt/sources.list | grep -v -e '-security/*$' | head -n1) || true
+	fi
+	[ -n "$m" ] || vm_die "cannot find the host's Debian mirror in $f (set KDUMP_SNP_GUEST_MIRROR)"
+	printf '%s\n' "${m%/}"
+}
+
+# vm_guest_load FILE: read guest.env as written by guest-image.sh; sets
+# VM_GUEST_DISK, VM_GUEST_KERNEL, VM_GUEST_INITRD, VM_GUEST_ROOT_UUID,
+# VM_GUEST_KVER and VM_GUEST_CMDLINE (the root part of the command line)
+vm_guest_load() {
+	local file=$1 k v
+	[ -r "$file" ] || vm_die "no guest description $file (run tests/vm/guest-image.sh)"
+	# shellcheck disable=SC2034 # read by the guest scripts
+	{
+		VM_GUEST_DISK=''
+		VM_GUEST_KERNEL=''
+		VM_GUEST_INITRD=''
+		VM_GUEST_ROOT_UUID=''
+		VM_GUEST_KVER=''
+		VM_GUEST_CMDLINE=''
+	}
+	# shellcheck disable=SC2034 # read by the guest scripts
+	while IFS='=' read -r k v; do
+		case $k in
+		DISK) VM_GUEST_DISK=$v ;;
+		KERNEL) VM_GUEST_KERNEL=$v ;;
+		INITRD) VM_GUEST_INITRD=$v ;;
+		ROOT_UUID) VM_GUEST_ROOT_UUID=$v ;;
+		KVER) VM_GUEST_KVER=$v ;;
+		esac
+	done <"$file"
+	for k in "$VM_GUEST_DISK" "$VM_GUEST_KERNEL" "$VM_GUEST_INITRD"; do
+		[ -s "$k" ] || vm_die "$file names '$k', which is missing (rebuild with tests/vm/guest-image.sh)"
+	done
+	[ -n "$VM_GUEST_ROOT_UUID" ] || vm_die "$file has no ROOT_UUID"
+	# shellcheck disable=SC2034
+	VM_GUEST_CMDLINE="root=UUID=$VM_GUEST_ROOT_UUID ro console=ttyS0"
+}
+
+# vm_guest_disk_args FILE ID [SERIAL]: sets VM_GUEST_DISK_ARGS to the QEMU
+# arguments of a raw disk image behind the AMD IOMMU (virtio-blk with
+# iommu_platform=on: plain virtio DMA would bypass the IOMMU)
+vm_guest_disk_args() {
+	local dev="virtio-blk-pci,drive=$2,iommu_platform=on,disable-legacy=on"
+	[ -z "${3:-}" ] || dev="$dev,serial=$3"
+	# shellcheck disable=SC2034 # read by the caller
+	VM_GUEST_DISK_ARGS=(
+		-drive "file=$1,if=none,id=$2,format=raw,cache=unsafe"
+		-device "$dev"
+	)
+}
+
+# vm_guest_boot LOG APPEND [EXTRA QEMU ARGS...]: boot the guest that
+# vm_guest_load read, its disk behind the IOMMU, with the root part of the
+# command line plus APPEND; otherwise as vm_run_qemu (sets VM_QEMU_RC,
+# VM_QEMU_SECS). VM_GUEST_SMP sets the number of vCPUs (default 1).
+vm_guest_boot() {
+	local log=$1 append=$2
+	shift 2
+	vm_guest_disk_args "$VM_GUEST_DISK" d0 kdumproot
+	vm_run_qemu "$log" "$VM_GUEST_KERNEL" "$VM_GUEST_INITRD" \
+		"$VM_GUEST_CMDLINE${append:+ $append}" \
+		-smp "${VM_GUEST_SMP:-1}" -vga none "${VM_GUEST_DISK_ARGS[@]}" "$@"
+}
