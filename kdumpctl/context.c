@@ -128,16 +128,13 @@ int ctx_crash_cmdline(const struct kdump_ctx *ctx, char **out)
 {
 	const struct kdump_defaults *d = ctx->defaults;
 	_cleanup_free_ char *proc = NULL;
-	_cleanup_free_ char *path = NULL;
 	char err[512];
 	int r;
 
 	if (!d->commandline || !*d->commandline) {
-		if (root_path(ctx->root, "/proc/cmdline", &path) < 0)
-			return -ENOMEM;
-		r = read_first_line(path, &proc);
+		r = probe_cmdline(ctx->root, &proc);
 		if (r < 0)
-			return log_error_errno(r, "cannot read %s", path);
+			return log_error_errno(r, "cannot read the running kernel's command line");
 	}
 	r = crash_cmdline_compose(&(struct crash_cmdline_input){
 		.base = proc ? proc : d->commandline,

@@ -39,13 +39,12 @@ static void line(const struct part *p)
 
 static bool sme_active(const char *root)
 {
-	_cleanup_free_ char *path = NULL;
 	_cleanup_free_ char *cmdline = NULL;
 	bool flag = false;
 
 	if (probe_cpu_flag(root, "sme", &flag) < 0 || !flag)
 		return false;
-	if (sysroot_path(root, "/proc/cmdline", &path) < 0 || read_first_line(path, &cmdline) < 0)
+	if (probe_cmdline(root, &cmdline) < 0)
 		return false;
 	return cmdline_has_param_value(cmdline, "mem_encrypt", "on");
 }

@@ -7,6 +7,7 @@
 #include "loader.h"
 #include "log.h"
 #include "options.h"
+#include "probe.h"
 #include "sysroot.h"
 #include "util.h"
 
@@ -15,16 +16,12 @@
 static int reused_cmdline(const char *root, bool crash, char **out)
 {
 	static const char *const drop[] = { "BOOT_IMAGE", "crashkernel" };
-	_cleanup_free_ char *path = NULL;
 	_cleanup_free_ char *line = NULL;
 	int r;
 
-	r = sysroot_path(root, "/proc/cmdline", &path);
+	r = probe_cmdline(root, &line);
 	if (r < 0)
-		return r;
-	r = read_first_line(path, &line);
-	if (r < 0)
-		return log_error_errno(r, "cannot read %s", path);
+		return log_error_errno(r, "cannot read the running kernel's command line");
 	for (size_t i = 0; i < ARRAY_SIZE(drop); i++) {
 		char *next = NULL;
 

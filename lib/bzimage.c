@@ -121,25 +121,13 @@ int bzimage_check_file(const char *path, enum bzimage_error *err,
 		       struct bzimage_info *info)
 {
 	_cleanup_free_ unsigned char *buf = malloc(BZIMAGE_PROBE_SIZE);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
+	ssize_t n;
 
-	if (fd < 0)
-		return -errno;
 	if (!buf)
 		return -ENOMEM;
-	while (len < BZIMAGE_PROBE_SIZE) {
-		ssize_t n = read(fd, buf + len, BZIMAGE_PROBE_SIZE - len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*err = bzimage_check(buf, len, info);
+	n = read_file_head(path, buf, BZIMAGE_PROBE_SIZE);
+	if (n < 0)
+		return (int)n;
+	*err = bzimage_check(buf, (size_t)n, info);
 	return 0;
 }

@@ -61,17 +61,14 @@ static int iomem_parse_line(char *line, struct crash_range *range,
  */
 int probe_crash_reservation(const char *root, struct crash_reservation *res)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL;
+	_cleanup_free_ char *buf = NULL;
 	struct crash_reservation found = { 0 };
 	bool any = false, hidden = false;
 	char *line, *next;
 	ssize_t n;
 	int r;
 
-	r = sysroot_path(root, "/proc/iomem", &path);
-	if (r < 0)
-		return r;
-	n = read_file(path, &buf);
+	n = sysroot_read_file(root, "/proc/iomem", &buf);
 	if (n < 0)
 		return (int)n;
 	if (memchr(buf, '\0', (size_t)n))
@@ -119,15 +116,12 @@ int probe_crash_reservation(const char *root, struct crash_reservation *res)
 /* Read a sysfs file holding one unsigned decimal number. */
 static int read_sys_u64(const char *root, const char *abs_path, uint64_t *val)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL;
+	_cleanup_free_ char *buf = NULL;
 	unsigned long long v;
 	char *end;
 	int r;
 
-	r = sysroot_path(root, abs_path, &path);
-	if (r < 0)
-		return r;
-	r = read_first_line(path, &buf);
+	r = sysroot_read_line(root, abs_path, &buf);
 	if (r < 0)
 		return r;
 	strip_trailing(buf);

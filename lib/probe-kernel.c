@@ -7,13 +7,10 @@
 
 int probe_kernel_release(const char *root, char **release)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL;
+	_cleanup_free_ char *buf = NULL;
 	int r;
 
-	r = sysroot_path(root, "/proc/sys/kernel/osrelease", &path);
-	if (r < 0)
-		return r;
-	r = read_first_line(path, &buf);
+	r = sysroot_read_line(root, "/proc/sys/kernel/osrelease", &buf);
 	if (r < 0)
 		return r;
 	strip_trailing(buf);
@@ -22,4 +19,9 @@ int probe_kernel_release(const char *root, char **release)
 	*release = buf;
 	buf = NULL;
 	return 0;
+}
+
+int probe_cmdline(const char *root, char **cmdline)
+{
+	return sysroot_read_line(root, "/proc/cmdline", cmdline);
 }

@@ -8,15 +8,12 @@
 
 int probe_mem_total(const char *root, uint64_t *bytes)
 {
-	_cleanup_free_ char *path = NULL;
 	_cleanup_free_ char *buf = NULL;
 	const char *p;
 	uint64_t kib;
 	ssize_t n;
 
-	if (sysroot_path(root, "/proc/meminfo", &path) < 0)
-		return -ENOMEM;
-	n = read_file(path, &buf);
+	n = sysroot_read_file(root, "/proc/meminfo", &buf);
 	if (n < 0)
 		return (int)n;
 	p = strstr(buf, "MemTotal:");

@@ -8,15 +8,11 @@
 
 int probe_cpu_flag(const char *root, const char *flag, bool *has)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL;
+	_cleanup_free_ char *buf = NULL;
 	char *line, *next;
 	ssize_t n;
-	int r;
 
-	r = sysroot_path(root, "/proc/cpuinfo", &path);
-	if (r < 0)
-		return r;
-	n = read_file(path, &buf);
+	n = sysroot_read_file(root, "/proc/cpuinfo", &buf);
 	if (n < 0)
 		return (int)n;
 
@@ -51,7 +47,7 @@ int probe_cpu_flag(const char *root, const char *flag, bool *has)
  */
 static int kvm_amd_sev_snp(const char *root, bool *loaded)
 {
-	_cleanup_free_ char *mod_path = NULL, *path = NULL, *buf = NULL;
+	_cleanup_free_ char *mod_path = NULL, *buf = NULL;
 	struct stat st;
 	int r;
 
@@ -66,10 +62,7 @@ static int kvm_amd_sev_snp(const char *root, bool *loaded)
 	}
 	*loaded = true;
 
-	r = sysroot_path(root, "/sys/module/kvm_amd/parameters/sev_snp", &path);
-	if (r < 0)
-		return r;
-	r = read_first_line(path, &buf);
+	r = sysroot_read_line(root, "/sys/module/kvm_amd/parameters/sev_snp", &buf);
 	if (r < 0)
 		return r;
 	strip_trailing(buf);

@@ -18,6 +18,10 @@ int probe_cpu_flag(const char *root, const char *flag, bool *has);
 /* MemTotal of /proc/meminfo, in bytes. */
 int probe_mem_total(const char *root, uint64_t *bytes);
 
+/* The running kernel's command line, <root>/proc/cmdline without its
+ * newline. */
+int probe_cmdline(const char *root, char **cmdline);
+
 /* Running kernel release, from <root>/proc/sys/kernel/osrelease. */
 int probe_kernel_release(const char *root, char **release);
 

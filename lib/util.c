@@ -47,6 +47,27 @@ ssize_t read_file(const char *path, char **out)
 	return (ssize_t)len;
 }
 
+ssize_t read_file_head(const char *path, void *buf, size_t len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t done = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (done < len) {
+		ssize_t n = read(fd, (char *)buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
 int read_first_line(const char *path, char **out)
 {
 	char *buf = NULL;

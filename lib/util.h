@@ -42,6 +42,10 @@ static inline bool streq(const char *a, const char *b)
  * Returns the length or a negative errno; *out is set only on success. */
 ssize_t read_file(const char *path, char **out);
 
+/* Read at most len bytes from the start of a file into buf; returns the
+ * count or a negative errno. */
+ssize_t read_file_head(const char *path, void *buf, size_t len);
+
 /* Read the first line of a file without its newline. */
 int read_first_line(const char *path, char **out);
 
