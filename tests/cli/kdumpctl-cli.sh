@@ -175,6 +175,26 @@ case_stale_extra_bins() {
 	expect_rc 0 && dracut_runs 2 && expect_in err "extra_bins ($R/usr/bin/tool) changed"
 }
 
+case_stale_kdump_post_hook() {
+	host amd-iommu
+	printf '#!/bin/sh\n' >"$R/usr/bin/post" && chmod +x "$R/usr/bin/post"
+	echo "kdump_post /usr/bin/post" >>"$CONF"
+	kdumpctl start
+	printf '#!/bin/sh\necho saved\n' >"$R/usr/bin/post"
+	kdumpctl start
+	expect_rc 0 && dracut_runs 2 && expect_in err "kdump_post ($R/usr/bin/post) changed"
+}
+
+# a new kdumpctl (an upgrade) rebuilds the image it puts kdumpctl into
+case_stale_kdumpctl_binary() {
+	host amd-iommu
+	cp "$KDUMPCTL" "$TMP/kdumpctl-copy"
+	run "$TMP/kdumpctl-copy" --config="$CONF" --defaults="$DEFS" start
+	printf '\0' >>"$TMP/kdumpctl-copy"
+	run "$TMP/kdumpctl-copy" --config="$CONF" --defaults="$DEFS" start
+	expect_rc 0 && dracut_runs 2 && expect_in err "kdumpctl ($TMP/kdumpctl-copy) changed"
+}
+
 case_stale_record_missing() {
 	host amd-iommu
 	kdumpctl start

@@ -1,0 +1,336 @@
+#!/bin/bash
+# shellcheck disable=SC2016 # dpkg-query formats are single-quoted on purpose
+# Build the Debian 13 (trixie) guest disk for the VM tests.
+#
+# Usage: tests/vm/guest-image.sh [--pkg-destdir DIR] [--out DIR] [--rebuild-base]
+#
+#   --pkg-destdir DIR  the tree of `make install DESTDIR=DIR` (configured with
+#                      --prefix=/usr --sysconfdir=/etc), layered into the
+#                      image; kdump.service is enabled
+#   --out DIR          where the disk and guest.env go
+#                      (default $KDUMP_SNP_CACHE/guest/run)
+#   --rebuild-base     build the base again even when it is cached
+#
+# Two layers:
+#   base   debootstrap --variant=minbase of trixie plus systemd, udev, dracut
+#          (not initramfs-tools), makedumpfile, e2fsprogs, kmod, procps and
+#          linux-image-amd64 (6.12), configured (fstab by UUID, hostname
+#          kdump-guest, empty root password, multi-user target); the boot
+#          initramfs made by the guest's own dracut in the chroot. Cached as a
+#          root tree in $KDUMP_SNP_CACHE/guest/base-<hash>/ with vmlinuz and
+#          initrd.img beside it, keyed by the package list and BASE_VERSION.
+#          Needs root (debootstrap, chroot, mounts of proc/sys/tmpfs inside
+#          the chroot while dracut runs) and the Debian archive the host's
+#          apt uses.
+#   run    every run: a hard-linked copy of the base root, the guest test
+#          files of tests/vm/guest/ and the --pkg-destdir tree on top, made
+#          into an ext4 image with `mkfs.ext4 -d` (no loop mount):
+#          OUT/disk.img, 3 GiB sparse, label kdumproot, a fixed UUID.
+#
+# OUT/guest.env tells tests/vm/boot-guest.sh what to boot:
+#   DISK= KERNEL= INITRD= ROOT_UUID= KVER=
+#
+# Environment: KDUMP_SNP_CACHE (default /var/cache/kdump-snp),
+# KDUMP_SNP_GUEST_MIRROR (default: the host's apt mirror).
+
+set -euo pipefail
+
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/vm/lib.sh
+. "$here/lib.sh"
+
+# Bump when the base layer is made differently (the key of the cache).
+BASE_VERSION=1
+SUITE=trixie
+ROOT_UUID=6b1d9a4e-3c2f-4d8e-9a51-0c0ffee5d0a1
+ROOT_LABEL=kdumproot
+DISK_SIZE=3G
+GUEST_HOSTNAME=kdump-guest
+# debootstrap resolves only the first alternative of a dependency, so the
+# kernel (linux-initramfs-tool: initramfs-tools | dracut) is installed
+# afterwards with apt in the chroot, where dracut already provides it
+BASE_PACKAGES=(systemd-sysv udev dracut zstd makedumpfile e2fsprogs kmod procps linux-base)
+KERNEL_PACKAGES=(linux-image-amd64)
+# the boot initramfs: generic (no host-only), with just what this machine
+# needs to mount its root; `--drivers` keeps out the other drivers
+DRACUT_DRIVERS=(virtio_pci virtio_blk ext4 crc32c_generic)
+# an arbitrary but fixed id: journals stay readable across boots
+MACHINE_ID=6b5f0d1e2a3c4b5d8e9f00112233aa01
+
+pkg_destdir=
+out=$VM_GUEST_CACHE/run
+rebuild_base=0
+while [ "$#" -gt 0 ]; do
+	case $1 in
+	--pkg-destdir)
+		[ "$#" -ge 2 ] || vm_die "--pkg-destdir needs a folder"
+		pkg_destdir=$2
+		shift 2
+		;;
+	--out)
+		[ "$#" -ge 2 ] || vm_die "--out needs a folder"
+		out=$2
+		shift 2
+		;;
+	--rebuild-base)
+		rebuild_base=1
+		shift
+		;;
+	-h | --help)
+		sed -n '3,/^$/s/^# \{0,1\}//p' "$0"
+		exit 0
+		;;
+	*) vm_die "unknown argument '$1' (see --help)" ;;
+	esac
+done
+if [ -n "$pkg_destdir" ]; then
+	[ -d "$pkg_destdir" ] || vm_die "--pkg-destdir $pkg_destdir: no such folder"
+	pkg_destdir=$(cd -- "$pkg_destdir" && pwd)
+fi
+[ "$(id -u)" = 0 ] || vm_die "building the guest image needs root (debootstrap, chroot)"
+
+total_start=$(vm_now)
+
+# ---- host tools ---------------------------------------------------------------
+
+missing=()
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+command -v mkfs.ext4 >/dev/null 2>&1 || missing+=(e2fsprogs)
+command -v flock >/dev/null 2>&1 || missing+=(util-linux)
+[ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
+[ "${#missing[@]}" = 0 ] || vm_apt_install "${missing[@]}"
+
+mkdir -p -- "$VM_GUEST_CACHE" "$out"
+# left by interrupted runs (never below a mount: see chroot_umount)
+find "$VM_GUEST_CACHE" -maxdepth 1 -name '.base.*' -mmin +120 -exec rm -rf --one-file-system -- {} + 2>/dev/null || true
+
+base_key=$(vm_sha256_str "v=$BASE_VERSION suite=$SUITE uuid=$ROOT_UUID pkgs=${BASE_PACKAGES[*]} kernel=${KERNEL_PACKAGES[*]} drivers=${DRACUT_DRIVERS[*]} format=$VM_LIB_FORMAT")
+base=$VM_GUEST_CACHE/base-$base_key
+
+# ---- chroot mounts ------------------------------------------------------------
+
+# The chroot gets its own proc, sysfs and a tmpfs /dev with a few nodes (no
+# bind mount of the host's /dev, so that removing a tree can never reach
+# the host's device nodes). Everything is unmounted on exit.
+CHROOT_MOUNTS=()
+
+chroot_mount() {
+	local root=$1
+	mount -t proc proc "$root/proc"
+	CHROOT_MOUNTS+=("$root/proc")
+	mount -t sysfs sysfs "$root/sys"
+	CHROOT_MOUNTS+=("$root/sys")
+	mount -t tmpfs -o mode=0755,size=16m devtmp "$root/dev"
+	CHROOT_MOUNTS+=("$root/dev")
+	mknod -m 0666 "$root/dev/null" c 1 3
+	mknod -m 0666 "$root/dev/zero" c 1 5
+	mknod -m 0666 "$root/dev/full" c 1 7
+	mknod -m 0666 "$root/dev/random" c 1 8
+	mknod -m 0666 "$root/dev/urandom" c 1 9
+	mknod -m 0666 "$root/dev/tty" c 5 0
+	mknod -m 0600 "$root/dev/console" c 5 1
+	mkdir -p "$root/dev/pts" "$root/dev/shm"
+	ln -s /proc/self/fd "$root/dev/fd"
+	mount -t tmpfs -o mode=0755,size=64m runtmp "$root/run"
+	CHROOT_MOUNTS+=("$root/run")
+}
+
+chroot_umount() {
+	local i
+	for ((i = ${#CHROOT_MOUNTS[@]} - 1; i >= 0; i--)); do
+		umount "${CHROOT_MOUNTS[i]}" 2>/dev/null || umount -l "${CHROOT_MOUNTS[i]}" || true
+	done
+	CHROOT_MOUNTS=()
+}
+
+# remove_tree DIR: rm -rf that stays on DIR's filesystem and refuses a tree
+# with anything still mounted below it
+remove_tree() {
+	local dir=$1
+	[ -e "$dir" ] || return 0
+	if awk -v d="$dir/" 'index($2 "/", d) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+		vm_say "WARNING: $dir still has mounts; not removing it"
+		return 0
+	fi
+	rm -rf --one-file-system -- "$dir"
+}
+
+WORK_DIRS=()
+cleanup() {
+	local d
+	vm_heartbeat_kill
+	chroot_umount
+	for d in "${WORK_DIRS[@]}"; do
+		remove_tree "$d"
+	done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- base layer ---------------------------------------------------------------
+
+build_base() {
+	local tmp root mirror t kver
+	mirror=$(vm_host_mirror)
+	tmp=$(mktemp -d "$VM_GUEST_CACHE/.base.XXXXXX")
+	WORK_DIRS+=("$tmp")
+	root=$tmp/root
+	vm_say "base: building $SUITE from $mirror into $tmp"
+	vm_say "base: packages: ${BASE_PACKAGES[*]} + ${KERNEL_PACKAGES[*]}"
+
+	t=$(vm_now)
+	vm_say "base: debootstrap (takes minutes)"
+	local include
+	include=$(IFS=,; printf '%s' "${BASE_PACKAGES[*]}")
+	vm_run_heartbeat debootstrap "$tmp/debootstrap.log" \
+		nice -n 10 debootstrap --variant=minbase --components=main \
+		--include="$include" "$SUITE" "$root" "$mirror" ||
+		vm_die "debootstrap failed (log: $tmp/debootstrap.log; $root/debootstrap/debootstrap.log)"
+	vm_say "base: debootstrap done ($(vm_elapsed "$t")s, $(du -sh --one-file-system -- "$root" | cut -f1))"
+
+	vm_say "base: configuring"
+	# services must not start in the chroot
+	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+	chmod 0755 "$root/usr/sbin/policy-rc.d"
+	cp -- /etc/resolv.conf "$root/etc/resolv.conf"
+	printf 'deb %s %s main\n' "$mirror" "$SUITE" >"$root/etc/apt/sources.list"
+	printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' \
+		>"$root/etc/apt/apt.conf.d/90kdump-snp-guest"
+	printf '%s\n' "$GUEST_HOSTNAME" >"$root/etc/hostname"
+	printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
+		"$GUEST_HOSTNAME" >"$root/etc/hosts"
+	printf '# <fs> <mount point> <type> <options> <dump> <pass>\nUUID=%s / ext4 defaults,errors=remount-ro 0 1\n' \
+		"$ROOT_UUID" >"$root/etc/fstab"
+	printf '%s\n' "$MACHINE_ID" >"$root/etc/machine-id"
+	chroot "$root" passwd -d root >/dev/null
+	ln -sf /usr/lib/systemd/system/multi-user.target "$root/etc/systemd/system/default.target"
+	# the journal on disk: the host can read it after a run
+	mkdir -p "$root/var/log/journal"
+
+	chroot_mount "$root"
+
+	t=$(vm_now)
+	vm_say "base: installing ${KERNEL_PACKAGES[*]} in the chroot"
+	# the kernel's postinst would run dracut with the defaults; we run it
+	# ourselves below with the arguments this machine needs
+	local hook=$root/etc/kernel/postinst.d/dracut
+	[ ! -e "$hook" ] || chmod a-x "$hook"
+	vm_run_heartbeat apt "$tmp/apt.log" nice -n 10 chroot "$root" \
+		env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
+		sh -c 'apt-get update -q && apt-get install -y -q "$@" && apt-get clean' \
+		sh "${KERNEL_PACKAGES[@]}" ||
+		vm_die "installing ${KERNEL_PACKAGES[*]} in the chroot failed (log: $tmp/apt.log)"
+	[ ! -e "$hook" ] || chmod a+x "$hook"
+	if chroot "$root" dpkg-query -W -f='${Status}\n' initramfs-tools 2>/dev/null | grep -q 'ok installed'; then
+		vm_die "initramfs-tools got into the image instead of dracut"
+	fi
+	kver=$(find "$root/usr/lib/modules" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort -V | tail -n1)
+	if [ -z "$kver" ] || ! [ -e "$root/boot/vmlinuz-$kver" ]; then
+		vm_die "no kernel in the chroot after installing it"
+	fi
+	vm_say "base: kernel $kver installed ($(vm_elapsed "$t")s)"
+
+	t=$(vm_now)
+	vm_say "base: dracut $(chroot "$root" dpkg-query -W -f='${Version}' dracut) in the chroot: boot initramfs for $kver"
+	vm_run_heartbeat dracut "$tmp/dracut.log" nice -n 10 chroot "$root" \
+		dracut --force --no-hostonly --no-hostonly-cmdline \
+		--drivers "${DRACUT_DRIVERS[*]}" --kver "$kver" "/boot/initrd.img-$kver" ||
+		vm_die "dracut in the chroot failed (log: $tmp/dracut.log)"
+	vm_say "base: initramfs done ($(vm_elapsed "$t")s, $(du -h -- "$root/boot/initrd.img-$kver" | cut -f1))"
+
+	chroot_umount
+	rm -f -- "$root/usr/sbin/policy-rc.d"
+	: >"$root/etc/resolv.conf"
+	rm -rf --one-file-system -- "$root/var/lib/apt/lists/"* "$root/var/cache/apt/"*.bin "$root/debootstrap"
+
+	cp -- "$root/boot/vmlinuz-$kver" "$tmp/vmlinuz"
+	install -m 0644 -- "$root/boot/initrd.img-$kver" "$tmp/initrd.img"
+	chmod 0755 -- "$tmp"
+	printf '%s\n' "$kver" >"$tmp/kver"
+	chroot "$root" dpkg-query -W -f='${Package} ${Version}\n' >"$tmp/packages.txt"
+	mkdir -p -- "$tmp/logs"
+	mv -- "$tmp/"*.log "$tmp/logs/"
+	remove_tree "$base"
+	mv -- "$tmp" "$base"
+	WORK_DIRS=()
+	vm_say "base: cached as $base ($(du -sh --one-file-system -- "$base/root" | cut -f1))"
+}
+
+exec 9>"$VM_GUEST_CACHE/.lock"
+if ! flock -n 9; then
+	vm_say "guest image: waiting for another build (lock $VM_GUEST_CACHE/.lock)"
+	flock 9
+fi
+base_start=$(vm_now)
+if [ "$rebuild_base" = 1 ] || ! [ -s "$base/kver" ]; then
+	build_base
+	vm_say "base: built in $(vm_elapsed "$base_start")s"
+else
+	vm_say "base: cached ($base)"
+fi
+# keep the two newest bases
+while IFS= read -r old; do
+	remove_tree "$VM_GUEST_CACHE/$old"
+done < <(find "$VM_GUEST_CACHE" -maxdepth 1 -name 'base-*' -type d -printf '%T@ %f\n' |
+	sort -rn | tail -n +3 | cut -d' ' -f2-)
+touch -- "$base"
+kver=$(cat "$base/kver")
+
+# ---- run layer ----------------------------------------------------------------
+
+t=$(vm_now)
+layer=$(mktemp -d "$out/.layer.XXXXXX")
+WORK_DIRS+=("$layer")
+# hard links: cheap; every file added below replaces its link (tar unlinks
+# before writing, ln -sf and install too), so the base is never written to
+if ! cp -al -- "$base/root" "$layer/root" 2>/dev/null; then
+	rm -rf --one-file-system -- "$layer/root"
+	cp -a -- "$base/root" "$layer/root"
+fi
+root=$layer/root
+
+# the guest test driver
+install -D -m 0755 -- "$here/guest/kdump-snp-test.sh" "$root/usr/lib/kdump-snp-test/kdump-snp-test.sh.new"
+mv -f -- "$root/usr/lib/kdump-snp-test/kdump-snp-test.sh.new" "$root/usr/lib/kdump-snp-test/kdump-snp-test.sh"
+rm -f -- "$root/etc/systemd/system/kdump-snp-test.service"
+install -m 0644 -- "$here/guest/kdump-snp-test.service" "$root/etc/systemd/system/kdump-snp-test.service"
+mkdir -p -- "$root/etc/systemd/system/multi-user.target.wants"
+ln -sf /etc/systemd/system/kdump-snp-test.service \
+	"$root/etc/systemd/system/multi-user.target.wants/kdump-snp-test.service"
+
+if [ -n "$pkg_destdir" ]; then
+	vm_say "run: adding $pkg_destdir"
+	# --keep-directory-symlink: the guest's /lib, /sbin are links into /usr
+	tar -C "$pkg_destdir" --owner=0 --group=0 --numeric-owner -cf - . |
+		tar -C "$root" --keep-directory-symlink -xf -
+	unit=
+	for d in usr/lib/systemd/system lib/systemd/system etc/systemd/system; do
+		if [ -e "$pkg_destdir/$d/kdump.service" ]; then
+			unit=/$d/kdump.service
+			break
+		fi
+	done
+	[ -n "$unit" ] || vm_die "$pkg_destdir has no kdump.service"
+	ln -sf "$unit" "$root/etc/systemd/system/multi-user.target.wants/kdump.service"
+	vm_say "run: kdump.service enabled"
+fi
+
+disk=$out/disk.img
+rm -f -- "$disk.tmp"
+truncate -s "$DISK_SIZE" -- "$disk.tmp"
+vm_run_heartbeat mkfs.ext4 "$layer/mkfs.log" nice -n 10 \
+	mkfs.ext4 -q -F -t ext4 -L "$ROOT_LABEL" -U "$ROOT_UUID" -E root_owner=0:0 \
+	-d "$root" "$disk.tmp" || vm_die "mkfs.ext4 -d failed"
+mv -f -- "$disk.tmp" "$disk"
+{
+	printf 'DISK=%s\n' "$disk"
+	printf 'KERNEL=%s\n' "$base/vmlinuz"
+	printf 'INITRD=%s\n' "$base/initrd.img"
+	printf 'ROOT_UUID=%s\n' "$ROOT_UUID"
+	printf 'KVER=%s\n' "$kver"
+} >"$out/guest.env.tmp"
+mv -f -- "$out/guest.env.tmp" "$out/guest.env"
+cleanup
+WORK_DIRS=()
+vm_say "run: disk $disk ($DISK_SIZE sparse, $(du -h -- "$disk" | cut -f1) used) in $(vm_elapsed "$t")s"
+vm_say "guest image ready in $(vm_elapsed "$total_start")s: $out/guest.env (kernel $kver)"

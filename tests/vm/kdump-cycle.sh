@@ -1,0 +1,211 @@
+#!/bin/bash
+# Real kdump cycles in the Debian 13 guest (make check-vm; the demo runs
+# the default one): the guest boots with systemd, kdump.service builds the
+# capture image with the guest's dracut and loads it with our tools, the
+# guest test unit panics through `kdumpctl test --yes`, the crash kernel's
+# `kdumpctl save` writes the dump and powers off. The host then reads the
+# guest's disks with debugfs and checks the result.
+#
+# Usage: tests/vm/kdump-cycle.sh DESTDIR RESULTS_DIR [SCENARIO...]
+#   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
+#   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
+# Scenarios: default uuid-target invalid-conf small-target (all by default)
+set -euo pipefail
+
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/vm/lib.sh
+. "$here/lib.sh"
+
+[ "$#" -ge 2 ] || vm_die "usage: $0 DESTDIR RESULTS_DIR [SCENARIO...]"
+destdir=$1
+results=$2
+shift 2
+ALL=(default uuid-target invalid-conf small-target)
+scenarios=("$@")
+[ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
+[ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
+mkdir -p -- "$results"
+work=$(mktemp -d "${TMPDIR:-/tmp}/kdump-cycle.XXXXXX")
+trap 'vm_kill_qemu; rm -rf -- "$work"' EXIT
+command -v debugfs >/dev/null || vm_apt_install e2fsprogs
+command -v makedumpfile >/dev/null || vm_apt_install makedumpfile
+
+TARGET_UUID=5d0c7a3e-1f2b-4c6d-8e9f-0a1b2c3d4e5f
+# -l: the host's makedumpfile (Debian 12) reads lzo, not zstd
+COLLECTOR="core_collector makedumpfile -l --message-level 1 -d 31"
+
+PHASES=()
+phase() {
+	vm_say "  phase $1: $2s"
+	PHASES+=("$1 $2")
+}
+
+# crash_secs PATTERN: the crash kernel's own timestamp of its first log line
+# matching PATTERN (the crash kernel starts right after the panic)
+crash_secs() {
+	tr -d '\r' <"$LOG" | sed -n '/Kernel panic - not syncing/,$p' |
+		grep -a -m1 -E "$1" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' |
+		awk '{ printf "%.1f\n", $1 }'
+}
+
+marker_value() {
+	vm_markers "$LOG" | sed -n "s/^$VM_TAG $1=\\([^ ]*\\).*/\\1/p" | head -n1
+}
+
+# on_disk IMG CMD: run a debugfs request on a guest disk
+on_disk() {
+	debugfs -R "$2" "$1" 2>/dev/null
+}
+
+# dump_dirs IMG DIR: the dump directories debugfs lists in DIR
+dump_dirs() {
+	on_disk "$1" "ls $2" | tr -s ' \t' '\n' | grep -E '^kdump-guest-[0-9]{4}-' || true
+}
+
+# check_dump IMG DIR: a complete dump in DIR, as the issue asks
+check_dump() {
+	local img=$1 base=$2 d files
+	d=$(dump_dirs "$img" "$base" | head -n1)
+	[ -n "$d" ] || { VM_FAIL_MSG="no dump directory in $base"; return 1; }
+	files=$(on_disk "$img" "ls $base/$d")
+	for f in vmcore vmcore-dmesg.txt kdump-info.txt; do
+		grep -qE "(^|[[:space:]])$f([[:space:]]|\$)" <<<"$files" || { VM_FAIL_MSG="$base/$d lacks $f"; return 1; }
+	done
+	! grep -q incomplete <<<"$files" || { VM_FAIL_MSG="$base/$d has incomplete files"; return 1; }
+	on_disk "$img" "stat $base/$d" | grep -q "Mode:  0700" || { VM_FAIL_MSG="$d is not mode 0700"; return 1; }
+	for f in vmcore vmcore-dmesg.txt kdump-info.txt; do
+		on_disk "$img" "stat $base/$d/$f" | grep -q "Mode:  0600" ||
+			{ VM_FAIL_MSG="$f is not mode 0600"; return 1; }
+	done
+	on_disk "$img" "dump $base/$d/vmcore $work/vmcore"
+	on_disk "$img" "dump $base/$d/kdump-info.txt $work/kdump-info.txt"
+	makedumpfile --dump-dmesg "$work/vmcore" "$work/dmesg.txt" >/dev/null 2>&1 ||
+		{ VM_FAIL_MSG="the host's makedumpfile cannot read the vmcore"; return 1; }
+	grep -q "sysrq triggered crash" "$work/dmesg.txt" ||
+		{ VM_FAIL_MSG="the vmcore's kernel log lacks 'sysrq triggered crash'"; return 1; }
+	grep -qx "result: saved" "$work/kdump-info.txt" || { VM_FAIL_MSG="kdump-info: $(cat "$work/kdump-info.txt")"; return 1; }
+	DUMP_DIR=$base/$d
+	rm -f -- "$work/vmcore"
+}
+
+# boot NAME KDUMPTEST [boot-guest options]: a guest with our package and
+# the scenario's kdump.conf ($work/NAME.conf)
+boot() {
+	local name=$1 test=$2
+	shift 2
+	local stage=$work/$name-destdir
+	rm -rf -- "$stage"
+	cp -a -- "$destdir" "$stage"
+	cp -- "$work/$name.conf" "$stage/etc/kdump.conf"
+	LOG=$results/$name.log
+	local t
+	t=$(vm_now)
+	"$here/guest-image.sh" --pkg-destdir "$stage" --out "$work/$name-out" >"$work/image.out" 2>&1 ||
+		{ cat -- "$work/image.out"; vm_die "guest image for $name failed"; }
+	phase image "$(vm_elapsed "$t")"
+	vm_guest_load "$work/$name-out/guest.env"
+	DISK=$VM_GUEST_DISK
+	VM_TIMEOUT=${KDUMP_SNP_VM_TIMEOUT:-900}
+	OUT=$work/$name.out
+	vm_guest_boot "$LOG" "crashkernel=384M panic=10 kdumptest=$test" "$@" > >(tee -- "$OUT")
+	sleep 0.2
+}
+
+# marker_secs TEXT: when (s into the QEMU run) the first marker starting
+# with TEXT appeared, as vm_run_qemu printed it
+marker_secs() {
+	sed -n "s/^    \\[ *\\([0-9.]*\\)s\\] $1.*/\\1/p" "$OUT" | head -n1
+}
+
+run_phases() {
+	local start booted
+	booted=$(marker_secs booted)
+	[ -z "$booted" ] || phase guest-boot "$booted"
+	phase qemu-total "$VM_QEMU_SECS"
+	start=$(marker_value kdump-start-secs)
+	[ -z "$start" ] || phase kdump-start "$start"
+	local init saving saved
+	init=$(crash_secs 'Run /init as init process')
+	saving=$(crash_secs 'kdumpctl: saving the dump')
+	saved=$(crash_secs 'kdumpctl: (dump saved|final_action|failure_action)')
+	[ -z "$init" ] || phase panic-to-crash-init "$init"
+	[ -z "$saving" ] || [ -z "$saved" ] ||
+		phase capture "$(awk -v a="$saved" -v b="$saving" 'BEGIN { printf "%.1f", a - b }')"
+	[ -z "$saved" ] || phase panic-to-action "$saved"
+}
+
+expect_poweroff() {
+	vm_expect_no_timeout && vm_expect_log "$LOG" "reboot: Power down" && vm_expect_qemu_exit 0
+}
+
+scenario_default() {
+	printf 'path /var/crash\n%s\nfinal_action poweroff\nfailure_action poweroff\n' "$COLLECTOR" >"$work/default.conf"
+	boot default crash
+	run_phases
+	expect_poweroff && vm_expect_log "$LOG" "$VM_TAG panic uptime=" && check_dump "$DISK" /var/crash &&
+		vm_say "  dump: $DUMP_DIR; tail of the crashed kernel's log:" &&
+		grep -v '^\s*$' "$work/dmesg.txt" | tail -n 12 | sed 's/^/    | /'
+}
+
+scenario_uuid_target() {
+	truncate -s 2G "$work/target.img"
+	mkfs.ext4 -q -F -U "$TARGET_UUID" -L kdumptarget "$work/target.img"
+	printf 'ext4 UUID=%s\npath /dumps\n%s\nfinal_action poweroff\nfailure_action poweroff\n' \
+		"$TARGET_UUID" "$COLLECTOR" >"$work/uuid-target.conf"
+	vm_guest_disk_args "$work/target.img" d1 kdumptarget
+	boot uuid-target crash "${VM_GUEST_DISK_ARGS[@]}"
+	run_phases
+	expect_poweroff && check_dump "$work/target.img" /dumps &&
+		[ -z "$(dump_dirs "$DISK" /var/crash)" ] || { VM_FAIL_MSG="${VM_FAIL_MSG:-a dump also landed on the root disk}"; return 1; }
+}
+
+scenario_invalid_conf() {
+	printf 'path /var/crash\nfinal_action poweroff\ncore_collector makedumpfile -d 99\n' >"$work/invalid-conf.conf"
+	boot invalid-conf status
+	run_phases
+	expect_poweroff &&
+		vm_expect_log "$LOG" "$VM_TAG kdump.service=failed " &&
+		vm_expect_marker "$LOG" "kexec_crash_loaded=0" &&
+		vm_expect_log "$LOG" "$VM_TAG journal: /etc/kdump.conf:3:32: makedumpfile option \"-d\" needs dump levels from 0 to 31, not \"99\"" &&
+		vm_expect_no_marker "$LOG" "panic"
+}
+
+scenario_small_target() {
+	truncate -s 48M "$work/small.img"
+	mkfs.ext4 -q -F -U "$TARGET_UUID" -L kdumptarget "$work/small.img"
+	printf 'ext4 UUID=%s\npath /dumps\n%s\nfinal_action reboot\nfailure_action poweroff\n' \
+		"$TARGET_UUID" "$COLLECTOR" >"$work/small-target.conf"
+	vm_guest_disk_args "$work/small.img" d1 kdumptarget
+	boot small-target crash "${VM_GUEST_DISK_ARGS[@]}"
+	run_phases
+	local d files
+	d=$(dump_dirs "$work/small.img" /dumps | head -n1)
+	files=$(on_disk "$work/small.img" "ls /dumps/$d")
+	# failure_action poweroff, not final_action reboot: QEMU ends by itself
+	expect_poweroff && vm_expect_log "$LOG" "failure_action: poweroff" &&
+		[ -n "$d" ] && ! grep -qE '(^|[[:space:]])vmcore([[:space:]]|$)' <<<"$files" &&
+		grep -q vmcore-incomplete <<<"$files" ||
+		{ VM_FAIL_MSG="${VM_FAIL_MSG:-expected vmcore-incomplete and no vmcore in /dumps/$d: $files}"; return 1; }
+}
+
+# run_one FUNCTION NAME: one scenario, its phases written to NAME.times
+run_one() {
+	local fn=$1 name=$2 start rc=0
+	PHASES=()
+	LOG=
+	start=$(vm_now)
+	"$fn" || rc=1
+	phase total "$(vm_elapsed "$start")"
+	printf '%s\n' "${PHASES[@]}" >"$results/$name.times"
+	VM_PHASE_LOG=$LOG
+	return "$rc"
+}
+
+vm_require_host_tools
+for sc in "${scenarios[@]}"; do
+	declare -F "scenario_${sc//-/_}" >/dev/null || vm_die "unknown scenario '$sc' (known: ${ALL[*]})"
+done
+for sc in "${scenarios[@]}"; do
+	vm_phase "$sc" run_one "scenario_${sc//-/_}" "$sc"
+done
+vm_summary

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Writes docs/VM-RESULTS.md from a run of tests/vm/kdump-cycle.sh: the
+# phase timings of each scenario (RESULTS_DIR/NAME.times) with the date,
+# the machine, QEMU and the guest kernel.
+#
+# Usage: tests/vm/write-results.sh RESULTS_DIR SUMMARY_LINE > docs/VM-RESULTS.md
+set -euo pipefail
+results=$1
+summary=$2
+
+kver=$(grep -a -h -m1 -o 'booted kernel=[^ ]*' "$results"/*.log 2>/dev/null | head -n1 | cut -d= -f2)
+qemu=$(${QEMU:-qemu-system-x86_64} --version | head -n1)
+cat <<EOF2
+# VM results
+
+Written by \`make check-vm\` (tests/vm/kdump-cycle.sh, tests/vm/write-results.sh);
+do not edit by hand.
+
+- date: $(date -u '+%Y-%m-%d %H:%M UTC')
+- machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")
+- QEMU: $qemu, \`-accel tcg -M q35 -device amd-iommu -m 2048\`, disks behind the IOMMU
+- guest: Debian 13, kernel ${kver:-unknown}, \`crashkernel=384M\`
+- result: $summary
+
+Seconds per phase. guest-boot: QEMU start to the guest test unit;
+kdump-start: kdump.service's start (capture image built by the guest's
+dracut, crash kernel loaded); panic-to-crash-init: the crash kernel's
+timestamp when it starts /init; capture: \`kdumpctl save\` from its first
+line to the dump saved (or its failure); panic-to-action: the crash
+kernel's timestamp of the final or failure action; qemu-total: the whole
+QEMU run; total: with the image build and the checks on the host.
+
+EOF2
+phases=(image guest-boot kdump-start panic-to-crash-init capture panic-to-action qemu-total total)
+printf '| scenario |'
+printf ' %s |' "${phases[@]}"
+printf '\n| --- |'
+printf ' --- |%.0s' "${phases[@]}"
+printf '\n'
+for f in "$results"/*.times; do
+	[ -e "$f" ] || continue
+	name=$(basename "$f" .times)
+	printf '| %s |' "$name"
+	for p in "${phases[@]}"; do
+		v=$(awk -v p="$p" '$1 == p { print $2 }' "$f")
+		printf ' %s |' "${v:--}"
+	done
+	printf '\n'
+done
