@@ -77,10 +77,13 @@ check_dump() {
 		on_disk "$img" "stat $base/$d/$f" | grep -q "Mode:  0600" ||
 			{ VM_FAIL_MSG="$f is not mode 0600"; return 1; }
 	done
+	rm -f -- "$work/vmcore" "$work/dmesg.txt"
 	on_disk "$img" "dump $base/$d/vmcore $work/vmcore"
 	on_disk "$img" "dump $base/$d/kdump-info.txt $work/kdump-info.txt"
-	makedumpfile --dump-dmesg "$work/vmcore" "$work/dmesg.txt" >/dev/null 2>&1 ||
-		{ VM_FAIL_MSG="the host's makedumpfile cannot read the vmcore"; return 1; }
+	makedumpfile --dump-dmesg "$work/vmcore" "$work/dmesg.txt" >"$work/mdf.log" 2>&1 || {
+		VM_FAIL_MSG="the host's makedumpfile cannot read the vmcore ($(stat -c %s "$work/vmcore" 2>/dev/null) bytes copied out, $(grep bytes_written "$work/kdump-info.txt")): $(tail -n 5 "$work/mdf.log" | tr '\n' ' ')"
+		return 1
+	}
 	grep -q "sysrq triggered crash" "$work/dmesg.txt" ||
 		{ VM_FAIL_MSG="the vmcore's kernel log lacks 'sysrq triggered crash'"; return 1; }
 	grep -qx "result: saved" "$work/kdump-info.txt" || { VM_FAIL_MSG="kdump-info: $(cat "$work/kdump-info.txt")"; return 1; }
