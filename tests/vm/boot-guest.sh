@@ -150,11 +150,11 @@ if [ "$VM_QEMU_RC" = 124 ] || [ "$VM_QEMU_RC" = 137 ]; then
 fi
 [ -n "$booted" ] || fail "no '$VM_TAG booted' line"
 [ -n "$state" ] || fail "no '$VM_TAG system-state=' line"
-if vm_markers "$log" | grep -q "^$VM_TAG FAIL"; then
+if vm_markers "$log" | grep "^$VM_TAG FAIL" >/dev/null; then
 	fail "the guest reported a failure"
 fi
 if [ "$kdumptest" = poweroff ]; then
-	vm_markers "$log" | grep -qxF "$VM_TAG poweroff" || fail "no '$VM_TAG poweroff' line"
+	vm_markers "$log" | grep -xF "$VM_TAG poweroff" >/dev/null || fail "no '$VM_TAG poweroff' line"
 	[ "$VM_QEMU_RC" = 0 ] || fail "QEMU exited with $VM_QEMU_RC"
 	vm_expect_log "$log" "reboot: Power down" || fail "$VM_FAIL_MSG"
 fi

@@ -221,7 +221,7 @@ build_base() {
 		sh "${KERNEL_PACKAGES[@]}" ||
 		vm_die "installing ${KERNEL_PACKAGES[*]} in the chroot failed (log: $tmp/apt.log)"
 	[ ! -e "$hook" ] || chmod a+x "$hook"
-	if chroot "$root" dpkg-query -W -f='${Status}\n' initramfs-tools 2>/dev/null | grep -q 'ok installed'; then
+	if chroot "$root" dpkg-query -W -f='${Status}\n' initramfs-tools 2>/dev/null | grep 'ok installed' >/dev/null; then
 		vm_die "initramfs-tools got into the image instead of dracut"
 	fi
 	kver=$(find "$root/usr/lib/modules" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort -V | tail -n1)

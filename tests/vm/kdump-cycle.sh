@@ -42,14 +42,19 @@ phase() {
 
 # crash_secs PATTERN: the crash kernel's own timestamp of its first log line
 # matching PATTERN (the crash kernel starts right after the panic)
+# (every stage reads its whole input: an early exit would be a SIGPIPE,
+# which pipefail turns into a failure)
 crash_secs() {
-	tr -d '\r' <"$LOG" | sed -n '/Kernel panic - not syncing/,$p' |
-		grep -a -m1 -E "$1" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' |
-		awk '{ printf "%.1f\n", $1 }'
+	tr -d '\r' <"$LOG" | awk -v re="$1" '
+		/Kernel panic - not syncing/ { crashed = 1 }
+		crashed && !done && $0 ~ re && match($0, /^\[ *[0-9.]+\]/) {
+			printf "%.1f\n", substr($0, 2, RLENGTH - 2) + 0
+			done = 1
+		}'
 }
 
 marker_value() {
-	vm_markers "$LOG" | sed -n "s/^$VM_TAG $1=\\([^ ]*\\).*/\\1/p" | head -n1
+	vm_markers "$LOG" | sed -n "s/^$VM_TAG $1=\\([^ ]*\\).*/\\1/p" | sed -n 1p
 }
 
 # on_disk IMG CMD: run a debugfs request on a guest disk
@@ -65,16 +70,16 @@ dump_dirs() {
 # check_dump IMG DIR: a complete dump in DIR, as the issue asks
 check_dump() {
 	local img=$1 base=$2 d files
-	d=$(dump_dirs "$img" "$base" | head -n1)
+	d=$(dump_dirs "$img" "$base" | sed -n 1p)
 	[ -n "$d" ] || { VM_FAIL_MSG="no dump directory in $base"; return 1; }
 	files=$(on_disk "$img" "ls $base/$d")
 	for f in vmcore vmcore-dmesg.txt kdump-info.txt; do
 		grep -qE "(^|[[:space:]])$f([[:space:]]|\$)" <<<"$files" || { VM_FAIL_MSG="$base/$d lacks $f"; return 1; }
 	done
 	! grep -q incomplete <<<"$files" || { VM_FAIL_MSG="$base/$d has incomplete files"; return 1; }
-	on_disk "$img" "stat $base/$d" | grep -q "Mode:  0700" || { VM_FAIL_MSG="$d is not mode 0700"; return 1; }
+	on_disk "$img" "stat $base/$d" | grep "Mode:  0700" >/dev/null || { VM_FAIL_MSG="$d is not mode 0700"; return 1; }
 	for f in vmcore vmcore-dmesg.txt kdump-info.txt; do
-		on_disk "$img" "stat $base/$d/$f" | grep -q "Mode:  0600" ||
+		on_disk "$img" "stat $base/$d/$f" | grep "Mode:  0600" >/dev/null ||
 			{ VM_FAIL_MSG="$f is not mode 0600"; return 1; }
 	done
 	rm -f -- "$work/vmcore" "$work/dmesg.txt"
@@ -117,7 +122,7 @@ boot() {
 # marker_secs TEXT: when (s into the QEMU run) the first marker starting
 # with TEXT appeared, as vm_run_qemu printed it
 marker_secs() {
-	sed -n "s/^    \\[ *\\([0-9.]*\\)s\\] $1.*/\\1/p" "$OUT" | head -n1
+	sed -n "s/^    \\[ *\\([0-9.]*\\)s\\] $1.*/\\1/p" "$OUT" | sed -n 1p
 }
 
 run_phases() {
@@ -182,7 +187,7 @@ scenario_small_target() {
 	boot small-target crash "${VM_GUEST_DISK_ARGS[@]}"
 	run_phases
 	local d files
-	d=$(dump_dirs "$work/small.img" /dumps | head -n1)
+	d=$(dump_dirs "$work/small.img" /dumps | sed -n 1p)
 	files=$(on_disk "$work/small.img" "ls /dumps/$d")
 	# failure_action poweroff, not final_action reboot: QEMU ends by itself
 	expect_poweroff && vm_expect_log "$LOG" "failure_action: poweroff" &&

@@ -117,7 +117,7 @@ vm_is_static() {
 	hdr=$(od -An -c -N4 -- "$1" | tr -d ' ')
 	[ "$hdr" = '177ELF' ] || return 1
 	if command -v readelf >/dev/null 2>&1; then
-		! readelf -lW -- "$1" 2>/dev/null | grep -q 'Requesting program interpreter'
+		! readelf -lW -- "$1" 2>/dev/null | grep 'Requesting program interpreter' >/dev/null
 	else
 		return 0
 	fi
@@ -361,7 +361,7 @@ vm_fail() {
 
 # vm_expect_marker LOG TEXT: a marker line equal to "$VM_TAG TEXT"
 vm_expect_marker() {
-	vm_markers "$1" | grep -qxF -- "$VM_TAG $2" ||
+	vm_markers "$1" | grep -xF -- "$VM_TAG $2" >/dev/null ||
 		vm_fail "no guest line '$VM_TAG $2'"
 }
 
@@ -379,7 +379,7 @@ vm_marker_value() {
 
 # vm_expect_log LOG TEXT: TEXT (fixed string) anywhere in the serial log
 vm_expect_log() {
-	tr -d '\r' <"$1" | grep -qaF -- "$2" || vm_fail "serial log lacks '$2'"
+	tr -d '\r' <"$1" | grep -aF -- "$2" >/dev/null || vm_fail "serial log lacks '$2'"
 }
 
 # vm_expect_no_timeout LOG: the last run ended before the timeout
