@@ -8,7 +8,7 @@ set -euo pipefail
 results=$1
 summary=$2
 
-kver=$(grep -a -h -m1 -o 'booted kernel=[^ ]*' "$results"/*.log 2>/dev/null | head -n1 | cut -d= -f2)
+kver=$(cat "$results"/*.log 2>/dev/null | grep -a -o "booted kernel=[^ ]*" | sed -n "1s/.*=//p") || true
 qemu=$(${QEMU:-qemu-system-x86_64} --version | head -n1)
 cat <<EOF2
 # VM results
