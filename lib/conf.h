@@ -3,6 +3,7 @@
 #define KDUMP_CONF_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 /*
@@ -102,6 +103,9 @@ void conf_errors_free(struct conf_errors *errs);
 __attribute__((format(printf, 5, 6)))
 int conf_errors_addf(struct conf_errors *errs, const char *file, unsigned int line,
 		     unsigned int column, const char *fmt, ...);
+__attribute__((format(printf, 5, 0)))
+int conf_errors_vaddf(struct conf_errors *errs, const char *file, unsigned int line,
+		      unsigned int column, const char *fmt, va_list ap);
 
 /* "file:line:column: message" (parts that are 0 are left out); newly allocated. */
 char *conf_error_format(const struct conf_error *err);

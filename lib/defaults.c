@@ -19,16 +19,12 @@ struct line_ctx {
 __attribute__((format(printf, 3, 4)))
 static int add_err_at(struct line_ctx *c, const char *p, const char *fmt, ...)
 {
-	_cleanup_free_ char *msg = NULL;
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
+	r = conf_errors_vaddf(c->errs, c->file, c->line, col_of(c, p), fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return -ENOMEM;
-	r = conf_errors_addf(c->errs, c->file, c->line, col_of(c, p), "%s", msg);
 	return r < 0 ? r : -EINVAL;
 }
 
