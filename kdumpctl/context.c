@@ -19,11 +19,6 @@ static void print_errors(const struct conf_errors *errs)
 	}
 }
 
-static int root_path(const char *root, const char *path, char **out)
-{
-	return sysroot_path(root, path, out);
-}
-
 /* In the capture environment a device may appear only after a while:
  * save waits for it (target-mount.c), so the parse only checks the spec. */
 static int resolve_later(const char *spec, char **devnode, void *data)
@@ -40,11 +35,11 @@ static int load_files(struct kdump_ctx *ctx, const struct global_options *o)
 
 	if (o->config)
 		ctx->config_path = strdup(o->config);
-	else if (root_path(ctx->root, KDUMP_CONF_PATH, &ctx->config_path) < 0)
+	else if (sysroot_path(ctx->root, KDUMP_CONF_PATH, &ctx->config_path) < 0)
 		return -ENOMEM;
 	if (o->defaults)
 		ctx->defaults_path = strdup(o->defaults);
-	else if (root_path(ctx->root, KDUMP_DEFAULTS_PATH, &ctx->defaults_path) < 0)
+	else if (sysroot_path(ctx->root, KDUMP_DEFAULTS_PATH, &ctx->defaults_path) < 0)
 		return -ENOMEM;
 	if (!ctx->config_path || !ctx->defaults_path)
 		return -ENOMEM;
@@ -76,10 +71,10 @@ static int image_paths(struct kdump_ctx *ctx)
 	if (asprintf(&kernel, "/boot/%s-%s", d->img, ctx->kver) < 0 ||
 	    asprintf(&initrd, "%s/initramfs-%s-kdump.img", d->initrd_dir, ctx->kver) < 0)
 		return -ENOMEM;
-	if (root_path(ctx->root, kernel, &ctx->kernel_path) < 0 ||
-	    root_path(ctx->root, initrd, &ctx->initrd_path) < 0 ||
+	if (sysroot_path(ctx->root, kernel, &ctx->kernel_path) < 0 ||
+	    sysroot_path(ctx->root, initrd, &ctx->initrd_path) < 0 ||
 	    asprintf(&ctx->inputs_path, "%s.inputs", ctx->initrd_path) < 0 ||
-	    root_path(ctx->root, "/run", &ctx->rundir) < 0)
+	    sysroot_path(ctx->root, "/run", &ctx->rundir) < 0)
 		return -ENOMEM;
 	return 0;
 }

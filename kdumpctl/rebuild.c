@@ -241,37 +241,18 @@ static int write_atomic(const char *path, const char *text)
 	return 0;
 }
 
-static int mkdir_parents(const char *path)
-{
-	_cleanup_free_ char *dir = strdup(path);
-	char *slash;
-
-	if (!dir)
-		return -ENOMEM;
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int rebuild_image(const struct kdump_ctx *ctx)
 {
+	_cleanup_free_ char *dir = NULL;
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_free_ char *inputs = NULL;
 	int r;
 
-	r = mkdir_parents(ctx->initrd_path);
+	dir = strdup(ctx->initrd_path);
+	if (!dir)
+		return -ENOMEM;
+	*strrchr(dir, '/') = '\0';
+	r = mkdir_p(dir, 0700);
 	if (r < 0)
 		return log_error_errno(r, "cannot create the directory of %s", ctx->initrd_path);
 	/* inputs are read before dracut runs: a change during the build makes

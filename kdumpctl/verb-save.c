@@ -21,25 +21,6 @@
 #define TARGET_MNT "/kdump-target"
 #define ROOTFS_MNT "/kdump-root"
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-	_cleanup_free_ char *p = strdup(path);
-
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* The root file system's "SPEC FSTYPE", recorded when the image was built. */
 static int rootfs_spec(char **spec, char **fstype)
 {

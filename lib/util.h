@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
@@ -48,6 +49,10 @@ ssize_t read_file_head(const char *path, void *buf, size_t len);
 
 /* Read the first line of a file without its newline. */
 int read_first_line(const char *path, char **out);
+
+/* Create path and its missing parents; parents get 0755, path itself mode.
+ * An existing directory is fine. Returns 0 or a negative errno. */
+int mkdir_p(const char *path, mode_t mode);
 
 /* Remove trailing whitespace in place; returns s. */
 char *strip_trailing(char *s);
