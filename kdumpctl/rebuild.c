@@ -158,6 +158,25 @@ static int files_list(const struct kdump_conf *c, char **out)
 	return r;
 }
 
+/*
+ * systemd's FailureAction= for the capture service, taken only when
+ * kdumpctl save itself dies (it takes failure_action for every failure it
+ * sees). dump_to_rootfs needs a working save, so it reboots.
+ */
+static const char *unit_failure_action(enum conf_action action)
+{
+	switch (action) {
+	case CONF_ACTION_POWEROFF:
+		return "poweroff-force";
+	case CONF_ACTION_HALT:
+		return "halt-force";
+	case CONF_ACTION_SHELL:
+		return "none";
+	default:
+		return "reboot-force";
+	}
+}
+
 static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct dracut_plan *p)
 {
 	const struct kdump_conf *c = ctx->conf;
@@ -195,7 +214,8 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 		    push_env(p, "KDUMP_SNP_FSTYPES=%s %s", c->fstype ? c->fstype : "",
 			     needs_root && fstype ? fstype : "") ?:
 		    push_env(p, "KDUMP_SNP_EXTRA_MODULES=%s", modules ? modules : "") ?:
-		    push_env(p, "KDUMP_SNP_FILES=%s", files);
+		    push_env(p, "KDUMP_SNP_FILES=%s", files) ?:
+		    push_env(p, "KDUMP_SNP_FAILURE_ACTION=%s", unit_failure_action(c->failure_action));
 	return r;
 }
 

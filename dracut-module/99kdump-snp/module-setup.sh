@@ -9,6 +9,8 @@
 #   KDUMP_SNP_FSTYPES        file system drivers the targets need
 #   KDUMP_SNP_EXTRA_MODULES  kdump.conf extra_modules
 #   KDUMP_SNP_FILES          newline-separated extra_bins and hooks
+#   KDUMP_SNP_FAILURE_ACTION systemd FailureAction= for kdump-capture.service
+#                            when kdumpctl save dies ("none": a shell)
 
 check() {
 	# only when kdumpctl asks for it
@@ -28,6 +30,16 @@ installkernel() {
 	done
 }
 
+# install_failure_action ACTION: a drop-in that replaces the unit's default
+install_failure_action() {
+	local d="$initdir$systemdsystemunitdir/kdump-capture.service.d"
+	mkdir -p "$d"
+	{
+		printf '[Unit]\nFailureAction=%s\n' "$1"
+		[ "$1" != none ] || printf 'OnFailure=emergency.target\n'
+	} >"$d/failure-action.conf"
+}
+
 install() {
 	local f
 	[ -n "${KDUMP_SNP_CONF:-}" ] && [ -n "${KDUMP_SNP_KDUMPCTL:-}" ] || {
@@ -44,5 +56,6 @@ install() {
 		[ -n "$f" ] && inst "$f"
 	done <<<"${KDUMP_SNP_FILES:-}"
 	inst_simple "$moddir/kdump-capture.service" "$systemdsystemunitdir/kdump-capture.service"
+	install_failure_action "${KDUMP_SNP_FAILURE_ACTION:-reboot-force}"
 	$SYSTEMCTL -q --root "$initdir" add-wants initrd.target kdump-capture.service
 }

@@ -105,7 +105,23 @@ case_start_builds_and_loads() {
 	grep -qx "KDUMP_SNP_ROOTFS=/dev/kdump-test-root ext4" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_FSTYPES= ext4" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_KDUMPCTL=$KDUMPCTL" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_FAILURE_ACTION=reboot-force" "$FAKE_DRACUT_LOG" &&
 	grep -q "KDUMP_SNP_CONF=$CONF" "$FAKE_DRACUT_LOG" || fail "dracut arguments: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# if kdumpctl save itself dies in the capture image, systemd takes
+# failure_action: the module gets it as a systemd FailureAction= value
+case_rebuild_passes_failure_action() {
+	local action want
+	host amd-iommu
+	for action in poweroff:poweroff-force halt:halt-force shell:none; do
+		want=${action#*:}
+		printf 'path /var/crash\nfailure_action %s\n' "${action%%:*}" >"$CONF"
+		: >"$FAKE_DRACUT_LOG"
+		kdumpctl rebuild
+		expect_rc 0 && grep -qx "KDUMP_SNP_FAILURE_ACTION=$want" "$FAKE_DRACUT_LOG" ||
+			{ fail "failure_action ${action%%:*}: $(grep FAILURE "$FAKE_DRACUT_LOG")"; return; }
+	done
 }
 
 case_rebuild_passes_extra_files() {

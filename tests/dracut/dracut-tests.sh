@@ -109,6 +109,19 @@ case_hooks_installed() {
 	expect_rc 0 && has "${TMP#/}/hooks/pre.sh\$"
 }
 
+# the capture service takes failure_action even when kdumpctl save dies
+case_failure_action_drop_in() {
+	local dropin=usr/lib/systemd/system/kdump-capture.service.d/failure-action.conf
+	build "path /var/crash" "failure_action poweroff"
+	expect_rc 0 && has " $dropin\$" || return
+	lsinitrd -f "$dropin" "$IMG" >"$TMP/dropin" 2>&1
+	grep -qx 'FailureAction=poweroff-force' "$TMP/dropin" || fail "drop-in: $(cat "$TMP/dropin")"
+	build "path /var/crash" "failure_action shell"
+	lsinitrd -f "$dropin" "$IMG" >"$TMP/dropin" 2>&1
+	grep -qx 'FailureAction=none' "$TMP/dropin" && grep -qx 'OnFailure=emergency.target' "$TMP/dropin" ||
+		fail "drop-in for shell: $(cat "$TMP/dropin")"
+}
+
 case_dracut_failure_reported() {
 	build "path /var/crash" "dracut_args --add no-such-dracut-module"
 	expect_rc 1 && expect_in err "dracut failed" && [ ! -e "$IMG" ] || fail "image written"
