@@ -4,8 +4,11 @@
 #
 # Usage: tests/vm/boot-guest.sh [options]
 #
+#   --flavour F        kdump-snp (default) or kdump-tools: the guest
+#                      guest-image.sh builds (passed to it)
 #   --pkg-destdir DIR  our `make install DESTDIR=DIR` tree, layered into the
 #                      image (passed to guest-image.sh)
+#   --overlay DIR      a tree copied over the image (passed to guest-image.sh)
 #   --env FILE         boot the guest that FILE (guest.env) describes, as it
 #                      is; without it guest-image.sh builds the disk first
 #   --out DIR          where guest-image.sh puts the disk (its --out)
@@ -36,6 +39,8 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib.sh"
 
 pkg_destdir=
+flavour=
+overlay=
 env_file=
 out_dir=$VM_GUEST_CACHE/run
 disk2=
@@ -48,10 +53,12 @@ log=
 times=
 while [ "$#" -gt 0 ]; do
 	case $1 in
-	--pkg-destdir | --env | --out | --disk2 | --append | --kdumptest | --crashkernel | --smp | --timeout | --log | --times)
+	--pkg-destdir | --flavour | --overlay | --env | --out | --disk2 | --append | --kdumptest | --crashkernel | --smp | --timeout | --log | --times)
 		[ "$#" -ge 2 ] || vm_die "$1 needs a value"
 		case $1 in
 		--pkg-destdir) pkg_destdir=$2 ;;
+		--flavour) flavour=$2 ;;
+		--overlay) overlay=$2 ;;
 		--env) env_file=$2 ;;
 		--out) out_dir=$2 ;;
 		--disk2) disk2=$2 ;;
@@ -75,8 +82,8 @@ done
 case $smp in '' | *[!0-9]*) vm_die "--smp $smp: not a number" ;; esac
 case $timeout in '' | *[!0-9]*) vm_die "--timeout $timeout: not a number" ;; esac
 [ -z "$disk2" ] || [ -f "$disk2" ] || vm_die "--disk2 $disk2: no such file"
-if [ -n "$env_file" ] && [ -n "$pkg_destdir" ]; then
-	vm_die "--pkg-destdir builds an image; --env boots an existing one: give one of them"
+if [ -n "$env_file" ] && [ -n "$pkg_destdir$flavour$overlay" ]; then
+	vm_die "--pkg-destdir, --flavour and --overlay build an image; --env boots an existing one: give one of them"
 fi
 
 total_start=$(vm_now)
@@ -95,6 +102,8 @@ if [ -z "$env_file" ]; then
 	t=$(vm_now)
 	args=(--out "$out_dir")
 	[ -z "$pkg_destdir" ] || args+=(--pkg-destdir "$pkg_destdir")
+	[ -z "$flavour" ] || args+=(--flavour "$flavour")
+	[ -z "$overlay" ] || args+=(--overlay "$overlay")
 	"$here/guest-image.sh" "${args[@]}"
 	env_file=$out_dir/guest.env
 	phase image "$(vm_elapsed "$t")"

@@ -1,31 +1,52 @@
 #!/bin/bash
 # shellcheck disable=SC2016 # dpkg-query formats are single-quoted on purpose
-# Build the Debian 13 (trixie) guest disk for the VM tests.
+# Build the Debian 13 (trixie) guest disk for the VM tests, in one of two
+# flavours: ours (kdump-snp, with dracut) or the stock peer (Debian's
+# kdump-tools, with initramfs-tools).
 #
-# Usage: tests/vm/guest-image.sh [--pkg-destdir DIR] [--out DIR] [--rebuild-base]
+# Usage: tests/vm/guest-image.sh [--flavour kdump-snp|kdump-tools]
+#            [--pkg-destdir DIR] [--out DIR] [--overlay DIR] [--rebuild-base]
 #
+#   --flavour F        kdump-snp (default): our package on a dracut guest;
+#                      kdump-tools: Debian's kdump-tools, kexec-tools,
+#                      makedumpfile and initramfs-tools instead
 #   --pkg-destdir DIR  the tree of `make install DESTDIR=DIR` (configured with
 #                      --prefix=/usr --sysconfdir=/etc), layered into the
-#                      image; kdump.service is enabled
+#                      image; kdump.service is enabled (kdump-snp only)
 #   --out DIR          where the disk and guest.env go
 #                      (default $KDUMP_SNP_CACHE/guest/run)
-#   --rebuild-base     build the base again even when it is cached
+#   --overlay DIR      a tree copied over the run layer last (either flavour)
+#   --rebuild-base     build the flavour's base again even when it is cached
 #
-# Two layers:
-#   base   debootstrap --variant=minbase of trixie plus systemd, udev, dracut
-#          (not initramfs-tools), makedumpfile, e2fsprogs, kmod, procps and
-#          linux-image-amd64 (6.12), configured (fstab by UUID, hostname
-#          kdump-guest, empty root password, multi-user target); the boot
-#          initramfs made by the guest's own dracut in the chroot. Cached as a
-#          root tree in $KDUMP_SNP_CACHE/guest/base-<hash>/ with vmlinuz and
-#          initrd.img beside it, keyed by the package list and BASE_VERSION.
-#          Needs root (debootstrap, chroot, mounts of proc/sys/tmpfs inside
-#          the chroot while dracut runs) and the Debian archive the host's
-#          apt uses.
-#   run    every run: a hard-linked copy of the base root, the guest test
-#          files of tests/vm/guest/ and the --pkg-destdir tree on top, made
-#          into an ext4 image with `mkfs.ext4 -d` (no loop mount):
-#          OUT/disk.img, 3 GiB sparse, label kdumproot, a fixed UUID.
+# Layers:
+#   base   (kdump-snp) debootstrap --variant=minbase of trixie plus systemd,
+#          udev, dracut (not initramfs-tools), makedumpfile, e2fsprogs,
+#          kmod, procps and linux-image-amd64 (6.12), configured (fstab by
+#          UUID, hostname kdump-guest, empty root password, multi-user
+#          target); the boot initramfs made by the guest's own dracut in the
+#          chroot. Cached as a root tree in $KDUMP_SNP_CACHE/guest/base-<hash>/
+#          with vmlinuz and initrd.img beside it, keyed by the package list
+#          and BASE_VERSION. Needs root (debootstrap, chroot, mounts of
+#          proc/sys/tmpfs inside the chroot while dracut runs) and the Debian
+#          archive the host's apt uses.
+#   base   (kdump-tools) a copy of the kdump-snp base (so the same suite,
+#          kernel package version and configuration), in whose chroot apt
+#          swaps dracut for initramfs-tools and installs kdump-tools with
+#          kexec-tools and makedumpfile (kdump-tools' Recommends:
+#          initramfs-tools-core, makedumpfile), USE_KDUMP=1 preseeded. The
+#          boot initramfs comes from update-initramfs, the capture initramfs
+#          (/var/lib/kdump/initrd.img-KVER) from kdump-tools' own kernel hook,
+#          both run in the chroot (details in build_kdump_tools_base), with
+#          the copy of /etc/kdump/sysctl.conf that a first `kdump-config
+#          load` keeps, so that the guest's boot does not build it again.
+#          Cached in
+#          $KDUMP_SNP_CACHE/guest/kdump-tools-base-<hash>/, keyed by the
+#          kdump-snp base's key and KT_BASE_VERSION.
+#   run    every run: a hard-linked copy of the flavour's base root, the
+#          guest test files of tests/vm/guest/ and the --pkg-destdir tree
+#          (kdump-snp) on top, then --overlay, made into an ext4 image with
+#          `mkfs.ext4 -d` (no loop mount): OUT/disk.img, 3 GiB sparse, label
+#          kdumproot, a fixed UUID.
 #
 # OUT/guest.env tells tests/vm/boot-guest.sh what to boot:
 #   DISK= KERNEL= INITRD= ROOT_UUID= KVER=
@@ -56,12 +77,33 @@ KERNEL_PACKAGES=(linux-image-amd64)
 DRACUT_DRIVERS=(virtio_pci virtio_blk ext4 crc32c_generic)
 # an arbitrary but fixed id: journals stay readable across boots
 MACHINE_ID=6b5f0d1e2a3c4b5d8e9f00112233aa01
+# The kdump-tools flavour: bump when its base is made differently.
+KT_BASE_VERSION=2
+# what replaces dracut and our package (dracut conflicts with
+# initramfs-tools; the trailing "-" removes a package)
+KT_PACKAGES=(initramfs-tools kdump-tools kexec-tools makedumpfile dracut- dracut-core-)
+# debconf answers: kdump enabled as `dpkg-reconfigure kdump-tools` would;
+# kexec-tools' reboot-by-kexec left at Debian's default (off)
+KT_DEBCONF='kdump-tools kdump-tools/use_kdump boolean true
+kexec-tools kexec-tools/load_kexec boolean false'
 
+flavour=kdump-snp
 pkg_destdir=
+overlay=
 out=$VM_GUEST_CACHE/run
 rebuild_base=0
 while [ "$#" -gt 0 ]; do
 	case $1 in
+	--flavour)
+		[ "$#" -ge 2 ] || vm_die "--flavour needs kdump-snp or kdump-tools"
+		flavour=$2
+		shift 2
+		;;
+	--overlay)
+		[ "$#" -ge 2 ] || vm_die "--overlay needs a folder"
+		overlay=$2
+		shift 2
+		;;
 	--pkg-destdir)
 		[ "$#" -ge 2 ] || vm_die "--pkg-destdir needs a folder"
 		pkg_destdir=$2
@@ -87,6 +129,17 @@ if [ -n "$pkg_destdir" ]; then
 	[ -d "$pkg_destdir" ] || vm_die "--pkg-destdir $pkg_destdir: no such folder"
 	pkg_destdir=$(cd -- "$pkg_destdir" && pwd)
 fi
+case $flavour in
+kdump-snp) ;;
+kdump-tools)
+	[ -z "$pkg_destdir" ] || vm_die "--pkg-destdir is for the kdump-snp flavour (the kdump-tools guest has Debian's tools)"
+	;;
+*) vm_die "--flavour $flavour: not kdump-snp or kdump-tools" ;;
+esac
+if [ -n "$overlay" ]; then
+	[ -d "$overlay" ] || vm_die "--overlay $overlay: no such folder"
+	overlay=$(cd -- "$overlay" && pwd)
+fi
 [ "$(id -u)" = 0 ] || vm_die "building the guest image needs root (debootstrap, chroot)"
 
 total_start=$(vm_now)
@@ -105,7 +158,9 @@ mkdir -p -- "$VM_GUEST_CACHE" "$out"
 find "$VM_GUEST_CACHE" -maxdepth 1 -name '.base.*' -mmin +120 -exec rm -rf --one-file-system -- {} + 2>/dev/null || true
 
 base_key=$(vm_sha256_str "v=$BASE_VERSION suite=$SUITE uuid=$ROOT_UUID pkgs=${BASE_PACKAGES[*]} kernel=${KERNEL_PACKAGES[*]} drivers=${DRACUT_DRIVERS[*]} format=$VM_LIB_FORMAT")
-base=$VM_GUEST_CACHE/base-$base_key
+snp_base=$VM_GUEST_CACHE/base-$base_key
+kt_key=$(vm_sha256_str "v=$KT_BASE_VERSION from=$base_key pkgs=${KT_PACKAGES[*]} debconf=$KT_DEBCONF")
+kt_base=$VM_GUEST_CACHE/kdump-tools-base-$kt_key
 
 # ---- chroot mounts ------------------------------------------------------------
 
@@ -238,6 +293,13 @@ build_base() {
 		vm_die "dracut in the chroot failed (log: $tmp/dracut.log)"
 	vm_say "base: initramfs done ($(vm_elapsed "$t")s, $(du -h -- "$root/boot/initrd.img-$kver" | cut -f1))"
 
+	base_finish "$tmp" "$kver" "$1"
+}
+
+# base_finish TMP KVER DEST: tidy the chroot TMP/root, put the kernel,
+# initrd and package list beside it and move TMP to DEST, the cache entry
+base_finish() {
+	local tmp=$1 kver=$2 dest=$3 root=$1/root
 	chroot_umount
 	rm -f -- "$root/usr/sbin/policy-rc.d"
 	: >"$root/etc/resolv.conf"
@@ -250,10 +312,119 @@ build_base() {
 	chroot "$root" dpkg-query -W -f='${Package} ${Version}\n' >"$tmp/packages.txt"
 	mkdir -p -- "$tmp/logs"
 	mv -- "$tmp/"*.log "$tmp/logs/"
-	remove_tree "$base"
-	mv -- "$tmp" "$base"
+	remove_tree "$dest"
+	mv -- "$tmp" "$dest"
 	WORK_DIRS=()
-	vm_say "base: cached as $base ($(du -sh --one-file-system -- "$base/root" | cut -f1))"
+	vm_say "base: cached as $dest ($(du -sh --one-file-system -- "$dest/root" | cut -f1))"
+}
+
+# kt_chroot LABEL LOG CMD...: run CMD in the chroot $root (the caller's)
+# with apt's environment, under vm_run_heartbeat
+kt_chroot() {
+	local label=$1 log=$2
+	shift 2
+	vm_run_heartbeat "$label" "$log" nice -n 10 chroot "$root" \
+		env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"
+}
+
+# build_kdump_tools_base DEST: the kdump-tools flavour, from the kdump-snp
+# base (see the header)
+build_kdump_tools_base() {
+	local dest=$1 tmp root mirror t kver stamp
+	mirror=$(vm_host_mirror)
+	kver=$(cat "$snp_base/kver")
+	tmp=$(mktemp -d "$VM_GUEST_CACHE/.base.XXXXXX")
+	WORK_DIRS+=("$tmp")
+	root=$tmp/root
+	t=$(vm_now)
+	vm_say "base (kdump-tools): copying the kdump-snp base $snp_base"
+	cp -a -- "$snp_base/root" "$root"
+	vm_say "base (kdump-tools): copied ($(vm_elapsed "$t")s)"
+
+	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+	chmod 0755 "$root/usr/sbin/policy-rc.d"
+	cp -- /etc/resolv.conf "$root/etc/resolv.conf"
+	printf 'deb %s %s main\n' "$mirror" "$SUITE" >"$root/etc/apt/sources.list"
+	chroot_mount "$root"
+
+	t=$(vm_now)
+	vm_say "base (kdump-tools): apt: ${KT_PACKAGES[*]}"
+	printf '%s\n' "$KT_DEBCONF" >"$root/run/kdump-snp-debconf"
+	stamp=$root/run/kdump-snp-stamp
+	: >"$stamp"
+	kt_chroot apt "$tmp/apt.log" sh -c \
+		'debconf-set-selections /run/kdump-snp-debconf &&
+		apt-get update -q && apt-get install -y -q "$@" &&
+		apt-get autoremove --purge -y -q && apt-get clean' \
+		sh "${KT_PACKAGES[@]}" ||
+		vm_die "installing ${KT_PACKAGES[*]} in the chroot failed (log: $tmp/apt.log)"
+	if chroot "$root" dpkg-query -W -f='${Status}\n' dracut 2>/dev/null | grep 'ok installed' >/dev/null; then
+		vm_die "dracut is still in the kdump-tools image"
+	fi
+	if ! [ -e "$root/boot/vmlinuz-$kver" ] || ! [ -d "$root/usr/lib/modules/$kver" ]; then
+		vm_die "kernel $kver of the kdump-snp base is gone from the kdump-tools image"
+	fi
+	vm_say "base (kdump-tools): installed kdump-tools $(chroot "$root" dpkg-query -W -f='${Version}' kdump-tools), kexec-tools $(chroot "$root" dpkg-query -W -f='${Version}' kexec-tools), initramfs-tools $(chroot "$root" dpkg-query -W -f='${Version}' initramfs-tools) ($(vm_elapsed "$t")s)"
+
+	# USE_KDUMP=1 from the debconf answer; refuse to cache a disabled peer
+	grep -x 'USE_KDUMP=1' "$root/etc/default/kdump-tools" >/dev/null ||
+		vm_die "/etc/default/kdump-tools in the chroot does not say USE_KDUMP=1"
+
+	# the boot initramfs: initramfs-tools' trigger may have made it already
+	# while apt ran; otherwise (still dracut's) make it now
+	t=$(vm_now)
+	if [ -n "$(find "$root/boot/initrd.img-$kver" -newer "$stamp" 2>/dev/null)" ]; then
+		vm_say "base (kdump-tools): boot initramfs made by initramfs-tools while apt ran"
+	else
+		kt_chroot update-initramfs "$tmp/update-initramfs.log" \
+			update-initramfs -c -k "$kver" ||
+			vm_die "update-initramfs in the chroot failed (log: $tmp/update-initramfs.log)"
+		vm_say "base (kdump-tools): boot initramfs by update-initramfs ($(vm_elapsed "$t")s, $(du -h -- "$root/boot/initrd.img-$kver" | cut -f1))"
+	fi
+
+	# the capture initramfs: kdump-tools' kernel hook, as on a running
+	# system, with two changes that only a chroot needs. The hook refuses
+	# chroots through `ischroot`, hence the one here that says no. It turns
+	# MODULES=most into MODULES=dep, which looks for the root device in
+	# /proc/mounts and fails in a chroot; for the length of the hook
+	# /etc/initramfs-tools says MODULES=list with the guest's disk and
+	# root filesystem drivers (what dep finds on the running guest; the
+	# list of our dracut boot image). The hook copies that configuration to
+	# /var/lib/kdump/initramfs-tools; /etc/initramfs-tools is restored.
+	t=$(vm_now)
+	local itconf=$root/etc/initramfs-tools
+	cp -- "$itconf/modules" "$tmp/initramfs-tools.modules"
+	printf '# kdump-snp VM test image: the capture initramfs built in a chroot\nMODULES=list\n' \
+		>"$itconf/conf.d/kdump-snp-chroot"
+	printf '%s\n' "${DRACUT_DRIVERS[@]}" >>"$itconf/modules"
+	mkdir -p -- "$root/run/kdump-snp-shim"
+	printf '#!/bin/sh\n# not a chroot, as far as the kdump-tools hook is concerned\nexit 1\n' \
+		>"$root/run/kdump-snp-shim/ischroot"
+	chmod 0755 -- "$root/run/kdump-snp-shim/ischroot"
+	kt_chroot kdump-initramfs "$tmp/kdump-initramfs.log" \
+		env PATH=/run/kdump-snp-shim:/usr/sbin:/usr/bin:/sbin:/bin \
+		sh -c '/etc/kernel/postinst.d/kdump-tools "$1" && kdump-config symlinks "$1"' sh "$kver" ||
+		vm_die "kdump-tools' initramfs hook in the chroot failed (log: $tmp/kdump-initramfs.log)"
+	rm -f -- "$itconf/conf.d/kdump-snp-chroot"
+	cp -- "$tmp/initramfs-tools.modules" "$itconf/modules"
+	rm -f -- "$tmp/initramfs-tools.modules"
+	# `kdump-config load` rebuilds that initramfs when /etc/kdump/sysctl.conf
+	# differs from the copy it keeps per kernel, which a first start lacks;
+	# the copy that its first start would leave makes it keep the image
+	cp -- "$root/etc/kdump/sysctl.conf" "$root/var/lib/kdump/latest_sysctls-$kver"
+	[ -s "$root/var/lib/kdump/initrd.img-$kver" ] ||
+		vm_die "kdump-tools' hook made no /var/lib/kdump/initrd.img-$kver (log: $tmp/kdump-initramfs.log)"
+	vm_say "base (kdump-tools): capture initramfs /var/lib/kdump/initrd.img-$kver by kdump-tools' hook ($(vm_elapsed "$t")s, $(du -h -- "$root/var/lib/kdump/initrd.img-$kver" | cut -f1))"
+	base_finish "$tmp" "$kver" "$dest"
+}
+
+# prune_bases GLOB: keep the two newest cached bases whose names match GLOB
+prune_bases() {
+	local old
+	while IFS= read -r old; do
+		remove_tree "$VM_GUEST_CACHE/$old"
+	done < <(find "$VM_GUEST_CACHE" -maxdepth 1 -name "$1" -type d -printf '%T@ %f\n' |
+		sort -rn | tail -n +3 | cut -d' ' -f2-)
 }
 
 exec 9>"$VM_GUEST_CACHE/.lock"
@@ -262,17 +433,27 @@ if ! flock -n 9; then
 	flock 9
 fi
 base_start=$(vm_now)
-if [ "$rebuild_base" = 1 ] || ! [ -s "$base/kver" ]; then
-	build_base
+if { [ "$rebuild_base" = 1 ] && [ "$flavour" = kdump-snp ]; } || ! [ -s "$snp_base/kver" ]; then
+	build_base "$snp_base"
 	vm_say "base: built in $(vm_elapsed "$base_start")s"
 else
-	vm_say "base: cached ($base)"
+	vm_say "base: cached ($snp_base)"
 fi
-# keep the two newest bases
-while IFS= read -r old; do
-	remove_tree "$VM_GUEST_CACHE/$old"
-done < <(find "$VM_GUEST_CACHE" -maxdepth 1 -name 'base-*' -type d -printf '%T@ %f\n' |
-	sort -rn | tail -n +3 | cut -d' ' -f2-)
+touch -- "$snp_base"
+prune_bases 'base-*'
+base=$snp_base
+if [ "$flavour" = kdump-tools ]; then
+	base_start=$(vm_now)
+	if [ "$rebuild_base" = 1 ] || ! [ -s "$kt_base/kver" ]; then
+		build_kdump_tools_base "$kt_base"
+		vm_say "base (kdump-tools): built in $(vm_elapsed "$base_start")s"
+	else
+		vm_say "base (kdump-tools): cached ($kt_base)"
+	fi
+	touch -- "$kt_base"
+	prune_bases 'kdump-tools-base-*'
+	base=$kt_base
+fi
 touch -- "$base"
 kver=$(cat "$base/kver")
 
@@ -315,6 +496,17 @@ if [ -n "$pkg_destdir" ]; then
 	vm_say "run: kdump.service enabled"
 fi
 
+if [ "$flavour" = kdump-tools ] &&
+	! [ -L "$root/etc/systemd/system/basic.target.wants/kdump-tools.service" ]; then
+	vm_die "kdump-tools.service is not enabled in the kdump-tools base"
+fi
+
+if [ -n "$overlay" ]; then
+	vm_say "run: overlay $overlay"
+	tar -C "$overlay" --owner=0 --group=0 --numeric-owner -cf - . |
+		tar -C "$root" --keep-directory-symlink -xf -
+fi
+
 disk=$out/disk.img
 rm -f -- "$disk.tmp"
 truncate -s "$DISK_SIZE" -- "$disk.tmp"
@@ -333,4 +525,4 @@ mv -f -- "$out/guest.env.tmp" "$out/guest.env"
 cleanup
 WORK_DIRS=()
 vm_say "run: disk $disk ($DISK_SIZE sparse, $(du -h -- "$disk" | cut -f1) used) in $(vm_elapsed "$t")s"
-vm_say "guest image ready in $(vm_elapsed "$total_start")s: $out/guest.env (kernel $kver)"
+vm_say "guest image ($flavour) ready in $(vm_elapsed "$total_start")s: $out/guest.env (kernel $kver)"

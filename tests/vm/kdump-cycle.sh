@@ -4,12 +4,16 @@
 # capture image with the guest's dracut and loads it with our tools, the
 # guest test unit panics through `kdumpctl test --yes`, the crash kernel's
 # `kdumpctl save` writes the dump and powers off. The host then reads the
-# guest's disks with debugfs and checks the result.
+# guest's disks with debugfs and checks the result. The kdump-tools scenario
+# runs the same cycle on the stock peer: the same guest with Debian's
+# kdump-tools, kexec-tools and initramfs-tools instead of our package and
+# dracut (tests/vm/guest-image.sh --flavour kdump-tools).
 #
 # Usage: tests/vm/kdump-cycle.sh DESTDIR RESULTS_DIR [SCENARIO...]
 #   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
-# Scenarios: default uuid-target invalid-conf small-target (all by default)
+# Scenarios: default uuid-target invalid-conf small-target kdump-tools
+# (all by default)
 set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -20,7 +24,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 destdir=$1
 results=$2
 shift 2
-ALL=(default uuid-target invalid-conf small-target)
+ALL=(default uuid-target invalid-conf small-target kdump-tools)
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
@@ -105,10 +109,24 @@ boot() {
 	rm -rf -- "$stage"
 	cp -a -- "$destdir" "$stage"
 	cp -- "$work/$name.conf" "$stage/etc/kdump.conf"
+	boot_image "$name" "$test" --pkg-destdir "$stage" -- "$@"
+}
+
+# boot_image NAME KDUMPTEST [guest-image options] -- [boot-guest options]:
+# build the guest with guest-image.sh and run one cycle in it
+boot_image() {
+	local name=$1 test=$2
+	local -a image=()
+	shift 2
+	while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
+		image+=("$1")
+		shift
+	done
+	[ "$#" = 0 ] || shift
 	LOG=$results/$name.log
 	local t
 	t=$(vm_now)
-	"$here/guest-image.sh" --pkg-destdir "$stage" --out "$work/$name-out" >"$work/image.out" 2>&1 ||
+	"$here/guest-image.sh" "${image[@]}" --out "$work/$name-out" >"$work/image.out" 2>&1 ||
 		{ cat -- "$work/image.out"; vm_die "guest image for $name failed"; }
 	phase image "$(vm_elapsed "$t")"
 	vm_guest_load "$work/$name-out/guest.env"
@@ -194,6 +212,73 @@ scenario_small_target() {
 		[ -n "$d" ] && ! grep -qE '(^|[[:space:]])vmcore([[:space:]]|$)' <<<"$files" &&
 		grep -q vmcore-incomplete <<<"$files" ||
 		{ VM_FAIL_MSG="${VM_FAIL_MSG:-expected vmcore-incomplete and no vmcore in /dumps/$d: $files}"; return 1; }
+}
+
+# The stock peer. Its crash kernel boots the guest's root with
+# systemd.unit=kdump-tools-dump.service, whose `kdump-config savecore`
+# writes /var/crash/<YYYYmmddHHMM>/dump.<stamp> (makedumpfile -c -d 31) and
+# dmesg.<stamp>, then `reboot -f`: with -no-reboot, QEMU exits.
+scenario_kdump_tools() {
+	boot_image kdump-tools crash --flavour kdump-tools --
+	run_phases_kdump_tools
+	vm_expect_no_timeout "$LOG" || return 1
+	vm_expect_log "$LOG" "$VM_TAG panic uptime=" ||
+		{ VM_FAIL_MSG="kdump-tools: the guest did not panic (kdump-config status not ready?)"; return 1; }
+	vm_expect_log "$LOG" "Run /init as init process" ||
+		{ VM_FAIL_MSG="kdump-tools: no crash kernel started after the panic"; return 1; }
+	vm_expect_log "$LOG" "reboot: Restarting system" ||
+		{ VM_FAIL_MSG="kdump-tools: the crash kernel did not reboot after savecore"; return 1; }
+	vm_expect_qemu_exit 0 || return 1
+	check_kdump_tools_dump "$DISK" /var/crash
+}
+
+# check_kdump_tools_dump IMG DIR: kdump-tools' dump directory in DIR with
+# a complete dump the host's makedumpfile reads
+check_kdump_tools_dump() {
+	local img=$1 base=$2 d files
+	d=$(on_disk "$img" "ls $base" | tr -s ' \t' '\n' | grep -E '^[0-9]{12}$' | sed -n 1p) || true
+	[ -n "$d" ] || { VM_FAIL_MSG="kdump-tools: no dump directory <YYYYmmddHHMM> in $base"; return 1; }
+	files=$(on_disk "$img" "ls $base/$d")
+	grep -qE "(^|[[:space:]])dump\.$d([[:space:]]|\$)" <<<"$files" ||
+		{ VM_FAIL_MSG="kdump-tools: $base/$d lacks dump.$d: $(tr -s ' \t\n' ' ' <<<"$files")"; return 1; }
+	grep -qE "(^|[[:space:]])dmesg\.$d([[:space:]]|\$)" <<<"$files" ||
+		{ VM_FAIL_MSG="kdump-tools: $base/$d lacks dmesg.$d"; return 1; }
+	! grep -q incomplete <<<"$files" ||
+		{ VM_FAIL_MSG="kdump-tools: $base/$d has an incomplete dump"; return 1; }
+	rm -f -- "$work/vmcore" "$work/dmesg.txt" "$work/kt-dmesg.txt"
+	on_disk "$img" "dump $base/$d/dump.$d $work/vmcore"
+	on_disk "$img" "dump $base/$d/dmesg.$d $work/kt-dmesg.txt"
+	grep -q "sysrq triggered crash" "$work/kt-dmesg.txt" ||
+		{ VM_FAIL_MSG="kdump-tools: its dmesg.$d lacks 'sysrq triggered crash'"; return 1; }
+	makedumpfile --dump-dmesg "$work/vmcore" "$work/dmesg.txt" >"$work/mdf.log" 2>&1 || {
+		VM_FAIL_MSG="kdump-tools: the host's makedumpfile cannot read dump.$d ($(stat -c %s "$work/vmcore" 2>/dev/null) bytes copied out): $(tail -n 5 "$work/mdf.log" | tr '\n' ' ')"
+		return 1
+	}
+	grep -q "sysrq triggered crash" "$work/dmesg.txt" ||
+		{ VM_FAIL_MSG="kdump-tools: the kernel log in dump.$d lacks 'sysrq triggered crash'"; return 1; }
+	vm_say "  dump: $base/$d/dump.$d ($(stat -c %s "$work/vmcore") bytes); tail of the crashed kernel's log:"
+	grep -v '^\s*$' "$work/dmesg.txt" | tail -n 6 | sed 's/^/    | /'
+	rm -f -- "$work/vmcore"
+}
+
+# the phases of the peer's cycle, from its own lines: the capture runs from
+# kdump-config's first `makedumpfile --dump-dmesg` to "saved vmcore", the
+# final action is its `reboot -f`
+run_phases_kdump_tools() {
+	local booted start init saving saved action
+	booted=$(marker_secs booted)
+	[ -z "$booted" ] || phase guest-boot "$booted"
+	phase qemu-total "$VM_QEMU_SECS"
+	start=$(marker_value kdump-start-secs)
+	[ -z "$start" ] || phase kdump-start "$start"
+	init=$(crash_secs 'Run /init as init process')
+	saving=$(crash_secs 'running makedumpfile --dump-dmesg')
+	saved=$(crash_secs 'saved vmcore in')
+	action=$(crash_secs 'reboot: Restarting system')
+	[ -z "$init" ] || phase panic-to-crash-init "$init"
+	[ -z "$saving" ] || [ -z "$saved" ] ||
+		phase capture "$(awk -v a="$saved" -v b="$saving" 'BEGIN { printf "%.1f", a - b }')"
+	[ -z "$action" ] || phase panic-to-action "$action"
 }
 
 # run_one FUNCTION NAME: one scenario, its phases written to NAME.times

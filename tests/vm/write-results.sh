@@ -1,7 +1,8 @@
 #!/bin/bash
 # Writes docs/VM-RESULTS.md from a run of tests/vm/kdump-cycle.sh: the
 # phase timings of each scenario (RESULTS_DIR/NAME.times) with the date,
-# the machine, QEMU and the guest kernel.
+# the machine, QEMU and the guest kernel; the kdump-tools scenario's row
+# is labelled as the stock peer, with the versions its guest reported.
 #
 # Usage: tests/vm/write-results.sh RESULTS_DIR SUMMARY_LINE > docs/VM-RESULTS.md
 set -euo pipefail
@@ -9,6 +10,14 @@ results=$1
 summary=$2
 
 kver=$(cat "$results"/*.log 2>/dev/null | grep -a -o "booted kernel=[^ ]*" | sed -n "1s/.*=//p") || true
+# the stock peer's line, with the versions its guest reported
+peer_line=
+if [ -r "$results/kdump-tools.times" ]; then
+	peer=$(tr -d '\r' <"$results/kdump-tools.log" 2>/dev/null | grep -a -o 'KDUMP-SNP-TEST: peer: .*' |
+		sed -n '1s/^KDUMP-SNP-TEST: peer: *//p' | sed 's/ *$//') || true
+	peer_line="
+- stock peer (row kdump-tools): the same guest with Debian's ${peer:-kdump-tools} instead of kdump-snp and dracut"
+fi
 qemu=$(${QEMU:-qemu-system-x86_64} --version | head -n1)
 cat <<EOF2
 # VM results
@@ -19,7 +28,7 @@ do not edit by hand.
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")
 - QEMU: $qemu, \`-accel tcg -M q35 -device amd-iommu -m 2048\`, disks behind the IOMMU
-- guest: Debian 13, kernel ${kver:-unknown}, \`crashkernel=384M\`
+- guest: Debian 13, kernel ${kver:-unknown}, \`crashkernel=384M\`$peer_line
 - result: $summary
 
 Seconds per phase. guest-boot: QEMU start to the guest test unit;
@@ -29,6 +38,10 @@ timestamp when it starts /init; capture: \`kdumpctl save\` from its first
 line to the dump saved (or its failure); panic-to-action: the crash
 kernel's timestamp of the final or failure action; qemu-total: the whole
 QEMU run; total: with the image build and the checks on the host.
+For the stock peer, kdump-start is kdump-tools.service's \`kdump-config
+load\` (its capture initramfs made when the image was built), capture runs
+from kdump-config's first makedumpfile (--dump-dmesg) to "saved vmcore", and
+the final action is its \`reboot -f\`.
 
 EOF2
 phases=(image guest-boot kdump-start panic-to-crash-init capture panic-to-action qemu-total total)
@@ -40,7 +53,9 @@ printf '\n'
 for f in "$results"/*.times; do
 	[ -e "$f" ] || continue
 	name=$(basename "$f" .times)
-	printf '| %s |' "$name"
+	label=$name
+	[ "$name" != kdump-tools ] || label="kdump-tools (stock peer)"
+	printf '| %s |' "$label"
 	for p in "${phases[@]}"; do
 		v=$(awk -v p="$p" '$1 == p { print $2 }' "$f")
 		printf ' %s |' "${v:--}"

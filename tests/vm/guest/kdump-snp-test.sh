@@ -4,6 +4,8 @@
 # "KDUMP-SNP-TEST: ..." on the console (the host reads them from the serial
 # log), then acts on kdumptest=WHAT from the kernel command line:
 #   poweroff  power the guest off once the boot has finished
+#   crash     panic once kdump is loaded (both flavours, see scenario_crash)
+#   status    report the kdump unit's result and journal, power off
 #   (absent)  nothing: the guest stays up (interactive debugging)
 # Scenarios are added as functions named scenario_WHAT.
 
@@ -29,24 +31,46 @@ cmdline_value() {
 	printf '%s\n' "$v"
 }
 
-# how long kdump.service's start took (capture image build and load)
+# the guest's flavour (tests/vm/guest-image.sh --flavour): ours, or the
+# stock peer with Debian's kdump-tools
+if command -v kdumpctl >/dev/null 2>&1; then
+	flavour=kdump-snp
+	kdump_unit=kdump.service
+else
+	flavour=kdump-tools
+	kdump_unit=kdump-tools.service
+fi
+
+# how long the start of the kdump unit took: kdump.service (capture image
+# build and load) or kdump-tools.service (its ExecStart, `kdump-config load`)
 kdump_start_secs() {
-	a=$(systemctl show -p ExecMainStartTimestampMonotonic --value kdump.service)
-	b=$(systemctl show -p ExecMainExitTimestampMonotonic --value kdump.service)
+	a=$(systemctl show -p ExecMainStartTimestampMonotonic --value "$kdump_unit")
+	b=$(systemctl show -p ExecMainExitTimestampMonotonic --value "$kdump_unit")
 	if [ -n "$a" ] && [ -n "$b" ] && [ "$b" -ge "$a" ]; then
 		say "kdump-start-secs=$(( (b - a) / 1000000 )).$(( (b - a) / 100000 % 10 ))"
 	fi
 }
 
-# kdumptest=crash: once kdump.service has loaded the crash kernel, panic
-# through `kdumpctl test --yes`; the crash kernel saves the dump and powers
-# off (final_action poweroff in the test's kdump.conf)
+# journal_tail: the kdump unit's journal as marker lines
+journal_tail() {
+	journalctl -b -u "$kdump_unit" --no-pager -o cat | tail -n 30 |
+		while IFS= read -r line; do say "journal: $line"; done
+}
+
+# kdumptest=crash: once the crash kernel is loaded, panic. Ours: through
+# `kdumpctl test --yes`; the crash kernel saves the dump and powers off
+# (final_action poweroff in the test's kdump.conf). kdump-tools: sysrq-c
+# once `kdump-config status` says ready; its crash kernel saves the dump in
+# /var/crash and reboots (QEMU's -no-reboot ends the run).
 scenario_crash() {
 	kdump_start_secs
+	if [ "$flavour" = kdump-tools ]; then
+		crash_kdump_tools
+		return
+	fi
 	kdumpctl status | while IFS= read -r line; do say "status: $line"; done
 	if ! kdumpctl status >/dev/null 2>&1; then
-		journalctl -b -u kdump.service --no-pager -o cat | tail -n 30 |
-			while IFS= read -r line; do say "journal: $line"; done
+		journal_tail
 		say "FAIL kdump is not operational"
 		systemctl --no-block poweroff
 		return
@@ -56,12 +80,31 @@ scenario_crash() {
 	kdumpctl test --yes
 }
 
+crash_kdump_tools() {
+	say "peer: $(dpkg-query -W -f='${Package}=${Version} ' kdump-tools kexec-tools makedumpfile initramfs-tools 2>/dev/null)"
+	st=$(kdump-config status 2>&1)
+	printf '%s\n' "$st" | while IFS= read -r line; do say "status: $line"; done
+	case $st in
+	*"Not ready to kdump"*) ready=0 ;;
+	*"ready to kdump"*) ready=1 ;;
+	*) ready=0 ;;
+	esac
+	if [ "$ready" != 1 ]; then
+		journal_tail
+		say "FAIL kdump is not operational"
+		systemctl --no-block poweroff
+		return
+	fi
+	say "panic uptime=$(uptime_s)"
+	sync
+	echo c >/proc/sysrq-trigger
+}
+
 # kdumptest=status: report kdump.service's result and journal, power off
 # (for the scenarios where start must fail)
 scenario_status() {
 	kdump_start_secs
-	journalctl -b -u kdump.service --no-pager -o cat | tail -n 30 |
-		while IFS= read -r line; do say "journal: $line"; done
+	journal_tail
 	say "poweroff"
 	systemctl --no-block poweroff
 }
@@ -79,7 +122,7 @@ state=$(timeout 900 systemctl is-system-running --wait 2>/dev/null)
 say "system-state=${state:-unknown} uptime=$(uptime_s)"
 failed=$(systemctl list-units --failed --plain --no-legend 2>/dev/null | cut -d' ' -f1 | tr '\n' ' ')
 say "failed-units=[${failed% }]"
-say "kdump.service=$(systemctl is-active kdump.service 2>/dev/null) load=$(systemctl show -p LoadState --value kdump.service 2>/dev/null)"
+say "$kdump_unit=$(systemctl is-active "$kdump_unit" 2>/dev/null) load=$(systemctl show -p LoadState --value "$kdump_unit" 2>/dev/null) flavour=$flavour"
 disks=
 for d in /sys/block/vd*; do
 	[ -e "$d" ] || continue
