@@ -1,0 +1,314 @@
+# shellcheck shell=bash
+# Helpers of bench/run-bench: QEMU runs of a benchmark disk with a time
+# limit after the panic, the crash kernel's own timestamps, checks of the
+# saved dumps on the guest disk (debugfs, makedumpfile), capture initramfs
+# sizes, and the results file (one measured value per line).
+#
+# Sourced by bench/run-bench after tests/vm/lib.sh; needs `set -euo pipefail`.
+
+BENCH_TAG='KDUMP-BENCH:'
+BENCH_QEMU_PID=
+
+# ---- results --------------------------------------------------------------
+
+# record KEY VALUE: one measured value (KEY is tool/variant/metric)
+record() {
+	printf '%s\t%s\n' "$1" "$2" >>"$RES/results.tsv"
+}
+
+# info KEY VALUE: one fact about the run (machine, versions, ...)
+info() {
+	printf '%s\t%s\n' "$1" "$2" >>"$RES/info.tsv"
+}
+
+# info_get KEY: the last value recorded for KEY
+info_get() {
+	awk -F'\t' -v k="$1" '$1 == k { v = $2 } END { print v }' "$RES/info.tsv" 2>/dev/null
+}
+
+# ---- QEMU -------------------------------------------------------------------
+
+# bench_kill_qemu: stop the QEMU run this script started (traps)
+bench_kill_qemu() {
+	if [ -n "$BENCH_QEMU_PID" ]; then
+		kill -TERM -- "$BENCH_QEMU_PID" 2>/dev/null || true
+		wait "$BENCH_QEMU_PID" 2>/dev/null || true
+		BENCH_QEMU_PID=
+	fi
+}
+
+# bench_markers LOG: marker lines of both guest drivers, without CRs
+bench_markers() {
+	tr -d '\r' <"$1" | grep -a -o -E "($VM_TAG|$BENCH_TAG) .*" || true
+}
+
+# bench_boot DISK LOG APPEND: boot the guest of guest.env (vm_guest_load)
+# from DISK, as tests/vm/lib.sh does (TCG, q35, AMD IOMMU, -m 2048, disk
+# behind the IOMMU, -no-reboot), under `timeout $BENCH_TIMEOUT`, and stop it
+# when the crash kernel has run for $BENCH_CRASH_TIMEOUT s after the panic.
+# Prints the marker lines as they come. Sets BENCH_RC (124: a time limit
+# was hit), BENCH_HUNG (1: the crash-kernel limit) and BENCH_SECS.
+bench_boot() {
+	local disk=$1 log=$2 append=$3 start panic_at= seen=0 n line el
+	vm_guest_disk_args "$disk" d0 kdumproot
+	local -a cmd=(
+		timeout --kill-after=10 "$BENCH_TIMEOUT"
+		"$VM_QEMU" -accel tcg -M q35 -device amd-iommu -m 2048
+		-nographic -no-reboot -nic none -smp 1 -vga none
+		-kernel "$VM_GUEST_KERNEL" -initrd "$VM_GUEST_INITRD"
+		-append "$VM_GUEST_CMDLINE $append"
+		"${VM_GUEST_DISK_ARGS[@]}"
+	)
+	BENCH_HUNG=0
+	start=$(date +%s)
+	"${cmd[@]}" </dev/null >"$log" 2>&1 &
+	BENCH_QEMU_PID=$!
+	while kill -0 "$BENCH_QEMU_PID" 2>/dev/null; do
+		sleep 2
+		el=$(($(date +%s) - start))
+		n=0
+		while IFS= read -r line; do
+			n=$((n + 1))
+			[ "$n" -gt "$seen" ] || continue
+			printf '      [%4ss] %s\n' "$el" "$line"
+		done < <(bench_markers "$log")
+		seen=$n
+		if [ -z "$panic_at" ] && grep -a 'Kernel panic - not syncing' "$log" >/dev/null; then
+			panic_at=$(date +%s)
+			printf '      [%4ss] panic; crash kernel running\n' "$el"
+		fi
+		if [ -n "$panic_at" ] && [ "$(($(date +%s) - panic_at))" -gt "$BENCH_CRASH_TIMEOUT" ]; then
+			printf '      [%4ss] crash kernel still running %ss after the panic: stopping QEMU\n' \
+				"$el" "$BENCH_CRASH_TIMEOUT"
+			BENCH_HUNG=1
+			kill -TERM -- "$BENCH_QEMU_PID" 2>/dev/null || true
+			break
+		fi
+	done
+	BENCH_RC=0
+	wait "$BENCH_QEMU_PID" || BENCH_RC=$?
+	BENCH_QEMU_PID=
+	BENCH_SECS=$(($(date +%s) - start))
+	[ "$BENCH_HUNG" = 0 ] || BENCH_RC=124
+	if [ "$BENCH_RC" = 124 ] || [ "$BENCH_RC" = 137 ]; then
+		BENCH_RC=124
+		printf '      QEMU stopped by the time limit after %ss\n' "$BENCH_SECS"
+	fi
+	return 0
+}
+
+# show_log LOG: the tail of a serial log (on failure)
+show_log() {
+	VM_LOGLINES=${BENCH_LOGLINES:-80} vm_show_log "$1"
+}
+
+# ---- the serial log -----------------------------------------------------------
+
+# crash_secs LOG REGEX: the crash kernel's timestamp of its first log line
+# matching REGEX (its clock starts right after the panic); empty if none
+crash_secs() {
+	tr -d '\r' <"$1" | awk -v re="$2" '
+		/Kernel panic - not syncing/ { crashed = 1; next }
+		crashed && !done && $0 ~ re && match($0, /^\[ *[0-9.]+\]/) {
+			printf "%.2f\n", substr($0, 2, RLENGTH - 2) + 0
+			done = 1
+		}'
+}
+
+# marker_value LOG KEY: the value of the first "TAG KEY=VALUE" marker
+marker_value() {
+	bench_markers "$1" | sed -n "s/^[^ ]* $2=\\([^ ]*\\).*/\\1/p" | sed -n 1p
+}
+
+# sub A B: A - B with two decimals, empty when either is empty
+sub() {
+	[ -n "$1" ] && [ -n "$2" ] || return 0
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a - b }'
+}
+
+# ---- the guest disk --------------------------------------------------------------
+
+# on_disk IMG REQUEST: a debugfs request on a guest disk
+on_disk() {
+	debugfs -R "$2" "$1" 2>/dev/null
+}
+
+# disk_ls IMG DIR: the names in DIR
+disk_ls() {
+	on_disk "$1" "ls -p $2" | awk -F/ 'NF >= 6 && $6 != "." && $6 != ".." { print $6 }'
+}
+
+# disk_size IMG PATH: the size in bytes of a file
+disk_size() {
+	on_disk "$1" "stat $2" | sed -n 's/.*Size: \([0-9]*\).*/\1/p' | sed -n 1p
+}
+
+# disk_resolve IMG PATH: PATH with symbolic links followed (up to 8)
+disk_resolve() {
+	local img=$1 p=$2 i st dest
+	for ((i = 0; i < 8; i++)); do
+		st=$(on_disk "$img" "stat $p")
+		grep 'Type: symlink' >/dev/null <<<"$st" || break
+		dest=$(sed -n 's/.*[Ll]ink dest: "\(.*\)"/\1/p' <<<"$st" | sed -n 1p)
+		[ -n "$dest" ] || break
+		case $dest in
+		/*) p=$dest ;;
+		*) p=$(dirname -- "$p")/$dest ;;
+		esac
+	done
+	printf '%s\n' "$p"
+}
+
+# disk_get IMG PATH OUT: copy a file out of the guest disk
+disk_get() {
+	rm -f -- "$3"
+	on_disk "$1" "dump $2 $3" >/dev/null
+	[ -f "$3" ]
+}
+
+# ---- capture initramfs -------------------------------------------------------------
+
+# decompress_by_magic FILE: the first bytes decide the decompressor;
+# writes the uncompressed stream to stdout
+decompress_by_magic() {
+	local magic
+	magic=$(od -An -tx1 -N6 -- "$1" | tr -d ' \n')
+	case $magic in
+	070701* | 070702* | 303730373031 | 303730373032) cat -- "$1" ;;
+	28b52ffd*) zstd -dc -- "$1" ;;
+	1f8b*) gzip -dc -- "$1" ;;
+	fd377a585a00) xz -dc -- "$1" ;;
+	5d0000*) xz -dc --format=lzma -- "$1" ;;
+	02214c18*) lz4 -dc -- "$1" ;;
+	425a68*) bzip2 -dc -- "$1" ;;
+	894c5a4f*) lzop -dc -- "$1" ;;
+	*)
+		printf 'unknown initramfs compression (magic %s)\n' "$magic" >&2
+		return 1
+		;;
+	esac
+}
+
+# cpio_breakdown: from `cpio -itv` on stdin, bytes per part of the tree
+# ("modules", "firmware", "libraries", "programs", "other"), largest first
+cpio_breakdown() {
+	awk '{
+		size = $5; name = $NF
+		sub(/^\.\//, "", name)
+		if (name ~ /^(usr\/)?lib\/modules\//) p = "kernel-modules"
+		else if (name ~ /^(usr\/)?lib\/firmware\//) p = "firmware"
+		else if (name ~ /^(usr\/)?lib(64)?\/.*\.so/) p = "shared-libraries"
+		else if (name ~ /^(usr\/)?s?bin\//) p = "programs"
+		else if (name ~ /^(usr\/)?lib\/systemd\//) p = "systemd"
+		else if (name ~ /^(usr\/)?lib\/udev\//) p = "udev"
+		else p = "other"
+		if ($1 ~ /^-/) b[p] += size
+	}
+	END { for (p in b) print p, b[p] }' | sort -k2,2nr
+}
+
+# initramfs_measure IMG [PARTS]: sets INITRD_UNPACKED (bytes of the
+# uncompressed cpio archives, as the kernel unpacks them), INITRD_FILES
+# (entries) and INITRD_PARTS (e.g. "cpio+zstd"); writes the bytes per part
+# of the tree (cpio_breakdown) of the main archive to PARTS. Uncompressed
+# archives at the front (early microcode) are skipped with dracut's skipcpio.
+initramfs_measure() {
+	local img=$1 parts=${2:-/dev/null} part rest size skip=/usr/lib/dracut/skipcpio magic n
+	INITRD_UNPACKED=0
+	INITRD_FILES=0
+	INITRD_PARTS=
+	part=$WORK/initrd.part
+	cp -- "$img" "$part"
+	while [ -s "$part" ]; do
+		magic=$(head -c6 -- "$part")
+		if [ "$magic" = 070701 ] || [ "$magic" = 070702 ]; then
+			[ -x "$skip" ] || vm_die "$skip (dracut-core) is needed to read a multi-part initramfs"
+			"$skip" "$part" >"$part.rest"
+			size=$(($(stat -c %s -- "$part") - $(stat -c %s -- "$part.rest")))
+			[ "$size" -gt 0 ] || break
+			n=$(head -c "$size" -- "$part" | cpio -it --quiet 2>/dev/null | wc -l)
+			INITRD_UNPACKED=$((INITRD_UNPACKED + size))
+			INITRD_FILES=$((INITRD_FILES + n))
+			INITRD_PARTS="${INITRD_PARTS:+$INITRD_PARTS+}cpio"
+			# padding between archives
+			rest=$part.rest
+			mv -f -- "$rest" "$part"
+			# skip NUL padding
+			while [ -s "$part" ] && [ "$(od -An -tx1 -N1 -- "$part" | tr -d ' ')" = 00 ]; do
+				tail -c +2 -- "$part" >"$part.rest" && mv -f -- "$part.rest" "$part"
+			done
+		else
+			decompress_by_magic "$part" >"$part.cpio" || return 1
+			size=$(stat -c %s -- "$part.cpio")
+			n=$(cpio -it --quiet <"$part.cpio" 2>/dev/null | wc -l)
+			cpio -itv --quiet <"$part.cpio" 2>/dev/null | cpio_breakdown >"$parts"
+			INITRD_UNPACKED=$((INITRD_UNPACKED + size))
+			INITRD_FILES=$((INITRD_FILES + n))
+			INITRD_PARTS="${INITRD_PARTS:+$INITRD_PARTS+}$(od -An -tx1 -N4 -- "$part" | tr -d ' ' |
+				sed -e 's/^28b52ffd$/zstd/' -e 's/^1f8b.*/gzip/' -e 's/^fd377a58$/xz/' -e 's/^02214c18$/lz4/')"
+			rm -f -- "$part.cpio"
+			break
+		fi
+	done
+	rm -f -- "$part" "$part.rest"
+}
+
+# ---- dumps -----------------------------------------------------------------------
+
+# guest_makedumpfile ARGS...: the guest's own makedumpfile (newer, reads
+# zstd dumps), run on the host through the guest base tree's dynamic loader
+guest_makedumpfile() {
+	local root=$BENCH_GUEST_ROOT
+	"$root/lib64/ld-linux-x86-64.so.2" \
+		--library-path "$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu" \
+		"$root/usr/bin/makedumpfile" "$@"
+}
+
+# validate_vmcore FILE: sets DUMP_VALIDATOR; true when a makedumpfile reads
+# the dump's kernel log and finds the sysrq crash. The host's makedumpfile
+# first; the guest's for what the host's cannot read (zstd).
+validate_vmcore() {
+	local f=$1 out=$WORK/dmesg.txt
+	rm -f -- "$out"
+	if makedumpfile --dump-dmesg "$f" "$out" >"$WORK/mdf.log" 2>&1 &&
+		grep -a 'sysrq triggered crash' "$out" >/dev/null; then
+		DUMP_VALIDATOR=host-makedumpfile
+		return 0
+	fi
+	rm -f -- "$out"
+	if [ -n "${BENCH_GUEST_ROOT:-}" ] &&
+		guest_makedumpfile --dump-dmesg "$f" "$out" >"$WORK/mdf-guest.log" 2>&1 &&
+		grep -a 'sysrq triggered crash' "$out" >/dev/null; then
+		DUMP_VALIDATOR=guest-makedumpfile
+		return 0
+	fi
+	DUMP_VALIDATOR=none
+	FAIL_WHY="no makedumpfile reads the dump: $(tail -n 2 "$WORK/mdf.log" | tr '\n' ' ')"
+	return 1
+}
+
+# find_dump_snp IMG: sets DUMP_FILE (guest path) for kdump-snp's layout,
+# /var/crash/<host>-<date>/vmcore with kdump-info.txt "result: saved"
+find_dump_snp() {
+	local img=$1 d files
+	d=$(disk_ls "$img" /var/crash | grep -E '^kdump-guest-[0-9]{4}-' | sed -n 1p) || true
+	[ -n "$d" ] || { FAIL_WHY="no dump directory in /var/crash"; return 1; }
+	files=$(disk_ls "$img" "/var/crash/$d")
+	grep -x vmcore >/dev/null <<<"$files" || { FAIL_WHY="/var/crash/$d has no vmcore ($(tr '\n' ' ' <<<"$files"))"; return 1; }
+	disk_get "$img" "/var/crash/$d/kdump-info.txt" "$WORK/kdump-info.txt" ||
+		{ FAIL_WHY="no kdump-info.txt"; return 1; }
+	grep -x 'result: saved' "$WORK/kdump-info.txt" >/dev/null ||
+		{ FAIL_WHY="kdump-info.txt: $(tr '\n' ' ' <"$WORK/kdump-info.txt")"; return 1; }
+	DUMP_FILE=/var/crash/$d/vmcore
+}
+
+# find_dump_tools IMG: sets DUMP_FILE for kdump-tools' layout,
+# /var/crash/<YYYYMMDDHHMM>/dump.<stamp>
+find_dump_tools() {
+	local img=$1 d files
+	d=$(disk_ls "$img" /var/crash | grep -E '^[0-9]{12}$' | sed -n 1p) || true
+	[ -n "$d" ] || { FAIL_WHY="no dump directory in /var/crash ($(disk_ls "$img" /var/crash | tr '\n' ' '))"; return 1; }
+	files=$(disk_ls "$img" "/var/crash/$d")
+	grep -x "dump.$d" >/dev/null <<<"$files" || { FAIL_WHY="/var/crash/$d has no dump.$d ($(tr '\n' ' ' <<<"$files"))"; return 1; }
+	DUMP_FILE=/var/crash/$d/dump.$d
+}
