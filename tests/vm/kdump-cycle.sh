@@ -216,8 +216,9 @@ scenario_small_target() {
 
 # The stock peer. Its crash kernel boots the guest's root with
 # systemd.unit=kdump-tools-dump.service, whose `kdump-config savecore`
-# writes /var/crash/<YYYYmmddHHMM>/dump.<stamp> (makedumpfile -c -d 31) and
-# dmesg.<stamp>, then `reboot -f`: with -no-reboot, QEMU exits.
+# writes /var/crash/<YYYYmmddHHMM>/dump.<stamp> (makedumpfile -F -c -d 31,
+# the flattened format) and dmesg.<stamp>, then `reboot -f`: with
+# -no-reboot, QEMU exits.
 scenario_kdump_tools() {
 	boot_image kdump-tools crash --flavour kdump-tools --
 	run_phases_kdump_tools
@@ -250,13 +251,21 @@ check_kdump_tools_dump() {
 	on_disk "$img" "dump $base/$d/dmesg.$d $work/kt-dmesg.txt"
 	grep -q "sysrq triggered crash" "$work/kt-dmesg.txt" ||
 		{ VM_FAIL_MSG="kdump-tools: its dmesg.$d lacks 'sysrq triggered crash'"; return 1; }
+	# kdump-config pipes `makedumpfile -F` (flattened format) into the
+	# file: -R makes it a kdump-compressed file again
+	rm -f -- "$work/vmcore.kdump"
+	makedumpfile -R "$work/vmcore.kdump" <"$work/vmcore" >"$work/mdf.log" 2>&1 || {
+		VM_FAIL_MSG="kdump-tools: the host's makedumpfile -R cannot rearrange dump.$d ($(stat -c %s "$work/vmcore" 2>/dev/null) bytes copied out): $(tail -n 5 "$work/mdf.log" | tr '\n' ' ')"
+		return 1
+	}
+	mv -f -- "$work/vmcore.kdump" "$work/vmcore"
 	makedumpfile --dump-dmesg "$work/vmcore" "$work/dmesg.txt" >"$work/mdf.log" 2>&1 || {
-		VM_FAIL_MSG="kdump-tools: the host's makedumpfile cannot read dump.$d ($(stat -c %s "$work/vmcore" 2>/dev/null) bytes copied out): $(tail -n 5 "$work/mdf.log" | tr '\n' ' ')"
+		VM_FAIL_MSG="kdump-tools: the host's makedumpfile cannot read dump.$d ($(stat -c %s "$work/vmcore" 2>/dev/null) bytes after -R): $(tail -n 5 "$work/mdf.log" | tr '\n' ' ')"
 		return 1
 	}
 	grep -q "sysrq triggered crash" "$work/dmesg.txt" ||
 		{ VM_FAIL_MSG="kdump-tools: the kernel log in dump.$d lacks 'sysrq triggered crash'"; return 1; }
-	vm_say "  dump: $base/$d/dump.$d ($(stat -c %s "$work/vmcore") bytes); tail of the crashed kernel's log:"
+	vm_say "  dump: $base/$d/dump.$d ($(stat -c %s "$work/vmcore") bytes after -R); tail of the crashed kernel's log:"
 	grep -v '^\s*$' "$work/dmesg.txt" | tail -n 6 | sed 's/^/    | /'
 	rm -f -- "$work/vmcore"
 }
