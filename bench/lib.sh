@@ -259,8 +259,8 @@ initramfs_measure() {
 # zstd dumps), run on the host through the guest base tree's dynamic loader
 guest_makedumpfile() {
 	local root=$BENCH_GUEST_ROOT
-	"$root/lib64/ld-linux-x86-64.so.2" \
-		--library-path "$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu" \
+	"$root/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" \
+		--library-path "$root/usr/lib/x86_64-linux-gnu" \
 		"$root/usr/bin/makedumpfile" "$@"
 }
 
@@ -270,6 +270,16 @@ guest_makedumpfile() {
 validate_vmcore() {
 	local f=$1 out=$WORK/dmesg.txt
 	rm -f -- "$out"
+	# the flattened format (makedumpfile -F) is rearranged first
+	if [ "$(head -c 12 -- "$f" | tr -d '\0')" = makedumpfile ]; then
+		makedumpfile -R "$f.rearranged" <"$f" >"$WORK/mdf-R.log" 2>&1 ||
+			guest_makedumpfile -R "$f.rearranged" <"$f" >"$WORK/mdf-R.log" 2>&1 || {
+			FAIL_WHY="cannot rearrange the flattened dump: $(tail -n 2 "$WORK/mdf-R.log" | tr '\n' ' ')"
+			rm -f -- "$f.rearranged"
+			return 1
+		}
+		mv -f -- "$f.rearranged" "$f"
+	fi
 	if makedumpfile --dump-dmesg "$f" "$out" >"$WORK/mdf.log" 2>&1 &&
 		grep -a 'sysrq triggered crash' "$out" >/dev/null; then
 		DUMP_VALIDATOR=host-makedumpfile
@@ -300,6 +310,7 @@ find_dump_snp() {
 	grep -x 'result: saved' "$WORK/kdump-info.txt" >/dev/null ||
 		{ FAIL_WHY="kdump-info.txt: $(tr '\n' ' ' <"$WORK/kdump-info.txt")"; return 1; }
 	DUMP_FILE=/var/crash/$d/vmcore
+	DUMP_COLLECTOR=$(sed -n 's/^collector: \(.*\) \/proc\/vmcore .*/\1/p' "$WORK/kdump-info.txt")
 }
 
 # find_dump_tools IMG: sets DUMP_FILE for kdump-tools' layout,
@@ -311,4 +322,5 @@ find_dump_tools() {
 	files=$(disk_ls "$img" "/var/crash/$d")
 	grep -x "dump.$d" >/dev/null <<<"$files" || { FAIL_WHY="/var/crash/$d has no dump.$d ($(tr '\n' ' ' <<<"$files"))"; return 1; }
 	DUMP_FILE=/var/crash/$d/dump.$d
+	DUMP_COLLECTOR=
 }

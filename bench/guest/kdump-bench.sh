@@ -89,7 +89,7 @@ report_versions() {
 		say "version $p=${v:-none}"
 	done
 	if command -v kdumpctl >/dev/null 2>&1; then
-		say "version kdump-snp=$(kdumpctl --version 2>/dev/null | head -n1 | tr ' ' '_')"
+		say "version kdump-snp=$(kdumpctl --version 2>/dev/null | head -n1)"
 	fi
 }
 
