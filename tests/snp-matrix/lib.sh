@@ -1,0 +1,432 @@
+# shellcheck shell=bash
+# Helpers of the SNP scenario matrix (tests/snp-matrix/run-matrix): Debian's
+# newest kernel from trixie-backports (fetched, extracted and cached, with
+# the modules a busybox guest needs), the busybox guest images, one QEMU run
+# with a host timestamp on every serial line, and the reading of a run's
+# serial log and target disk.
+#
+# Sourced after tests/vm/lib.sh by a bash script running with
+# `set -euo pipefail`.
+#
+# Environment:
+#   KDUMP_SNP_CACHE          cache root (default /var/cache/kdump-snp); ours
+#                            is its snp-matrix/ folder
+#   KDUMP_SNP_MATRIX_TIMEOUT seconds one QEMU run may take (default 300)
+#   KDUMP_SNP_MATRIX_IDLE    seconds of serial silence after which a run is
+#                            stopped and counted as hung (default 60)
+
+SNPM_CACHE=$VM_CACHE/snp-matrix
+SNPM_TIMEOUT=${KDUMP_SNP_MATRIX_TIMEOUT:-300}
+# a guest that prints nothing for this long is stopped and counted as hung
+SNPM_IDLE=${KDUMP_SNP_MATRIX_IDLE:-60}
+# the dump target's file system, as kdump.conf names it
+SNPM_TARGET_UUID=7f3c2a9e-5b1d-4e8a-9c6f-2d4b8e1a0c53
+# the suite Debian's newest kernel comes from, derived from debian.sources
+SNPM_KERNEL_SUITE=trixie-backports
+SNPM_SOURCES_IN=/etc/apt/sources.list.d/debian.sources
+SNPM_SOURCES_OUT=/etc/apt/sources.list.d/$SNPM_KERNEL_SUITE.sources
+# modules a busybox guest of Debian's kernel loads (with their
+# dependencies from modules.dep): the disk behind the IOMMU and ext4
+SNPM_DEBIAN_MODULES=(virtio_pci virtio_blk ext4)
+
+# ---- Debian's newest kernel ---------------------------------------------------
+
+# snpm_derive_sources: the first stanza of debian.sources that lists the
+# release's own suite, with only its Suites line changed
+snpm_derive_sources() {
+	local codename
+	codename=$(. /etc/os-release && printf '%s\n' "$VERSION_CODENAME")
+	awk -v c="$codename" -v s="$SNPM_KERNEL_SUITE" '
+	BEGIN { RS = ""; ORS = "" }
+	{
+		n = split($0, L, "\n"); hit = 0
+		for (i = 1; i <= n; i++)
+			if (L[i] ~ /^Suites:/) {
+				m = split(L[i], W, /[ \t]+/)
+				for (j = 2; j <= m; j++) if (W[j] == c) hit = 1
+			}
+		if (!hit || done) next
+		for (i = 1; i <= n; i++) {
+			if (L[i] ~ /^Suites:/) L[i] = "Suites: " s
+			print L[i] "\n"
+		}
+		done = 1
+	}' "$SNPM_SOURCES_IN"
+}
+
+# snpm_ensure_sources: apt knows $SNPM_KERNEL_SUITE (backports are
+# NotAutomatic in Debian, so nothing is upgraded from it unasked)
+snpm_ensure_sources() {
+	local text
+	if [ ! -f "$SNPM_SOURCES_OUT" ]; then
+		[ -f "$SNPM_SOURCES_IN" ] || vm_die "no $SNPM_SOURCES_IN to derive $SNPM_SOURCES_OUT from"
+		text=$(snpm_derive_sources)
+		[ -n "$text" ] || vm_die "no stanza of the release's own suite in $SNPM_SOURCES_IN"
+		vm_say "writing $SNPM_SOURCES_OUT (derived from $SNPM_SOURCES_IN)"
+		printf '%s\n' "$text" >"$SNPM_SOURCES_OUT"
+		vm_apt_update_once
+	fi
+}
+
+# snpm_suite_version PKG: the newest version of PKG in $SNPM_KERNEL_SUITE
+snpm_suite_version() {
+	apt-cache madison "$1" 2>/dev/null |
+		awk -F' *[|] *' -v s=" $SNPM_KERNEL_SUITE/" 'index($3, s) { print $2 }' |
+		sort -V | tail -n 1
+}
+
+# snpm_debian_package: sets SNPM_DEB_PKG and SNPM_DEB_VER, the kernel image
+# package that linux-image-amd64 of $SNPM_KERNEL_SUITE depends on
+snpm_debian_package() {
+	local meta dep
+	snpm_ensure_sources
+	meta=$(snpm_suite_version linux-image-amd64)
+	if [ -z "$meta" ]; then
+		vm_apt_update_once
+		meta=$(snpm_suite_version linux-image-amd64)
+	fi
+	[ -n "$meta" ] || vm_die "apt knows no linux-image-amd64 in $SNPM_KERNEL_SUITE"
+	dep=$(apt-cache show "linux-image-amd64=$meta" | sed -n 's/^Depends: //p' |
+		head -n 1 | tr ',|' '\n' | sed 's/^ *//' |
+		grep -E '^linux-image-[0-9][^ ]*-amd64( |$)' | head -n 1) || true
+	SNPM_DEB_PKG=${dep%% *}
+	[ -n "$SNPM_DEB_PKG" ] || vm_die "no kernel package in the Depends of linux-image-amd64=$meta"
+	SNPM_DEB_VER=$(printf '%s\n' "$dep" | sed -n 's/.*(= \(.*\))$/\1/p')
+	[ -n "$SNPM_DEB_VER" ] || SNPM_DEB_VER=$(snpm_suite_version "$SNPM_DEB_PKG")
+	[ -n "$SNPM_DEB_VER" ] || vm_die "no version of $SNPM_DEB_PKG in $SNPM_KERNEL_SUITE"
+}
+
+# snpm_debian_parts: PKG=VER of the kernel image package and of the
+# packages it depends on that carry the kernel and its modules (newer
+# Debian kernels split them into linux-binary-* and linux-modules-*)
+snpm_debian_parts() {
+	printf '%s\n' "$SNPM_DEB_PKG=$SNPM_DEB_VER"
+	apt-cache show "$SNPM_DEB_PKG=$SNPM_DEB_VER" | sed -n 's/^Depends: //p' | head -n 1 |
+		tr ',|' '\n' | sed -n 's/^ *\(linux-\(binary\|modules\)-[^ ]*\) (= \(.*\))$/\1=\3/p'
+}
+
+# snpm_module_file TREE NAME: the module NAME (- or _) under TREE/lib/modules
+snpm_module_file() {
+	local tree=$1 name=$2
+	find "$tree/lib/modules" "$tree/usr/lib/modules" -name "${name//_/[-_]}.ko*" 2>/dev/null | head -n 1 || true
+}
+
+# snpm_module_deps TREE NAME: NAME's module file and those it depends on
+# (modinfo's depends field), dependencies first, as paths under TREE; a
+# name with no module file is built into the kernel and prints nothing
+snpm_module_deps() {
+	local tree=$1 name=$2 f d
+	f=$(snpm_module_file "$tree" "$name")
+	[ -n "$f" ] || return 0
+	for d in $(modinfo -F depends "$f" | tr ',' ' '); do
+		snpm_module_deps "$tree" "$d"
+	done
+	printf '%s\n' "$f"
+}
+
+# snpm_module_order TREE NAME...: the module files to load for NAMEs, in
+# load order, each once (the packages carry no modules.dep: depmod makes
+# it on installation)
+snpm_module_order() {
+	local tree=$1 n
+	shift
+	for n in "$@"; do
+		snpm_module_deps "$tree" "$n"
+	done | awk '!seen[$0]++'
+}
+
+# snpm_fetch_debian_kernel: sets SNPM_DEB_KERNEL (vmlinuz), SNPM_DEB_MODS (a
+# folder of uncompressed modules plus load-order), SNPM_DEB_ID
+# ("package=version") and SNPM_DEB_KVER. Cached under
+# $SNPM_CACHE/debian/, keyed by package, version and module list.
+snpm_fetch_debian_kernel() {
+	local dir tmp deb tree kver f m out
+	snpm_debian_package
+	SNPM_DEB_ID="$SNPM_DEB_PKG=$SNPM_DEB_VER"
+	dir=$SNPM_CACHE/debian/$SNPM_DEB_PKG-$(vm_sha256_str "$SNPM_DEB_ID ${SNPM_DEBIAN_MODULES[*]}")
+	SNPM_DEB_KERNEL=$dir/vmlinuz
+	SNPM_DEB_MODS=$dir/modules
+	if [ -s "$SNPM_DEB_KERNEL" ] && [ -f "$SNPM_DEB_MODS/load-order" ] && [ -s "$dir/kver" ]; then
+		SNPM_DEB_KVER=$(cat -- "$dir/kver")
+		vm_say "debian kernel: $SNPM_DEB_ID (cached)"
+		return 0
+	fi
+	vm_say "debian kernel: downloading $SNPM_DEB_ID"
+	mkdir -p -- "$SNPM_CACHE/debian"
+	tmp=$(mktemp -d "$SNPM_CACHE/debian/.download.XXXXXX")
+	chmod 0755 -- "$tmp"
+	chown _apt: -- "$tmp" 2>/dev/null || true
+	(cd -- "$tmp" && apt-get download -q $(snpm_debian_parts) >/dev/null) ||
+		{ rm -rf -- "$tmp"; vm_die "apt-get download $(snpm_debian_parts) failed"; }
+	tree=$tmp/x
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tree" || vm_die "dpkg-deb -x $deb failed"
+	done
+	# /boot/vmlinuz-KVER, or /usr/lib/modules/KVER/vmlinuz in newer packages
+	f=$(find "$tree/boot" -maxdepth 1 -name 'vmlinuz-*' 2>/dev/null | head -n 1) || true
+	if [ -n "$f" ]; then
+		kver=${f##*/vmlinuz-}
+	else
+		f=$(find "$tree/usr/lib/modules" "$tree/lib/modules" -mindepth 2 -maxdepth 2 -name vmlinuz 2>/dev/null | head -n 1) || true
+		[ -n "$f" ] || vm_die "no vmlinuz in $(snpm_debian_parts | tr '\n' ' ')"
+		kver=$(basename -- "$(dirname -- "$f")")
+	fi
+	mkdir -p -- "$tmp/out/modules"
+	out=$tmp/out
+	cp -- "$f" "$out/vmlinuz"
+	printf '%s\n' "$kver" >"$out/kver"
+	printf '%s\n' "$SNPM_DEB_ID" >"$out/package"
+	: >"$out/modules/load-order"
+	while IFS= read -r m; do
+		f=$m
+		m=${m##*/}
+		case $m in
+		*.ko.xz) xz -dc -- "$f" >"$out/modules/${m%.xz}"; m=${m%.xz} ;;
+		*.ko.zst) zstd -qdc -- "$f" >"$out/modules/${m%.zst}"; m=${m%.zst} ;;
+		*.ko.gz) gzip -dc -- "$f" >"$out/modules/${m%.gz}"; m=${m%.gz} ;;
+		*) cp -- "$f" "$out/modules/$m" ;;
+		esac
+		printf '%s\n' "$m" >>"$out/modules/load-order"
+	done < <(snpm_module_order "$tree" "${SNPM_DEBIAN_MODULES[@]}")
+	rm -rf -- "$dir"
+	mv -- "$out" "$dir"
+	rm -rf -- "$tmp"
+	SNPM_DEB_KVER=$kver
+	vm_say "debian kernel: $kver cached in $dir ($(wc -l <"$SNPM_DEB_MODS/load-order") modules)"
+}
+
+# ---- guest images ----------------------------------------------------------------
+
+# snpm_install_dynamic ROOT BIN DEST: BIN at ROOT/DEST with the libraries
+# and the dynamic loader that ldd lists, at their own paths
+snpm_install_dynamic() {
+	local root=$1 bin=$2 dest=$3 lib
+	install -D -m 0755 -- "$bin" "$root$dest"
+	while IFS= read -r lib; do
+		[ -n "$lib" ] || continue
+		mkdir -p -- "$root$(dirname -- "$lib")"
+		cp -L -- "$lib" "$root$lib"
+	done < <(ldd "$bin" | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' -e 's/^[[:space:]]*\(\/[^ ]*\) .*/\1/p')
+}
+
+# snpm_crash_root ROOT INIT KDUMPCTL MODS: the crash kernel's busybox root:
+# INIT as /init, kdumpctl and makedumpfile with their libraries, kdump.conf
+# naming the target by UUID, and MODS' modules (MODS may be empty)
+snpm_crash_root() {
+	local root=$1 init=$2 kdumpctl=$3 mods=$4
+	vm_busybox_root "$root" "$init"
+	mkdir -p -- "$root/run" "$root/var/tmp" "$root/etc/default" "$root/usr/bin"
+	snpm_install_dynamic "$root" "$kdumpctl" /usr/bin/kdumpctl
+	snpm_install_dynamic "$root" "$(command -v makedumpfile)" /usr/bin/makedumpfile
+	printf '%s\n' \
+		"# kdump.conf of the SNP matrix's crash kernel (tests/snp-matrix)" \
+		"ext4 UUID=$SNPM_TARGET_UUID" \
+		"path /dumps" \
+		"core_collector makedumpfile -l --message-level 1 -d 31" \
+		"final_action poweroff" \
+		"failure_action poweroff" >"$root/etc/kdump.conf"
+	: >"$root/etc/default/kdump"
+	if [ -n "$mods" ]; then
+		mkdir -p -- "$root/modules"
+		cp -- "$mods"/*.ko "$mods/load-order" "$root/modules/"
+	fi
+}
+
+# snpm_first_root ROOT CRASH_CPIO KERNEL KEXEC: the first kernel's root:
+# the crash root (already in ROOT) plus our static kexec, the kernel and the
+# crash initramfs that kexec -p loads
+snpm_first_root() {
+	local root=$1 crash=$2 kernel=$3 kexec=$4
+	install -m 0755 -- "$kexec" "$root/bin/kexec"
+	cp -- "$kernel" "$root/boot/vmlinuz"
+	cp -- "$crash" "$root/boot/crash.cpio"
+}
+
+snpm_build_crash() {
+	snpm_crash_root "$@"
+}
+
+snpm_build_first() {
+	local root=$1 init=$2 kdumpctl=$3 mods=$4 crash=$5 kernel=$6 kexec=$7
+	snpm_crash_root "$root" "$init" "$kdumpctl" "$mods"
+	snpm_first_root "$root" "$crash" "$kernel" "$kexec"
+}
+
+# snpm_guest_images NAME KERNEL MODS INIT KDUMPCTL KEXEC: sets SNPM_INITRD,
+# the first kernel's initramfs (with the crash one inside), both cached by
+# their inputs in tests/vm/lib.sh's initramfs cache
+snpm_guest_images() {
+	local name=$1 kernel=$2 mods=$3 init=$4 kdumpctl=$5 kexec=$6 key crash
+	key="snpm-format=1 busybox=$(vm_sha256 /bin/busybox) init=$(vm_sha256 "$init")"
+	key+=" kdumpctl=$(vm_sha256 "$kdumpctl") mdf=$(vm_sha256 "$(command -v makedumpfile)")"
+	key+=" lib=$(vm_sha256 "${BASH_SOURCE[0]}") uuid=$SNPM_TARGET_UUID"
+	[ -z "$mods" ] || key+=" mods=$(cd -- "$mods" && vm_sha256 load-order $(cat load-order))"
+	vm_build_initramfs "snpm-crash-$name" "$key" snpm_build_crash "$init" "$kdumpctl" "$mods"
+	crash=$VM_INITRAMFS
+	key+=" crash=${crash##*/} kernel=$(vm_sha256 "$kernel") kexec=$(vm_sha256 "$kexec")"
+	vm_build_initramfs "snpm-first-$name" "$key" snpm_build_first \
+		"$init" "$kdumpctl" "$mods" "$crash" "$kernel" "$kexec"
+	SNPM_INITRD=$VM_INITRAMFS
+}
+
+# ---- one QEMU run ------------------------------------------------------------------
+
+# snpm_stamp: copy stdin to stdout, each line prefixed with the seconds
+# since $1 (host clock, millisecond resolution), without CRs
+snpm_stamp() {
+	local start=$1 line now
+	while IFS= read -r line || [ -n "$line" ]; do
+		now=${EPOCHREALTIME/[.,]/}
+		now=$((now / 1000 - start))
+		printf '[%5d.%03d] %s\n' $((now / 1000)) $((now % 1000)) "${line//$'\r'/}"
+	done
+}
+
+# snpm_run_qemu LOG TRACE KERNEL INITRD APPEND IOMMU_PROPS DISK: one run of
+# the matrix's machine: q35 under TCG, the AMD IOMMU with interrupt
+# remapping (plus IOMMU_PROPS), DISK as virtio-blk behind the IOMMU.
+# pt=off: with QEMU 10.0's default pt=on, the AMD IOMMU model maps every
+# device's DMA 1:1 whatever the guest's tables say, so a translating guest
+# kernel cannot read the disk. -nodefaults: the default AHCI CD-ROM costs
+# SeaBIOS a 30 s timeout with this QEMU. The
+# serial log goes to LOG with a host timestamp per line; QEMU's trace of
+# the SNP lock to TRACE. Sets VM_QEMU_RC (124 on timeout) and VM_QEMU_SECS.
+snpm_run_qemu() {
+	local log=$1 trace=$2 kernel=$3 initrd=$4 append=$5 props=$6 disk=$7 start
+	local -a cmd=(
+		timeout --kill-after=10 "$SNPM_TIMEOUT"
+		"$VM_QEMU" -accel tcg -M q35 -m 1024 -smp 1
+		-device "amd-iommu,intremap=on,pt=off$props"
+		-nodefaults -display none -serial stdio -no-reboot
+		-kernel "$kernel" -initrd "$initrd" -append "$append"
+		-drive "file=$disk,if=none,id=target,format=raw,cache=unsafe"
+		-device virtio-blk-pci,drive=target,iommu_platform=on,disable-legacy=on,serial=kdumptarget
+		-trace 'amdvi_snp_lock*' -D "$trace"
+	)
+	start=${EPOCHREALTIME/[.,]/}
+	start=$((start / 1000))
+	rm -f -- "$log.pid" "$log.rc"
+	(
+		"${cmd[@]}" </dev/null 2>&1 &
+		echo "$!" >"$log.pid"
+		rc=0
+		wait "$!" || rc=$?
+		echo "$rc" >"$log.rc"
+	) | snpm_stamp "$start" >"$log" &
+	snpm_watch "$!" "$log" "$start"
+	VM_QEMU_RC=$(cat -- "$log.rc" 2>/dev/null || echo 1)
+	VM_QEMU_SECS=$(snpm_secs_since "$start")
+}
+
+# snpm_watch PID LOG START: wait for the run (PID, the end of its pipeline)
+# to end; stop QEMU when the guest has printed nothing for $SNPM_IDLE
+# seconds (SNPM_HUNG=1), as a crash kernel that hangs would otherwise run
+# into the timeout
+snpm_watch() {
+	local pid=$1 log=$2 start=$3 last now
+	SNPM_HUNG=0
+	VM_QEMU_PID=
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		[ -n "$VM_QEMU_PID" ] || VM_QEMU_PID=$(cat -- "$log.pid" 2>/dev/null) || true
+		last=$(snpm_last_stamp "$log")
+		[ -n "$last" ] || continue
+		now=${EPOCHREALTIME/[.,]/}
+		now=$((now / 1000 - start))
+		last=${last/./}
+		last=$((10#$last))
+		if [ "$SNPM_HUNG" = 0 ] && [ $((now - last)) -gt $((SNPM_IDLE * 1000)) ]; then
+			SNPM_HUNG=1
+			[ -z "$VM_QEMU_PID" ] || kill -TERM -- "$VM_QEMU_PID" 2>/dev/null || true
+		fi
+	done
+	wait "$pid" || true
+	VM_QEMU_PID=
+}
+
+# snpm_secs_since MS: seconds since the host time MS (milliseconds), 1 decimal
+snpm_secs_since() {
+	local now=${EPOCHREALTIME/[.,]/}
+	now=$((now / 1000))
+	printf '%d.%d\n' $(((now - $1) / 1000)) $(((now - $1) % 1000 / 100))
+}
+
+# ---- reading a run -------------------------------------------------------------------
+
+# snpm_crash_part LOG: the serial log from the first kernel's panic on
+snpm_crash_part() {
+	sed -n '/Kernel panic - not syncing: sysrq triggered crash/,$p' "$1"
+}
+
+# snpm_first_part LOG: the serial log up to the first kernel's panic
+snpm_first_part() {
+	sed '/Kernel panic - not syncing: sysrq triggered crash/,$d' "$1"
+}
+
+# snpm_stamp_of LOG PATTERN: the host timestamp of the first line of LOG
+# matching PATTERN (extended regex), empty when none
+snpm_stamp_of() {
+	awk -v re="$2" '!done && $0 ~ re { sub(/^\[ */, ""); sub(/\].*/, ""); print; done = 1 }' "$1"
+}
+
+# snpm_last_stamp LOG: the host timestamp of LOG's last guest line (not
+# QEMU's own "terminating on signal")
+snpm_last_stamp() {
+	awk '!/qemu-system-x86_64: terminating on signal/ { s = $0 }
+		END { sub(/^\[ */, "", s); sub(/\].*/, "", s); print s }' "$1"
+}
+
+# snpm_count TEXT PATTERN: lines of TEXT matching the fixed PATTERN
+snpm_count() {
+	grep -cF -- "$2" <<<"$1" || true
+}
+
+# snpm_strip LINE: a log line without the host timestamp
+snpm_strip() {
+	sed 's/^\[ *[0-9.]*\] //'
+}
+
+# snpm_on_disk IMG REQUEST: a debugfs request on the target image
+snpm_on_disk() {
+	debugfs -R "$2" "$1" 2>/dev/null
+}
+
+# snpm_dump_check IMG WORK: sets SNPM_DUMP_DIR and SNPM_DUMP_MSG; true when
+# IMG holds a complete dump in /dumps whose vmcore the host's makedumpfile
+# reads, with the crash in its kernel log
+snpm_dump_check() {
+	local img=$1 work=$2 d files f
+	SNPM_DUMP_DIR=
+	SNPM_DUMP_MSG=
+	d=$(snpm_on_disk "$img" "ls /dumps" | tr -s ' \t' '\n' | grep -E -- '-[0-9]{4}-[0-9]{2}-[0-9]{2}-' | head -n 1) || true
+	if [ -z "$d" ]; then
+		SNPM_DUMP_MSG="no dump directory in /dumps on the target"
+		return 1
+	fi
+	SNPM_DUMP_DIR=/dumps/$d
+	files=$(snpm_on_disk "$img" "ls /dumps/$d")
+	for f in vmcore vmcore-dmesg.txt kdump-info.txt; do
+		if ! grep -E "(^|[[:space:]])$f([[:space:]]|\$)" <<<"$files" >/dev/null; then
+			SNPM_DUMP_MSG="$SNPM_DUMP_DIR lacks $f (has: $(tr -s ' \t\n' ' ' <<<"$files"))"
+			return 1
+		fi
+	done
+	rm -f -- "$work/vmcore" "$work/dmesg.txt" "$work/kdump-info.txt"
+	snpm_on_disk "$img" "dump /dumps/$d/vmcore $work/vmcore" >/dev/null
+	snpm_on_disk "$img" "dump /dumps/$d/kdump-info.txt $work/kdump-info.txt" >/dev/null
+	SNPM_DUMP_BYTES=$(stat -c %s -- "$work/vmcore" 2>/dev/null || echo 0)
+	if ! makedumpfile --dump-dmesg "$work/vmcore" "$work/dmesg.txt" >"$work/mdf.log" 2>&1; then
+		SNPM_DUMP_MSG="the host's makedumpfile cannot read the vmcore: $(tail -n 3 "$work/mdf.log" | tr '\n' ' ')"
+		return 1
+	fi
+	if ! grep -F "sysrq triggered crash" "$work/dmesg.txt" >/dev/null; then
+		SNPM_DUMP_MSG="the vmcore's kernel log lacks 'sysrq triggered crash'"
+		return 1
+	fi
+	if ! grep -x "result: saved" "$work/kdump-info.txt" >/dev/null; then
+		SNPM_DUMP_MSG="kdump-info.txt does not say 'result: saved'"
+		return 1
+	fi
+	rm -f -- "$work/vmcore"
+	return 0
+}

@@ -1,0 +1,100 @@
+# shellcheck shell=bash
+# Writes docs/SNP-MATRIX.md from a run of tests/snp-matrix/run-matrix.
+# Sourced by run-matrix after the rows ran; reads its variables (ROWS,
+# ROW_RESULTS, the KDESC_* kernel descriptions, QEMU_*, WORK, the times).
+# Every figure in the file comes from that run.
+
+# doc_cell TEXT: TEXT fit for a Markdown table cell
+doc_cell() {
+	sed -e 's/|/\\|/g' <<<"$1"
+}
+
+# doc_result NAME FIELD: field FIELD (1-based) of NAME's entry in ROW_RESULTS
+doc_result() {
+	local r
+	for r in "${ROW_RESULTS[@]}"; do
+		[ "${r%%|*}" != "$1" ] || { cut -d'|' -f"$2" <<<"$r"; return 0; }
+	done
+}
+
+# doc_expected WANT: the expectation in words
+doc_expected() {
+	case $1 in
+	saved) echo "vmcore saved" ;;
+	saved-reuse) echo "vmcore saved; reuses device table, command buffer, event log" ;;
+	saved-reuse-cwb) echo "vmcore saved; reuses device table, command buffer, event log, completion-wait buffer" ;;
+	cwait-timeout) echo "no vmcore; Completion-Wait loop timed out (the seed's failure)" ;;
+	record) echo "recorded (upstream peer)" ;;
+	esac
+}
+
+# doc_kernel VARIANT: the crash kernel's description
+doc_kernel() {
+	case $1 in
+	stock) echo "stock 6.12" ;;
+	patched) echo "6.12 + kernel/ series" ;;
+	debian) echo "Debian $SNPM_DEB_KVER" ;;
+	esac
+}
+
+snpm_write_doc() {
+	local out=$1 tmp spec name kernel lock efr hint want v d
+	mkdir -p -- "$(dirname -- "$out")"
+	tmp=$out.tmp.$$
+	{
+		echo "# SNP scenario matrix"
+		echo
+		echo "Written by \`make check-kernel\` (tests/snp-matrix/run-matrix); do not edit."
+		echo "Each row is a real crash cycle in a busybox guest: the first kernel loads the"
+		echo "crash kernel with our static \`kexec -p\`, crashes with sysrq-c, and the crash"
+		echo "kernel runs our \`kdumpctl save\` to an ext4 disk (named by UUID in kdump.conf)"
+		echo "behind the emulated AMD IOMMU. The host reads the vmcore with its"
+		echo "\`makedumpfile --dump-dmesg\`."
+		echo
+		echo "| | |"
+		echo "| --- | --- |"
+		echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+		echo "| host | $(nproc) CPUs, load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end |"
+		echo "| QEMU | $QEMU_VERSION, tests/qemu patches $QEMU_PATCHES (build $QEMU_KEY), TCG, \`-M q35 -m 1024\`, \`-device amd-iommu,intremap=on\` (+ \`snp-lock=on\`, \`snp-efr=on\` per row) |"
+		echo "| target | virtio-blk \`iommu_platform=on,disable-legacy=on\`, ext4 UUID=$SNPM_TARGET_UUID |"
+		for v in stock patched debian; do
+			d=KDESC_$v
+			[ -z "${!d:-}" ] || echo "| $(doc_kernel "$v") | $(doc_cell "${!d}") |"
+		done
+		echo "| first kernel | the row's crash kernel, \`crashkernel=256M\` |"
+		echo "| crash command line | \`console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=1\`, plus \`kdump_snp=\` from \`kexec --snp=on\` or the row |"
+		echo "| whole matrix | ${TOTAL_SECS} s (setup ${SETUP_SECS} s) |"
+		echo
+		echo "## Rows"
+		echo
+		echo "Time: from the first kernel's panic to the crash kernel's \`dump saved\` line, or to its last line when there is no dump (host clock, serial log)."
+		echo
+		echo "| crash kernel | emulated lock | SNP in EFR | kdump_snp | expected | outcome | time | locked writes QEMU ignored | result |"
+		echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+		for spec in "${ROWS[@]}"; do
+			IFS='|' read -r name kernel lock efr hint want <<<"$spec"
+			echo "| $(doc_kernel "$kernel") | $lock | $efr | $hint | $(doc_expected "$want") | $(doc_cell "$(doc_result "$name" 3)") | $(doc_result "$name" 4) s | $(doc_result "$name" 6) | $(doc_result "$name" 2) |"
+		done
+		echo
+		for spec in "${ROWS[@]}"; do
+			IFS='|' read -r name kernel lock efr hint want <<<"$spec"
+			echo "### $name: $(doc_kernel "$kernel"), lock $lock, SNP in EFR $efr, kdump_snp $hint"
+			echo
+			echo "Expected: $(doc_expected "$want"). Result: $(doc_result "$name" 2)$(v=$(doc_result "$name" 8); [ -z "$v" ] || printf ' (%s)' "$v")."
+			echo "QEMU run: $(doc_result "$name" 7) s. $(doc_result "$name" 5) x \"Completion-Wait loop timed out\"."
+			[ -z "${ROW_NOTE[$name]:-}" ] || { echo; echo "${ROW_NOTE[$name]}"; }
+			echo
+			echo "Decisive lines of the crash kernel's log (first of each kind):"
+			echo
+			echo '```'
+			if [ -s "$WORK/$name.decisive" ]; then
+				cat -- "$WORK/$name.decisive"
+			else
+				echo "(none)"
+			fi
+			echo '```'
+			echo
+		done
+	} >"$tmp"
+	mv -f -- "$tmp" "$out"
+}
