@@ -14,6 +14,7 @@
 # The row comes from the first kernel's command line:
 #   snpm_row=NAME      the row's name, passed on to the crash kernel
 #   snpm_snp=on|off    kexec's --snp= option
+#   snpm_crash=A,B,..  the crash kernel's command line, commas for spaces
 #   snpm_extra=P=V     one more crash kernel parameter (e.g. kdump_snp=0)
 #
 # Every line for the host starts with "KDUMP-SNP-TEST: ".
@@ -84,7 +85,9 @@ first_kernel() {
 	snp=$(param_value snpm_snp)
 	extra=$(param_value snpm_extra)
 	[ -n "$snp" ] || fail "no snpm_snp= on the command line"
-	append="console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=1 snpm_row=$row"
+	crash=$(param_value snpm_crash)
+	[ -n "$crash" ] || fail "no snpm_crash= on the command line"
+	append="$(echo "$crash" | tr ',' ' ') snpm_row=$row"
 	[ -z "$extra" ] || append="$append $extra"
 	kexec -p /boot/vmlinuz --initrd=/boot/crash.cpio --append="$append" --snp="$snp"
 	rc=$?

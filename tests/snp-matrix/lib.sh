@@ -19,6 +19,12 @@ SNPM_CACHE=$VM_CACHE/snp-matrix
 SNPM_TIMEOUT=${KDUMP_SNP_MATRIX_TIMEOUT:-300}
 # a guest that prints nothing for this long is stopped and counted as hung
 SNPM_IDLE=${KDUMP_SNP_MATRIX_IDLE:-60}
+# the guest's memory (MiB) and the first kernel's reservation
+SNPM_MEM=1024
+SNPM_CRASHKERNEL=256M
+# the crash kernel's command line, before the row's kdump_snp= (init.sh
+# adds the row's name)
+SNPM_CRASH_CMDLINE="console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=1"
 # the dump target's file system, as kdump.conf names it
 SNPM_TARGET_UUID=7f3c2a9e-5b1d-4e8a-9c6f-2d4b8e1a0c53
 # the suite Debian's newest kernel comes from, derived from debian.sources
@@ -295,7 +301,7 @@ snpm_run_qemu() {
 	local log=$1 trace=$2 kernel=$3 initrd=$4 append=$5 props=$6 disk=$7 start
 	local -a cmd=(
 		timeout --kill-after=10 "$SNPM_TIMEOUT"
-		"$VM_QEMU" -accel tcg -M q35 -m 1024 -smp 1
+		"$VM_QEMU" -accel tcg -M q35 -m "$SNPM_MEM" -smp 1
 		-device "amd-iommu,intremap=on,pt=off$props"
 		-nodefaults -display none -serial stdio -no-reboot
 		-kernel "$kernel" -initrd "$initrd" -append "$append"

@@ -55,15 +55,17 @@ snpm_write_doc() {
 		echo "| --- | --- |"
 		echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
 		echo "| host | $(nproc) CPUs, load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end |"
-		echo "| QEMU | $QEMU_VERSION, tests/qemu patches $QEMU_PATCHES (build $QEMU_KEY), TCG, \`-M q35 -m 1024\`, \`-device amd-iommu,intremap=on\` (+ \`snp-lock=on\`, \`snp-efr=on\` per row) |"
+		echo "| QEMU | $QEMU_VERSION, tests/qemu patches $QEMU_PATCHES (build $QEMU_KEY), TCG, \`-M q35 -m $SNPM_MEM\`, \`-nodefaults\`, \`-device amd-iommu,intremap=on,pt=off\` (+ \`snp-lock=on\`, \`snp-efr=on\` per row) |"
 		echo "| target | virtio-blk \`iommu_platform=on,disable-legacy=on\`, ext4 UUID=$SNPM_TARGET_UUID |"
 		for v in stock patched debian; do
 			d=KDESC_$v
 			[ -z "${!d:-}" ] || echo "| $(doc_kernel "$v") | $(doc_cell "${!d}") |"
 		done
-		echo "| first kernel | the row's crash kernel, \`crashkernel=256M\` |"
-		echo "| crash command line | \`console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=1\`, plus \`kdump_snp=\` from \`kexec --snp=on\` or the row |"
+		echo "| first kernel | the row's crash kernel, \`crashkernel=$SNPM_CRASHKERNEL\` |"
+		echo "| crash command line | \`$SNPM_CRASH_CMDLINE\`, plus \`kdump_snp=\` from \`kexec --snp=on\` or the row |"
 		echo "| whole matrix | ${TOTAL_SECS} s (setup ${SETUP_SECS} s) |"
+		echo
+		echo "\`pt=off\`: with QEMU 10.0's default \`pt=on\`, its AMD IOMMU model maps every device's DMA 1:1 whatever the guest programs, so a guest kernel that translates DMA cannot read the disk (QEMU reports \"Guest says index ... is available\") and the IOMMU's tables could not matter to the dump. \`-nodefaults\`: without it, SeaBIOS waits on the default AHCI CD-ROM of this QEMU for about 30 s per boot."
 		echo
 		echo "## Rows"
 		echo
@@ -94,6 +96,14 @@ snpm_write_doc() {
 			fi
 			echo '```'
 			echo
+			if [ -s "$WORK/$name.ignored" ]; then
+				echo "Writes the emulated lock ignored (QEMU trace amdvi_snp_lock_ignored, first and crash kernel):"
+				echo
+				echo '```'
+				head -n 20 -- "$WORK/$name.ignored"
+				echo '```'
+				echo
+			fi
 		done
 	} >"$tmp"
 	mv -f -- "$tmp" "$out"
