@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the SNP matrix's busybox guests (tests/snp-matrix/run-matrix).
 #
 # One script for both kernels of a crash cycle:

@@ -19,12 +19,15 @@ SNPM_CACHE=$VM_CACHE/snp-matrix
 SNPM_TIMEOUT=${KDUMP_SNP_MATRIX_TIMEOUT:-300}
 # a guest that prints nothing for this long is stopped and counted as hung
 SNPM_IDLE=${KDUMP_SNP_MATRIX_IDLE:-60}
+# shellcheck disable=SC2034 # the run-matrix and write-doc.sh read these
 # the guest's memory (MiB) and the first kernel's reservation
-SNPM_MEM=1024
-SNPM_CRASHKERNEL=256M
-# the crash kernel's command line, before the row's kdump_snp= (init.sh
-# adds the row's name)
-SNPM_CRASH_CMDLINE="console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=1"
+{
+	SNPM_MEM=1024
+	SNPM_CRASHKERNEL=256M
+	# the crash kernel's command line, before the row's kdump_snp= (init.sh
+	# adds the row's name)
+	SNPM_CRASH_CMDLINE="console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=1"
+}
 # the dump target's file system, as kdump.conf names it
 SNPM_TARGET_UUID=7f3c2a9e-5b1d-4e8a-9c6f-2d4b8e1a0c53
 # the suite Debian's newest kernel comes from, derived from debian.sources
@@ -145,8 +148,10 @@ snpm_module_order() {
 # folder of uncompressed modules plus load-order), SNPM_DEB_ID
 # ("package=version") and SNPM_DEB_KVER. Cached under
 # $SNPM_CACHE/debian/, keyed by package, version and module list.
+# shellcheck disable=SC2034 # the caller reads SNPM_DEB_*
 snpm_fetch_debian_kernel() {
 	local dir tmp deb tree kver f m out
+	local -a parts
 	snpm_debian_package
 	SNPM_DEB_ID="$SNPM_DEB_PKG=$SNPM_DEB_VER"
 	dir=$SNPM_CACHE/debian/$SNPM_DEB_PKG-$(vm_sha256_str "$SNPM_DEB_ID ${SNPM_DEBIAN_MODULES[*]}")
@@ -162,8 +167,9 @@ snpm_fetch_debian_kernel() {
 	tmp=$(mktemp -d "$SNPM_CACHE/debian/.download.XXXXXX")
 	chmod 0755 -- "$tmp"
 	chown _apt: -- "$tmp" 2>/dev/null || true
-	(cd -- "$tmp" && apt-get download -q $(snpm_debian_parts) >/dev/null) ||
-		{ rm -rf -- "$tmp"; vm_die "apt-get download $(snpm_debian_parts) failed"; }
+	mapfile -t parts < <(snpm_debian_parts)
+	(cd -- "$tmp" && apt-get download -q "${parts[@]}" >/dev/null) ||
+		{ rm -rf -- "$tmp"; vm_die "apt-get download ${parts[*]} failed"; }
 	tree=$tmp/x
 	for deb in "$tmp"/*.deb; do
 		dpkg-deb -x "$deb" "$tree" || vm_die "dpkg-deb -x $deb failed"
@@ -261,12 +267,17 @@ snpm_build_first() {
 # snpm_guest_images NAME KERNEL MODS INIT KDUMPCTL KEXEC: sets SNPM_INITRD,
 # the first kernel's initramfs (with the crash one inside), both cached by
 # their inputs in tests/vm/lib.sh's initramfs cache
+# shellcheck disable=SC2034 # the caller reads SNPM_INITRD
 snpm_guest_images() {
 	local name=$1 kernel=$2 mods=$3 init=$4 kdumpctl=$5 kexec=$6 key crash
+	local -a modfiles
 	key="snpm-format=1 busybox=$(vm_sha256 /bin/busybox) init=$(vm_sha256 "$init")"
 	key+=" kdumpctl=$(vm_sha256 "$kdumpctl") mdf=$(vm_sha256 "$(command -v makedumpfile)")"
 	key+=" lib=$(vm_sha256 "${BASH_SOURCE[0]}") uuid=$SNPM_TARGET_UUID"
-	[ -z "$mods" ] || key+=" mods=$(cd -- "$mods" && vm_sha256 load-order $(cat load-order))"
+	if [ -n "$mods" ]; then
+		mapfile -t modfiles <"$mods/load-order"
+		key+=" mods=$(cd -- "$mods" && vm_sha256 load-order "${modfiles[@]}")"
+	fi
 	vm_build_initramfs "snpm-crash-$name" "$key" snpm_build_crash "$init" "$kdumpctl" "$mods"
 	crash=$VM_INITRAMFS
 	key+=" crash=${crash##*/} kernel=$(vm_sha256 "$kernel") kexec=$(vm_sha256 "$kexec")"
@@ -297,6 +308,7 @@ snpm_stamp() {
 # SeaBIOS a 30 s timeout with this QEMU. The
 # serial log goes to LOG with a host timestamp per line; QEMU's trace of
 # the SNP lock to TRACE. Sets VM_QEMU_RC (124 on timeout) and VM_QEMU_SECS.
+# shellcheck disable=SC2034,SC2054 # VM_QEMU_* are for the caller; commas are QEMU's
 snpm_run_qemu() {
 	local log=$1 trace=$2 kernel=$3 initrd=$4 append=$5 props=$6 disk=$7 start
 	local -a cmd=(
@@ -400,6 +412,7 @@ snpm_on_disk() {
 # snpm_dump_check IMG WORK: sets SNPM_DUMP_DIR and SNPM_DUMP_MSG; true when
 # IMG holds a complete dump in /dumps whose vmcore the host's makedumpfile
 # reads, with the crash in its kernel log
+# shellcheck disable=SC2034 # the caller reads SNPM_DUMP_*
 snpm_dump_check() {
 	local img=$1 work=$2 d files f
 	SNPM_DUMP_DIR=

@@ -6,7 +6,7 @@
 
 # doc_cell TEXT: TEXT fit for a Markdown table cell
 doc_cell() {
-	sed -e 's/|/\\|/g' <<<"$1"
+	printf '%s\n' "${1//|/\\|}"
 }
 
 # doc_result NAME FIELD: field FIELD (1-based) of NAME's entry in ROW_RESULTS
