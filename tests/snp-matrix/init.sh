@@ -17,6 +17,7 @@
 #   snpm_snp=on|off    kexec's --snp= option
 #   snpm_crash=A,B,..  the crash kernel's command line, commas for spaces
 #   snpm_extra=P=V     one more crash kernel parameter (e.g. kdump_snp=0)
+#   snpm_cpu=N         crash on CPU N (the crash kernel then starts there)
 #
 # Every line for the host starts with "KDUMP-SNP-TEST: ".
 
@@ -95,9 +96,12 @@ first_kernel() {
 	mark "load rc=$rc"
 	[ "$rc" = 0 ] || fail "kexec -p failed"
 	mark "kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
-	mark "sysrq-crash"
+	cpu=$(param_value snpm_cpu)
+	[ -n "$cpu" ] || cpu=0
+	mark "sysrq-crash cpu=$cpu"
 	sync
-	echo c >/proc/sysrq-trigger
+	taskset -c "$cpu" sh -c 'echo c >/proc/sysrq-trigger' ||
+		fail "cannot crash on CPU $cpu"
 	fail "still running after sysrq-c"
 }
 

@@ -23,6 +23,9 @@ SNPM_IDLE=${KDUMP_SNP_MATRIX_IDLE:-60}
 # the guest's memory (MiB) and the first kernel's reservation
 {
 	SNPM_MEM=1024
+	# vCPUs; the first kernel crashes on the last one, so that the crash
+	# kernel runs on a CPU other than the boot CPU, as after most panics
+	SNPM_SMP=${KDUMP_SNP_MATRIX_SMP:-2}
 	SNPM_CRASHKERNEL=256M
 	# the crash kernel's command line, before the row's kdump_snp= (init.sh
 	# adds the row's name)
@@ -313,7 +316,7 @@ snpm_run_qemu() {
 	local log=$1 trace=$2 kernel=$3 initrd=$4 append=$5 props=$6 disk=$7 start
 	local -a cmd=(
 		timeout --kill-after=10 "$SNPM_TIMEOUT"
-		"$VM_QEMU" -accel tcg -M q35 -m "$SNPM_MEM" -smp 1
+		"$VM_QEMU" -accel tcg -M q35 -m "$SNPM_MEM" -smp "$SNPM_SMP"
 		-device "amd-iommu,intremap=on,pt=off$props"
 		-nodefaults -display none -serial stdio -no-reboot
 		-kernel "$kernel" -initrd "$initrd" -append "$append"

@@ -37,6 +37,19 @@ doc_kernel() {
 	esac
 }
 
+# doc_locked_value NAME REG: the 64-bit value a row's kernels tried to write
+# into the locked register REG (0x20, 0x28, ...) from the trace's two
+# 32-bit halves, and the value it kept; empty when none was ignored
+doc_locked_value() {
+	local name=$1 reg=$2 hi_reg lo='' hi=0 stays=''
+	hi_reg=$(printf '%#x' $((reg + 4)))
+	lo=$(awk -v r="$reg" '$3 == "addr" && $4 == r { print $8; exit }' "$WORK/$name.ignored" 2>/dev/null) || true
+	[ -n "$lo" ] || return 0
+	hi=$(awk -v r="$hi_reg" '$3 == "addr" && $4 == r { print $8; exit }' "$WORK/$name.ignored") || true
+	stays=$(awk -v r="$reg" '$3 == "addr" && $4 == r { print $11; exit }' "$WORK/$name.ignored")
+	printf '%#x (register kept %s)\n' $(((${hi:-0} << 32) | lo)) "$stays"
+}
+
 snpm_write_doc() {
 	local out=$1 tmp spec name kernel lock efr hint want v d
 	mkdir -p -- "$(dirname -- "$out")"
@@ -61,7 +74,7 @@ snpm_write_doc() {
 			d=KDESC_$v
 			[ -z "${!d:-}" ] || echo "| $(doc_kernel "$v") | $(doc_cell "${!d}") |"
 		done
-		echo "| first kernel | the row's crash kernel, \`crashkernel=$SNPM_CRASHKERNEL\` |"
+		echo "| first kernel | the row's crash kernel, \`crashkernel=$SNPM_CRASHKERNEL\`, $SNPM_SMP vCPUs; sysrq-c on CPU $((SNPM_SMP - 1)) |"
 		echo "| crash command line | \`$SNPM_CRASH_CMDLINE\`, plus \`kdump_snp=\` from \`kexec --snp=on\` or the row |"
 		echo "| whole matrix | ${TOTAL_SECS} s (setup ${SETUP_SECS} s) |"
 		echo
@@ -85,6 +98,11 @@ snpm_write_doc() {
 			echo "Expected: $(doc_expected "$want"). Result: $(doc_result "$name" 2)$(v=$(doc_result "$name" 8); [ -z "$v" ] || printf ' (%s)' "$v")."
 			echo "QEMU run: $(doc_result "$name" 7) s. $(doc_result "$name" 5) x \"Completion-Wait loop timed out\"."
 			[ -z "${ROW_NOTE[$name]:-}" ] || { echo; echo "${ROW_NOTE[$name]}"; }
+			v=$(doc_locked_value "$name" 0x20)
+			if [ -n "$v" ]; then
+				echo
+				echo "The exclusion base (the completion-wait buffer under SNP) was written with $v; the guest has $SNPM_MEM MiB of memory."
+			fi
 			echo
 			echo "Decisive lines of the crash kernel's log (first of each kind):"
 			echo
