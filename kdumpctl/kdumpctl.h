@@ -69,5 +69,16 @@ int verb_showmem(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_estimate(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_test(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_save(struct kdump_ctx *ctx, const struct global_options *o);
+int verb_capture(struct kdump_ctx *ctx, const struct global_options *o);
+
+/* init-choice.c: KDUMP_CAPTURE_INIT, or for auto: systemd when one of the
+ * devices (NULL-terminated) the capture mounts is stacked, else minimal. */
+enum capture_init rebuild_choose_init(const struct kdump_ctx *ctx, const char *const *devices);
+
+/* The minimal capture image's init (verb-capture.c): mount /proc, /sys,
+ * /dev, /run, log to /dev/kmsg, load the image's modules. -EPERM unless
+ * PID 1. capture_give_up() logs why and reboots; it does not return. */
+int capture_prepare(void);
+__attribute__((noreturn)) void capture_give_up(const char *why);
 
 #endif

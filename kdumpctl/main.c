@@ -12,6 +12,7 @@ enum verb_flags {
 	VERB_JSON = 1 << 1,            /* accepts --json */
 	VERB_YES = 1 << 2,             /* accepts --yes */
 	VERB_SAVE = 1 << 3,            /* accepts --vmcore and --target */
+	VERB_INIT = 1 << 4,            /* the capture image's /init: prepares the system first */
 };
 
 static const struct verb {
@@ -31,6 +32,7 @@ static const struct verb {
 	{ "estimate", verb_estimate, 0, "recommend a crashkernel= size for this host" },
 	{ "test", verb_test, VERB_YES, "panic the machine to test kdump (asks unless --yes)" },
 	{ "save", verb_save, VERB_CONFIG_REQUIRED | VERB_SAVE, "save the dump (in the crash kernel, or --vmcore FILE --target DIR)" },
+	{ "capture", verb_capture, VERB_CONFIG_REQUIRED | VERB_INIT, "the minimal capture image's /init: set up, then save (PID 1 only)" },
 };
 
 static void usage(FILE *out)
@@ -153,11 +155,15 @@ int main(int argc, char **argv)
 			  o.json ? "--json" : o.yes ? "--yes" : o.vmcore ? "--vmcore" : "--target", name);
 		return EXIT_USAGE;
 	}
-	o.devices_later = v->flags & VERB_SAVE;
+	if (v->flags & VERB_INIT && capture_prepare() < 0)
+		return 1;
+	o.devices_later = v->flags & (VERB_SAVE | VERB_INIT);
 	r = ctx_load(&ctx, &o);
 	if (r < 0 && (v->flags & VERB_CONFIG_REQUIRED || !ctx.conf || !ctx.defaults)) {
 		if (r != -EINVAL)
 			log_error_errno(r, "cannot load the configuration");
+		if (v->flags & VERB_INIT)
+			capture_give_up("the capture image's kdump.conf cannot be used");
 		ctx_free(&ctx);
 		return streq(name, "status") ? EXIT_NOT_OPERATIONAL : 1;
 	}

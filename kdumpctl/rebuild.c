@@ -185,24 +185,34 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 	_cleanup_free_ char *spec = NULL, *fstype = NULL, *dev = NULL, *files = NULL;
 	_cleanup_free_ char *modules = c->extra_modules ? strv_join_quoted(c->extra_modules) : NULL;
 	char self[4096];
-	const char *fixed[] = {
-		dracut_program(), "--force", "--hostonly", "--hostonly-mode", "strict",
-		"--no-hostonly-cmdline", "--compress", "zstd", "--add", DRACUT_MODULE_NAME,
-		"--omit", OMIT_MODULES, "--omit-drivers", OMIT_DRIVERS, "--kver", ctx->kver,
-	};
 	int r = rootfs_find(ctx->root, &spec, &fstype, &dev);
+	const char *devices[3] = { 0 }, **next = devices;
+	enum capture_init init;
 
 	if (r < 0 && needs_root)
 		return log_error_errno(r, "cannot find the root file system's device, which the "
 				       "dump %s", c->target_type == CONF_TARGET_ROOTFS ?
 				       "is saved on" : "falls back to (dump_to_rootfs)");
+	if (dev && needs_root)
+		*next++ = dev;
+	if (c->target_type == CONF_TARGET_FS && c->target_device)
+		*next++ = c->target_device;
+	init = rebuild_choose_init(ctx, devices);
+
+	/* minimal: only our module and what it depends on (--modules), so
+	 * no systemd; systemd: dracut's hostonly selection plus ours */
+	const char *fixed[] = {
+		dracut_program(), "--force", "--hostonly", "--hostonly-mode", "strict",
+		"--no-hostonly-cmdline", "--no-early-microcode", "--compress", "zstd",
+		init == CAPTURE_INIT_MINIMAL ? "--modules" : "--add", DRACUT_MODULE_NAME,
+		"--omit", OMIT_MODULES, "--omit-drivers", OMIT_DRIVERS, "--kver", ctx->kver,
+	};
+
 	r = files_list(c, &files);
 	for (size_t i = 0; i < ARRAY_SIZE(fixed) && r == 0; i++)
 		r = strv_push(&p->argv, fixed[i]);
-	if (r == 0 && dev && needs_root)
-		r = strv_push(&p->argv, "--add-device") ?: strv_push(&p->argv, dev);
-	if (r == 0 && c->target_type == CONF_TARGET_FS && c->target_device)
-		r = strv_push(&p->argv, "--add-device") ?: strv_push(&p->argv, c->target_device);
+	for (const char **d = devices; *d && r == 0; d++)
+		r = strv_push(&p->argv, "--add-device") ?: strv_push(&p->argv, *d);
 	for (char **a = c->dracut_args; a && *a && r == 0; a++)
 		r = strv_push(&p->argv, *a);
 	if (r == 0)
@@ -215,7 +225,8 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 			     needs_root && fstype ? fstype : "") ?:
 		    push_env(p, "KDUMP_SNP_EXTRA_MODULES=%s", modules ? modules : "") ?:
 		    push_env(p, "KDUMP_SNP_FILES=%s", files) ?:
-		    push_env(p, "KDUMP_SNP_FAILURE_ACTION=%s", unit_failure_action(c->failure_action));
+		    push_env(p, "KDUMP_SNP_FAILURE_ACTION=%s", unit_failure_action(c->failure_action)) ?:
+		    push_env(p, "KDUMP_SNP_INIT=%s", capture_init_name(init));
 	return r;
 }
 

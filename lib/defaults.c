@@ -90,6 +90,27 @@ static int set_string(char **field, char *value)
 	return 0;
 }
 
+static const char *const capture_init_names[] = {
+	[CAPTURE_INIT_AUTO] = "auto",
+	[CAPTURE_INIT_MINIMAL] = "minimal",
+	[CAPTURE_INIT_SYSTEMD] = "systemd",
+};
+
+const char *capture_init_name(enum capture_init init)
+{
+	return (size_t)init < ARRAY_SIZE(capture_init_names) ? capture_init_names[init] : "unknown";
+}
+
+static int capture_init_parse(const char *s, enum capture_init *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(capture_init_names); i++)
+		if (streq(s, capture_init_names[i])) {
+			*out = (enum capture_init)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		 const char *keyp, const char *valp, char *value)
 {
@@ -115,6 +136,15 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		if (r < 0)
 			r = add_err_at(c, valp, "invalid KDUMP_SNP value \"%s\": use auto, on or off",
 				       value);
+		free(value);
+		return r;
+	}
+	if (streq(key, "KDUMP_CAPTURE_INIT")) {
+		int r = capture_init_parse(value, &d->capture_init);
+
+		if (r < 0)
+			r = add_err_at(c, valp, "invalid KDUMP_CAPTURE_INIT value \"%s\": "
+				       "use auto, minimal or systemd", value);
 		free(value);
 		return r;
 	}

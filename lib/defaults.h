@@ -12,6 +12,13 @@
  * ($ is taken literally inside single quotes and refused elsewhere, since a
  * shell would expand it). Unknown keys are errors, with file:line:column.
  */
+/* KDUMP_CAPTURE_INIT: what runs in the capture image (kdumpctl rebuild). */
+enum capture_init {
+	CAPTURE_INIT_AUTO,    /* minimal unless a device needs udev (dm, md) */
+	CAPTURE_INIT_MINIMAL, /* kdumpctl capture as /init: no systemd, no udev */
+	CAPTURE_INIT_SYSTEMD, /* systemd and udev, kdump-capture.service */
+};
+
 struct kdump_defaults {
 	char *commandline;        /* KDUMP_COMMANDLINE: replaces /proc/cmdline */
 	char *commandline_append; /* KDUMP_COMMANDLINE_APPEND */
@@ -21,6 +28,7 @@ struct kdump_defaults {
 	char *initrd_dir;         /* KDUMP_INITRD_DIR: default /var/lib/kdump */
 	char **kexec_args;        /* KEXEC_ARGS, split */
 	enum snp_mode snp;        /* KDUMP_SNP */
+	enum capture_init capture_init; /* KDUMP_CAPTURE_INIT */
 	bool debug;               /* -d in KEXEC_ARGS */
 };
 
@@ -35,5 +43,7 @@ int defaults_parse_file(const char *path, bool missing_ok,
 int defaults_parse_buffer(const char *name, const char *buf, size_t len,
 			  struct kdump_defaults **out, struct conf_errors *errs);
 void defaults_free(struct kdump_defaults *d);
+
+const char *capture_init_name(enum capture_init init);
 
 #endif

@@ -3,11 +3,40 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
 static const char *program = "kdump-snp";
 static enum log_level max_level = LOG_LVL_INFO;
+static int kmsg_fd = -1;
+
+void log_set_kmsg(int fd)
+{
+	kmsg_fd = fd;
+}
+
+/* one record per message, with the kernel's own timestamp on the console */
+static void log_kmsg(enum log_level level, const char *suffix, const char *fmt, va_list ap)
+{
+	static const int syslog_level[] = {
+		[LOG_LVL_ERROR] = 3, [LOG_LVL_WARN] = 4, [LOG_LVL_INFO] = 6, [LOG_LVL_DEBUG] = 7,
+	};
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf), "<%d>%s: ", syslog_level[level], program);
+
+	if (n > 0 && (size_t)n < sizeof(buf))
+		n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	if (suffix && n > 0 && (size_t)n < sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s", suffix);
+	if (n > (int)sizeof(buf) - 1)
+		n = (int)sizeof(buf) - 1;
+	if (n > 0 && write(kmsg_fd, buf, (size_t)n) == n)
+		return;
+	/* the kernel refused it: stderr is still the console */
+	kmsg_fd = -1;
+	fprintf(stderr, "%s\n", buf);
+}
 
 void log_set_program(const char *name)
 {
@@ -35,6 +64,10 @@ static void log_va(enum log_level level, const char *suffix, const char *fmt, va
 
 	if (level > max_level)
 		return;
+	if (kmsg_fd >= 0) {
+		log_kmsg(level, suffix, fmt, ap);
+		return;
+	}
 	fprintf(stderr, "%s: %s", program, prefix[level]);
 	vfprintf(stderr, fmt, ap);
 	if (suffix)

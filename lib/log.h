@@ -7,6 +7,10 @@
 enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 void log_set_program(const char *name);
+
+/* Send messages to the kernel log through fd (an open /dev/kmsg) instead
+ * of stderr, with syslog levels: the capture image's init has no journal. */
+void log_set_kmsg(int fd);
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 

@@ -1,8 +1,14 @@
 #!/bin/bash
 # dracut module of kdump-snp: the capture initramfs that the crash kernel
-# boots. `kdumpctl rebuild` runs dracut with --add kdump-snp and passes what
-# it decided in the environment (dracut sources this file; no config is
-# parsed here):
+# boots. `kdumpctl rebuild` runs dracut with this module and passes what it
+# decided in the environment (dracut sources this file; no config is parsed
+# here). Two kinds of image:
+#   minimal  (dracut --modules kdump-snp) /init is `kdumpctl capture`: no
+#            systemd, no udev; it loads the image's modules and saves
+#   systemd  (dracut --add kdump-snp) dracut's systemd initrd;
+#            kdump-capture.service runs `kdumpctl save`
+#
+#   KDUMP_SNP_INIT           minimal or systemd
 #   KDUMP_SNP_CONF           the validated kdump.conf
 #   KDUMP_SNP_KDUMPCTL       the kdumpctl binary
 #   KDUMP_SNP_ROOTFS         "SPEC FSTYPE" of the root file system
@@ -18,8 +24,16 @@ check() {
 }
 
 depends() {
-	echo systemd
+	[ "${KDUMP_SNP_INIT:-systemd}" = minimal ] || echo systemd
 	return 0
+}
+
+# install_dev_drivers MAJ:MIN: the drivers of a block device and its parents
+install_dev_drivers() {
+	local m
+	for m in $(get_dev_module "/dev/block/$1"); do
+		hostonly='' instmods "$m"
+	done
 }
 
 installkernel() {
@@ -28,6 +42,15 @@ installkernel() {
 	for m in $KDUMP_SNP_FSTYPES $KDUMP_SNP_EXTRA_MODULES; do
 		hostonly='' instmods "$m"
 	done
+	[ "${KDUMP_SNP_INIT:-systemd}" = minimal ] || return 0
+	# the minimal init loads every module of the image, so the image gets
+	# only the drivers of the devices the dump needs (not dracut's
+	# kernel-modules selection), and crc32c, which ext4 and xfs would
+	# otherwise ask a modprobe for
+	hostonly='' instmods crc32c
+	if ! for_each_host_dev_and_slaves install_dev_drivers; then
+		hostonly='' instmods virtio_blk virtio_scsi nvme ahci sd_mod
+	fi
 }
 
 # install_failure_action ACTION: a drop-in that replaces the unit's default
@@ -38,6 +61,14 @@ install_failure_action() {
 		printf '[Unit]\nFailureAction=%s\n' "$1"
 		[ "$1" != none ] || printf 'OnFailure=emergency.target\n'
 	} >"$d/failure-action.conf"
+}
+
+# install_minimal_init: /init runs kdumpctl capture; a shell for hooks and
+# failure_action shell
+install_minimal_init() {
+	inst_multiple sh
+	inst_simple "$moddir/capture-init.sh" /init
+	chmod 0755 "$initdir/init"
 }
 
 install() {
@@ -55,6 +86,10 @@ install() {
 	while IFS= read -r f; do
 		[ -n "$f" ] && inst "$f"
 	done <<<"${KDUMP_SNP_FILES:-}"
+	if [ "${KDUMP_SNP_INIT:-systemd}" = minimal ]; then
+		install_minimal_init
+		return 0
+	fi
 	inst_simple "$moddir/kdump-capture.service" "$systemdsystemunitdir/kdump-capture.service"
 	install_failure_action "${KDUMP_SNP_FAILURE_ACTION:-reboot-force}"
 	$SYSTEMCTL -q --root "$initdir" add-wants initrd.target kdump-capture.service

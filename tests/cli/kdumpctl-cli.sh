@@ -98,7 +98,8 @@ case_start_builds_and_loads() {
 	expect_in err "kdump: crash kernel loaded" &&
 	[ -s "$IMG" ] && [ -s "$IMG.inputs" ] || fail "no image or record"
 	grep -q -- "--hostonly" "$FAKE_DRACUT_LOG" &&
-	grep -q -- "--add kdump-snp" "$FAKE_DRACUT_LOG" &&
+	grep -q -- "--modules kdump-snp" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_INIT=minimal" "$FAKE_DRACUT_LOG" &&
 	grep -q -- "--compress zstd" "$FAKE_DRACUT_LOG" &&
 	grep -qF -- '--omit-drivers ccp\ kvm_amd\ kvm\ ' "$FAKE_DRACUT_LOG" &&
 	grep -q -- "--add-device /dev/kdump-test-root" "$FAKE_DRACUT_LOG" &&
@@ -107,6 +108,42 @@ case_start_builds_and_loads() {
 	grep -qx "KDUMP_SNP_KDUMPCTL=$KDUMPCTL" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_FAILURE_ACTION=reboot-force" "$FAKE_DRACUT_LOG" &&
 	grep -q "KDUMP_SNP_CONF=$CONF" "$FAKE_DRACUT_LOG" || fail "dracut arguments: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# KDUMP_CAPTURE_INIT=systemd: dracut's systemd initrd plus our module
+case_capture_init_systemd() {
+	host amd-iommu
+	echo "KDUMP_CAPTURE_INIT=systemd" >"$DEFS"
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -q -- "--add kdump-snp" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_INIT=systemd" "$FAKE_DRACUT_LOG" || fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# auto: a root on device-mapper (LVM, LUKS) needs udev, so systemd
+case_capture_init_auto_stacked_root() {
+	host amd-iommu
+	echo "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/mapper/vg-root rw" >"$R/proc/self/mountinfo"
+	kdumpctl rebuild
+	expect_rc 0 &&
+	expect_in err "the capture image gets systemd and udev: /dev/mapper/vg-root is a stacked device" &&
+	grep -qx "KDUMP_SNP_INIT=systemd" "$FAKE_DRACUT_LOG" || fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+case_capture_init_invalid() {
+	host amd-iommu
+	printf '# site settings\nKDUMP_CAPTURE_INIT=tiny\n' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$DEFS:2:20: invalid KDUMP_CAPTURE_INIT value \"tiny\": use auto, minimal or systemd"
+}
+
+# capture is the capture image's /init: anywhere else it refuses, touching nothing
+case_capture_refuses_outside_init() {
+	host amd-iommu
+	kdumpctl capture
+	expect_rc 1 &&
+	expect_in err "capture is the /init of the capture image and runs only as PID 1"
 }
 
 # if kdumpctl save itself dies in the capture image, systemd takes

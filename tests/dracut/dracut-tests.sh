@@ -52,7 +52,10 @@ export KDUMP_SNP_SYSROOT=$ROOT
 DEFS=$TMP/defaults
 printf 'KDUMP_KERNELVER=%s\n' "$KVER" >"$DEFS"
 
+# build DIRECTIVE...: kdumpctl rebuild with these kdump.conf lines;
+# CAPTURE_INIT (default auto) goes to the defaults file
 build() {
+	printf 'KDUMP_KERNELVER=%s\nKDUMP_CAPTURE_INIT=%s\n' "$KVER" "${CAPTURE_INIT:-auto}" >"$DEFS"
 	CONF=$TMP/kdump.conf.$RANDOM
 	printf '%s\n' "dracut_args --kmoddir $KMODDIR" "$@" >"$CONF"
 	IMG=$ROOT/var/lib/kdump/initramfs-$KVER-kdump.img
@@ -72,20 +75,36 @@ lacks() {
 	! grep -qE -- "$1" "$TMP/list" || fail "image has $1: $(grep -E -- "$1" "$TMP/list" | head -3)"
 }
 
-case_default_image() {
-	build "path /var/crash"
-	expect_rc 0 && [ -s "$IMG" ] || fail "no image"
+# the common content of both kinds of image
+has_capture_tools() {
 	has ' usr/sbin/kdumpctl$' && has '/makedumpfile$' && has ' etc/kdump.conf$' &&
 	has ' etc/kdump-snp/rootfs$' &&
-	has 'kdump-capture.service$' && has 'initrd.target.wants/kdump-capture.service' &&
 	lacks '/ccp\.ko' && lacks '/kvm_amd\.ko' && lacks '/kvm\.ko' && lacks 'plymouth' &&
-	lacks 'lib/firmware/amdgpu' && lacks '/amdgpu\.ko' &&
+	lacks 'lib/firmware/amdgpu' && lacks '/amdgpu\.ko' || return
 	lsinitrd -f etc/kdump.conf "$IMG" >"$TMP/kdump.conf.in-image" 2>&1
 	cmp -s "$TMP/kdump.conf.in-image" "$CONF" || fail "kdump.conf in the image: $(cat "$TMP/kdump.conf.in-image")"
 	[ -s "$IMG.inputs" ] || fail "no input record"
 	[ -z "$(find "$(dirname "$IMG")" -name '*.tmp-*')" ] || fail "temporary image left"
 	printf '  image: %s bytes, %s files, built in %ss\n' "$(stat -c %s "$IMG")" \
 		"$(wc -l <"$TMP/list")" "$BUILD_SECS"
+}
+
+# the default on a plain disk: /init is kdumpctl capture, no systemd or udev
+case_default_image_minimal() {
+	build "path /var/crash"
+	expect_rc 0 && [ -s "$IMG" ] || fail "no image"
+	has_capture_tools && has ' init$' && has ' (usr/)?(s)?bin/sh( -> .*)?$' &&
+	lacks 'usr/lib/systemd/systemd$' && lacks 'systemd-udevd' && lacks 'kdump-capture.service' &&
+	lacks 'libcrypto' || return
+	lsinitrd -f init "$IMG" >"$TMP/init" 2>&1
+	grep -qx 'exec /usr/sbin/kdumpctl capture' "$TMP/init" || fail "/init: $(cat "$TMP/init")"
+}
+
+# KDUMP_CAPTURE_INIT=systemd: dracut's systemd initrd with kdump-capture.service
+case_systemd_image() {
+	CAPTURE_INIT=systemd build "path /var/crash"
+	expect_rc 0 && [ -s "$IMG" ] || fail "no image"
+	has_capture_tools && has 'kdump-capture.service$' && has 'initrd.target.wants/kdump-capture.service'
 }
 
 # a file named in kdump.conf is checked below the probe root and installed
@@ -112,11 +131,11 @@ case_hooks_installed() {
 # the capture service takes failure_action even when kdumpctl save dies
 case_failure_action_drop_in() {
 	local dropin=usr/lib/systemd/system/kdump-capture.service.d/failure-action.conf
-	build "path /var/crash" "failure_action poweroff"
+	CAPTURE_INIT=systemd build "path /var/crash" "failure_action poweroff"
 	expect_rc 0 && has " $dropin\$" || return
 	lsinitrd -f "$dropin" "$IMG" >"$TMP/dropin" 2>&1
 	grep -qx 'FailureAction=poweroff-force' "$TMP/dropin" || fail "drop-in: $(cat "$TMP/dropin")"
-	build "path /var/crash" "failure_action shell"
+	CAPTURE_INIT=systemd build "path /var/crash" "failure_action shell"
 	lsinitrd -f "$dropin" "$IMG" >"$TMP/dropin" 2>&1
 	grep -qx 'FailureAction=none' "$TMP/dropin" && grep -qx 'OnFailure=emergency.target' "$TMP/dropin" ||
 		fail "drop-in for shell: $(cat "$TMP/dropin")"

@@ -87,6 +87,23 @@ static void test_snp_and_kexec_args(void **state)
 	defaults_free(d);
 }
 
+static void test_capture_init(void **state)
+{
+	struct kdump_defaults *d = parse_ok("KDUMP_IMG=a\n");
+
+	assert_int_equal(d->capture_init, CAPTURE_INIT_AUTO);
+	defaults_free(d);
+	d = parse_ok("KDUMP_CAPTURE_INIT=systemd\n");
+	assert_int_equal(d->capture_init, CAPTURE_INIT_SYSTEMD);
+	assert_string_equal(capture_init_name(d->capture_init), "systemd");
+	defaults_free(d);
+	d = parse_ok("KDUMP_CAPTURE_INIT=\"minimal\"\n");
+	assert_int_equal(d->capture_init, CAPTURE_INIT_MINIMAL);
+	defaults_free(d);
+	parse_err("# x\nKDUMP_CAPTURE_INIT=busybox\n",
+		  "kdump:2:20: invalid KDUMP_CAPTURE_INIT value \"busybox\": use auto, minimal or systemd");
+}
+
 static void test_errors(void **state)
 {
 	parse_err("KDUMP_FOO=1\n", "kdump:1:1: unknown setting \"KDUMP_FOO\"");
@@ -156,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_last_assignment_wins),
 		cmocka_unit_test(test_snp_and_kexec_args),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_capture_init),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_missing_file),

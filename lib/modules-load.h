@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef KDUMP_MODULES_LOAD_H
+#define KDUMP_MODULES_LOAD_H
+
+/*
+ * Kernel modules for the capture image's own init, without kmod (whose
+ * library brings libcrypto, a third of a small image): every module that
+ * modules.dep lists is loaded, each after the modules it needs.
+ */
+
+/*
+ * The modules of a modules.dep text in load order: every module after its
+ * dependencies, each once. Paths are as in the file (relative to the
+ * modules directory). Returns 0 and *out (a string vector), -ENOMEM, or
+ * -EINVAL for a line without ':' (*bad_line then has its 1-based number).
+ */
+int modules_load_order(const char *dep_text, char ***out, unsigned int *bad_line);
+
+/*
+ * Load every module of DIR/modules.dep with finit_module(2) (compressed
+ * modules are handed to the kernel as they are). A module that is already
+ * loaded counts as loaded. Returns the number loaded, or a negative errno
+ * when modules.dep cannot be read; a module that fails is logged and the
+ * others are still tried (*failed counts them).
+ */
+int modules_load_all(const char *dir, unsigned int *failed);
+
+#endif
