@@ -12,11 +12,15 @@
 #   KDUMP_SNP_CACHE          cache root (default /var/cache/kdump-snp); ours
 #                            is its snp-matrix/ folder
 #   KDUMP_SNP_MATRIX_TIMEOUT seconds one QEMU run may take (default 300)
+#   KDUMP_SNP_MATRIX_TRACE   more QEMU trace events (a -trace pattern)
 #   KDUMP_SNP_MATRIX_IDLE    seconds of serial silence after which a run is
 #                            stopped and counted as hung (default 60)
 
 SNPM_CACHE=$VM_CACHE/snp-matrix
 SNPM_TIMEOUT=${KDUMP_SNP_MATRIX_TIMEOUT:-300}
+# more QEMU trace events, for debugging (KDUMP_SNP_MATRIX_TRACE='amdvi_ir*')
+SNPM_TRACE=()
+[ -z "${KDUMP_SNP_MATRIX_TRACE:-}" ] || SNPM_TRACE=(-trace "$KDUMP_SNP_MATRIX_TRACE")
 # a guest that prints nothing for this long is stopped and counted as hung
 SNPM_IDLE=${KDUMP_SNP_MATRIX_IDLE:-60}
 # shellcheck disable=SC2034 # the run-matrix and write-doc.sh read these
@@ -323,6 +327,7 @@ snpm_run_qemu() {
 		-drive "file=$disk,if=none,id=target,format=raw,cache=unsafe"
 		-device virtio-blk-pci,drive=target,iommu_platform=on,disable-legacy=on,serial=kdumptarget
 		-trace 'amdvi_snp_lock*' -D "$trace"
+		"${SNPM_TRACE[@]}"
 	)
 	start=${EPOCHREALTIME/[.,]/}
 	start=$((start / 1000))

@@ -98,6 +98,7 @@ snpm_write_doc() {
 			echo "Expected: $(doc_expected "$want"). Result: $(doc_result "$name" 2)$(v=$(doc_result "$name" 8); [ -z "$v" ] || printf ' (%s)' "$v")."
 			echo "QEMU run: $(doc_result "$name" 7) s. $(doc_result "$name" 5) x \"Completion-Wait loop timed out\"."
 			[ -z "${ROW_NOTE[$name]:-}" ] || { echo; echo "${ROW_NOTE[$name]}"; }
+			[ -z "${ROW_RETRY[$name]:-}" ] || { echo; echo "${ROW_RETRY[$name]}"; }
 			v=$(doc_locked_value "$name" 0x20)
 			if [ -n "$v" ]; then
 				echo
