@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # Writes docs/SNP-MATRIX.md from a run of tests/snp-matrix/run-matrix.
 # Sourced by run-matrix after the rows ran; reads its variables (ROWS,
-# ROW_RESULTS, the KDESC_* kernel descriptions, QEMU_*, WORK, the times).
+# ROW_RESULTS, the KDESC_* kernel descriptions, QEMU_*, WORK, top, KEXEC,
+# KDUMPCTL, the times).
+# shellcheck disable=SC2154 # all set by run-matrix
 # Every figure in the file comes from that run.
 
 # doc_cell TEXT: TEXT fit for a Markdown table cell
@@ -23,7 +25,13 @@ doc_expected() {
 	saved) echo "vmcore saved" ;;
 	saved-reuse) echo "vmcore saved; reuses device table, command buffer, event log" ;;
 	saved-reuse-cwb) echo "vmcore saved; reuses device table, command buffer, event log, completion-wait buffer" ;;
-	cwait-timeout) echo "no vmcore; Completion-Wait loop timed out (the seed's failure)" ;;
+	cwait-timeout)
+		if [ "$SNPM_SMP" -gt 1 ]; then
+			echo "no vmcore; Completion-Wait loop timed out, then the panic \"timer doesn't work through Interrupt-remapped IO-APIC\" (the seed's failure)"
+		else
+			echo "no vmcore; Completion-Wait loop timed out (the seed's failure)"
+		fi
+		;;
 	record) echo "recorded (upstream peer)" ;;
 	esac
 }
@@ -74,11 +82,12 @@ snpm_write_doc() {
 			d=KDESC_$v
 			[ -z "${!d:-}" ] || echo "| $(doc_kernel "$v") | $(doc_cell "${!d}") |"
 		done
+		echo "| our tools | kexec-static $(vm_sha256 "$KEXEC"), kdumpctl $(vm_sha256 "$KDUMPCTL") (sha256, first 16), git $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown); makedumpfile $(makedumpfile -v 2>/dev/null | sed -n '1s/.*version \([^ ]*\).*/\1/p') (the host's, in the guest and on the host) |"
 		echo "| first kernel | the row's crash kernel, \`crashkernel=$SNPM_CRASHKERNEL\`, $SNPM_SMP vCPUs; sysrq-c on CPU $((SNPM_SMP - 1)) |"
 		echo "| crash command line | \`$SNPM_CRASH_CMDLINE\`, plus \`kdump_snp=\` from \`kexec --snp=on\` or the row |"
 		echo "| whole matrix | ${TOTAL_SECS} s (setup ${SETUP_SECS} s) |"
 		echo
-		echo "\`pt=off\`: with QEMU 10.0's default \`pt=on\`, its AMD IOMMU model maps every device's DMA 1:1 whatever the guest programs, so a guest kernel that translates DMA cannot read the disk (QEMU reports \"Guest says index ... is available\") and the IOMMU's tables could not matter to the dump. \`-nodefaults\`: without it, SeaBIOS waits on the default AHCI CD-ROM of this QEMU for about 30 s per boot."
+		echo "\`pt=off\`: with QEMU 10.0's default \`pt=on\`, its AMD IOMMU model maps every device's DMA 1:1 whatever the guest programs, so a guest kernel that translates DMA cannot read the disk (QEMU reports \"Guest says index ... is available\") and the IOMMU's tables could not matter to the dump. \`-nodefaults\`: without it, SeaBIOS waits on the default AHCI CD-ROM of this QEMU before it boots the kernel (tests/qemu/README.md)."
 		echo
 		echo "## Rows"
 		echo
