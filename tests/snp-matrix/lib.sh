@@ -261,10 +261,6 @@ snpm_first_root() {
 	cp -- "$crash" "$root/boot/crash.cpio"
 }
 
-snpm_build_crash() {
-	snpm_crash_root "$@"
-}
-
 snpm_build_first() {
 	local root=$1 init=$2 kdumpctl=$3 mods=$4 crash=$5 kernel=$6 kexec=$7
 	snpm_crash_root "$root" "$init" "$kdumpctl" "$mods"
@@ -285,7 +281,7 @@ snpm_guest_images() {
 		mapfile -t modfiles <"$mods/load-order"
 		key+=" mods=$(cd -- "$mods" && vm_sha256 load-order "${modfiles[@]}")"
 	fi
-	vm_build_initramfs "snpm-crash-$name" "$key" snpm_build_crash "$init" "$kdumpctl" "$mods"
+	vm_build_initramfs "snpm-crash-$name" "$key" snpm_crash_root "$init" "$kdumpctl" "$mods"
 	crash=$VM_INITRAMFS
 	key+=" crash=${crash##*/} kernel=$(vm_sha256 "$kernel") kexec=$(vm_sha256 "$kexec")"
 	vm_build_initramfs "snpm-first-$name" "$key" snpm_build_first \
