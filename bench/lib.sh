@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # DUMP_*, FAIL_WHY, INITRD_* are read by bench/run-bench
 # Helpers of bench/run-bench: QEMU runs of a benchmark disk with a time
 # limit after the panic, the crash kernel's own timestamps, checks of the
 # saved dumps on the guest disk (debugfs, makedumpfile), capture initramfs
@@ -49,7 +50,7 @@ bench_markers() {
 # Prints the marker lines as they come. Sets BENCH_RC (124: a time limit
 # was hit), BENCH_HUNG (1: the crash-kernel limit) and BENCH_SECS.
 bench_boot() {
-	local disk=$1 log=$2 append=$3 start panic_at= seen=0 n line el
+	local disk=$1 log=$2 append=$3 start panic_at="" seen=0 n line el
 	vm_guest_disk_args "$disk" d0 kdumproot
 	local -a cmd=(
 		timeout --kill-after=10 "$BENCH_TIMEOUT"

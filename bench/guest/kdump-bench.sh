@@ -26,7 +26,7 @@ say() {
 
 # cmdline_value KEY: the value of the last KEY=VALUE on /proc/cmdline
 cmdline_value() {
-	local w v= cmdline
+	local w v='' cmdline
 	read -r cmdline </proc/cmdline
 	for w in $cmdline; do
 		case $w in
