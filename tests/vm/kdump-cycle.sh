@@ -12,8 +12,8 @@
 # Usage: tests/vm/kdump-cycle.sh DESTDIR RESULTS_DIR [SCENARIO...]
 #   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
-# Scenarios: default uuid-target invalid-conf small-target kdump-tools
-# (all by default)
+# Scenarios: default systemd-init uuid-target invalid-conf small-target
+# kdump-tools (all by default)
 set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -24,7 +24,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 destdir=$1
 results=$2
 shift 2
-ALL=(default uuid-target invalid-conf small-target kdump-tools)
+ALL=(default systemd-init uuid-target invalid-conf small-target kdump-tools)
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
@@ -109,6 +109,7 @@ boot() {
 	rm -rf -- "$stage"
 	cp -a -- "$destdir" "$stage"
 	cp -- "$work/$name.conf" "$stage/etc/kdump.conf"
+	[ ! -f "$work/$name.defaults" ] || cp -- "$work/$name.defaults" "$stage/etc/default/kdump"
 	boot_image "$name" "$test" --pkg-destdir "$stage" -- "$@"
 }
 
@@ -171,6 +172,19 @@ scenario_default() {
 	expect_poweroff && vm_expect_log "$LOG" "$VM_TAG panic uptime=" && check_dump "$DISK" /var/crash &&
 		vm_say "  dump: $DUMP_DIR; tail of the crashed kernel's log:" &&
 		grep -v '^\s*$' "$work/dmesg.txt" | tail -n 12 | sed 's/^/    | /'
+}
+
+# the capture image with systemd and udev (KDUMP_CAPTURE_INIT=systemd, what
+# auto picks for LVM, LUKS or md targets): kdump-capture.service saves
+scenario_systemd_init() {
+	printf 'path /var/crash\n%s\nfinal_action poweroff\nfailure_action poweroff\n' "$COLLECTOR" >"$work/systemd-init.conf"
+	sed 's/^KDUMP_CAPTURE_INIT=.*/KDUMP_CAPTURE_INIT="systemd"/' "$destdir/etc/default/kdump" >"$work/systemd-init.defaults"
+	grep -qx 'KDUMP_CAPTURE_INIT="systemd"' "$work/systemd-init.defaults" ||
+		{ VM_FAIL_MSG="the installed /etc/default/kdump has no KDUMP_CAPTURE_INIT line"; return 1; }
+	boot systemd-init crash
+	run_phases
+	expect_poweroff && vm_expect_log "$LOG" "kdump-capture.service" &&
+		check_dump "$DISK" /var/crash
 }
 
 scenario_uuid_target() {

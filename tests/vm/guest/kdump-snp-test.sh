@@ -69,15 +69,28 @@ scenario_crash() {
 		return
 	fi
 	kdumpctl status | while IFS= read -r line; do say "status: $line"; done
-	if ! kdumpctl status >/dev/null 2>&1; then
+	ready=0
+	kdumpctl status >/dev/null 2>&1 && ready=1
+	panic_if_ready "$ready" kdumpctl test --yes
+}
+
+# panic_if_ready READY CMD...: with READY 1 mark the panic and run CMD;
+# otherwise show the journal and power off
+panic_if_ready() {
+	if [ "$1" != 1 ]; then
 		journal_tail
 		say "FAIL kdump is not operational"
 		systemctl --no-block poweroff
 		return
 	fi
+	shift
 	say "panic uptime=$(uptime_s)"
 	sync
-	kdumpctl test --yes
+	"$@"
+}
+
+sysrq_crash() {
+	echo c >/proc/sysrq-trigger
 }
 
 crash_kdump_tools() {
@@ -89,15 +102,7 @@ crash_kdump_tools() {
 	*"ready to kdump"*) ready=1 ;;
 	*) ready=0 ;;
 	esac
-	if [ "$ready" != 1 ]; then
-		journal_tail
-		say "FAIL kdump is not operational"
-		systemctl --no-block poweroff
-		return
-	fi
-	say "panic uptime=$(uptime_s)"
-	sync
-	echo c >/proc/sysrq-trigger
+	panic_if_ready "$ready" sysrq_crash
 }
 
 # kdumptest=status: report kdump.service's result and journal, power off
