@@ -33,9 +33,10 @@ static void log_kmsg(enum log_level level, const char *suffix, const char *fmt, 
 		n = (int)sizeof(buf) - 1;
 	if (n > 0 && write(kmsg_fd, buf, (size_t)n) == n)
 		return;
-	/* the kernel refused it: stderr is still the console */
+	/* the kernel refused it: stderr is still the console (without the
+	 * "<level>" that only /dev/kmsg reads) */
 	kmsg_fd = -1;
-	fprintf(stderr, "%s\n", buf);
+	fprintf(stderr, "%s\n", n > 0 ? strchr(buf, '>') + 1 : buf);
 }
 
 void log_set_program(const char *name)
