@@ -144,21 +144,28 @@ marker_secs() {
 	sed -n "s/^    \\[ *\\([0-9.]*\\)s\\] $1.*/\\1/p" "$OUT" | sed -n 1p
 }
 
+# run_phases [SAVING SAVED ACTION]: the phase durations from the markers
+# and the crash kernel's own timestamps of the lines matching these regular
+# expressions (by default ours: the capture runs from "saving the dump" to
+# "dump saved", the first of which is also the action's time)
 run_phases() {
-	local start booted
+	local saving_re=${1:-'kdumpctl: saving the dump'}
+	local saved_re=${2:-'kdumpctl: (dump saved|final_action|failure_action)'}
+	local action_re=${3:-$saved_re}
+	local start booted init saving saved action
 	booted=$(marker_secs booted)
 	[ -z "$booted" ] || phase guest-boot "$booted"
 	phase qemu-total "$VM_QEMU_SECS"
 	start=$(marker_value kdump-start-secs)
 	[ -z "$start" ] || phase kdump-start "$start"
-	local init saving saved
 	init=$(crash_secs 'Run /init as init process')
-	saving=$(crash_secs 'kdumpctl: saving the dump')
-	saved=$(crash_secs 'kdumpctl: (dump saved|final_action|failure_action)')
+	saving=$(crash_secs "$saving_re")
+	saved=$(crash_secs "$saved_re")
+	action=$(crash_secs "$action_re")
 	[ -z "$init" ] || phase panic-to-crash-init "$init"
 	[ -z "$saving" ] || [ -z "$saved" ] ||
 		phase capture "$(awk -v a="$saved" -v b="$saving" 'BEGIN { printf "%.1f", a - b }')"
-	[ -z "$saved" ] || phase panic-to-action "$saved"
+	[ -z "$action" ] || phase panic-to-action "$action"
 }
 
 expect_poweroff() {
@@ -288,20 +295,7 @@ check_kdump_tools_dump() {
 # kdump-config's first `makedumpfile --dump-dmesg` to "saved vmcore", the
 # final action is its `reboot -f`
 run_phases_kdump_tools() {
-	local booted start init saving saved action
-	booted=$(marker_secs booted)
-	[ -z "$booted" ] || phase guest-boot "$booted"
-	phase qemu-total "$VM_QEMU_SECS"
-	start=$(marker_value kdump-start-secs)
-	[ -z "$start" ] || phase kdump-start "$start"
-	init=$(crash_secs 'Run /init as init process')
-	saving=$(crash_secs 'running makedumpfile --dump-dmesg')
-	saved=$(crash_secs 'saved vmcore in')
-	action=$(crash_secs 'reboot: Restarting system')
-	[ -z "$init" ] || phase panic-to-crash-init "$init"
-	[ -z "$saving" ] || [ -z "$saved" ] ||
-		phase capture "$(awk -v a="$saved" -v b="$saving" 'BEGIN { printf "%.1f", a - b }')"
-	[ -z "$action" ] || phase panic-to-action "$action"
+	run_phases 'running makedumpfile --dump-dmesg' 'saved vmcore in' 'reboot: Restarting system'
 }
 
 # run_one FUNCTION NAME: one scenario, its phases written to NAME.times
