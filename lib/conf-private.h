@@ -131,7 +131,7 @@ bool conf_check_device(struct conf_parser *p, unsigned int line,
 /* conf-collector.c */
 
 /* Split and check p->conf->core_collector (given at where, or the default
- * when where->line is 0); fills collector_argv and collector. Returns 0,
+ * when where->line is 0); fills collector_argv, collector and mdf. Returns 0,
  * or -ENOMEM (other problems are recorded as errors). */
 int conf_check_collector(struct conf_parser *p, const struct conf_where *where);
 
