@@ -329,6 +329,37 @@ case_start_snp_host_cmdline() {
 	expect_in err "crash kernel loaded (SEV-SNP host: kdump_snp=1)"
 }
 
+# kvm_amd decides the SNP state; until it is loaded (or while its init
+# runs) the crash kernel is armed without kdump_snp=1, and start says so
+case_start_warns_snp_capable_without_kvm_amd() {
+	host snp-no-kvm
+	kdumpctl start
+	expect_rc 0 &&
+	expect_in err "this host is SEV-SNP capable (from cpuinfo) but kvm_amd is not loaded yet" &&
+	expect_in err "loading kvm_amd arms kdump again" &&
+	expect_not_in out "kdump_snp=1"
+}
+
+case_start_warns_while_kvm_amd_initialises() {
+	host snp-host
+	echo coming >"$R/sys/module/kvm_amd/initstate"
+	kdumpctl start
+	expect_rc 0 && expect_in err "kvm_amd is not loaded yet" && expect_not_in out "kdump_snp=1"
+}
+
+case_start_no_kvm_amd_warning_when_decided() {
+	host snp-host
+	kdumpctl start
+	expect_rc 0 && expect_not_in err "kvm_amd" && expect_in out "kdump_snp=1"
+	host snp-no-kvm
+	echo KDUMP_SNP=on >"$DEFS"
+	kdumpctl start
+	expect_rc 0 && expect_not_in err "kvm_amd" && expect_in out "kdump_snp=1"
+	host amd-iommu
+	kdumpctl start
+	expect_rc 0 && expect_not_in err "kvm_amd"
+}
+
 case_start_already_loaded() {
 	host crash-loaded
 	kdumpctl start
