@@ -178,23 +178,23 @@ case_rebuild_passes_extra_files() {
 case_rebuild_dracut_argument_order() {
 	local line
 	host amd-iommu
-	printf 'dracut_args --add-drivers "ext4 xfs" -i /etc/hosts /etc/hosts\n' >>"$CONF"
+	printf 'dracut_args --add-drivers "ext4 xfs" -i /etc/hosts /etc/hosts\n' >>"${CONF}"
 	kdumpctl rebuild
 	expect_rc 0 || return
-	line=$(grep '^dracut' "$FAKE_DRACUT_LOG")
-	[[ $line == *" --kver $kver "*" --add-drivers ext4\ xfs -i /etc/hosts /etc/hosts -- $IMG.tmp-"[0-9]*" $kver" ]] ||
-		fail "dracut arguments: $line"
+	line=$(grep '^dracut' "${FAKE_DRACUT_LOG}")
+	[[ ${line} == *" --kver ${kver} "*" --add-drivers ext4\ xfs -i /etc/hosts /etc/hosts -- ${IMG}.tmp-"[0-9]*" ${kver}" ]] ||
+		fail "dracut arguments: ${line}"
 }
 
 # what kdumpctl decides is refused in dracut_args, where it is written
 case_dracut_args_cannot_override() {
 	host amd-iommu
 	printf 'dracut_args --quiet --kver 6.1.0-41-amd64\ndracut_args --omit-drivers snd %s\n' \
-		/boot/other.img >>"$CONF"
+		/boot/other.img >>"${CONF}"
 	kdumpctl start
 	expect_rc 1 &&
-	expect_line err "$CONF:3:21: dracut option \"--kver\" is not allowed in dracut_args: kdumpctl builds the image for the crash kernel's release (KDUMP_KERNELVER)" &&
-	expect_line err "$CONF:4:32: unexpected argument \"/boot/other.img\" in dracut_args: kdumpctl gives dracut the image path and the kernel release" &&
+	expect_line err "${CONF}:3:21: dracut option \"--kver\" is not allowed in dracut_args: kdumpctl builds the image for the crash kernel's release (KDUMP_KERNELVER)" &&
+	expect_line err "${CONF}:4:32: unexpected argument \"/boot/other.img\" in dracut_args: kdumpctl gives dracut the image path and the kernel release" &&
 	dracut_runs 0
 }
 
@@ -342,7 +342,7 @@ case_start_warns_snp_capable_without_kvm_amd() {
 
 case_start_warns_while_kvm_amd_initialises() {
 	host snp-host
-	echo coming >"$R/sys/module/kvm_amd/initstate"
+	echo coming >"${R}/sys/module/kvm_amd/initstate"
 	kdumpctl start
 	expect_rc 0 && expect_in err "kvm_amd is not loaded yet" && expect_not_in out "kdump_snp=1"
 }
@@ -352,7 +352,7 @@ case_start_no_kvm_amd_warning_when_decided() {
 	kdumpctl start
 	expect_rc 0 && expect_not_in err "kvm_amd" && expect_in out "kdump_snp=1"
 	host snp-no-kvm
-	echo KDUMP_SNP=on >"$DEFS"
+	echo KDUMP_SNP=on >"${DEFS}"
 	kdumpctl start
 	expect_rc 0 && expect_not_in err "kvm_amd" && expect_in out "kdump_snp=1"
 	host amd-iommu

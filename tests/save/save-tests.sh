@@ -112,9 +112,12 @@ case_clustered_options_are_filtered() {
 	for c in "64M:makedumpfile -ld31 --message-level 1" "160M:makedumpfile -E -d31 --message-level 1"; do
 		conf "core_collector ${c#*:}" "failure_action poweroff"
 		target "${c%%:*}" || return 1
-		save --target="$T"
-		expect_rc 0 && dumpdir && [ -s "$D/vmcore" ] ||
-			{ fail "${c#*:}: $(tail -c 300 "$TMP/err")"; return; }
+		save --target="${T}"
+		if ! expect_rc 0 || ! dumpdir || [[ ! -s "${D}/vmcore" ]]; then
+			tail -c 300 "${TMP}/err"
+			fail "${c#*:}: no vmcore saved"
+			return
+		fi
 	done
 }
 
