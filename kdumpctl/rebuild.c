@@ -215,8 +215,11 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 		r = strv_push(&p->argv, "--add-device") ?: strv_push(&p->argv, *d);
 	for (char **a = c->dracut_args; a && *a && r == 0; a++)
 		r = strv_push(&p->argv, *a);
+	/* the image and the release after "--": nothing in dracut_args can
+	 * take their place (conf-dracut.c refuses positional words too) */
 	if (r == 0)
-		r = strv_push(&p->argv, tmp) ?: strv_push(&p->argv, ctx->kver);
+		r = strv_push(&p->argv, "--") ?: strv_push(&p->argv, tmp) ?:
+		    strv_push(&p->argv, ctx->kver);
 	if (r == 0)
 		r = push_env(p, "KDUMP_SNP_CONF=%s", ctx->config_path) ?:
 		    push_env(p, "KDUMP_SNP_KDUMPCTL=%s", self_path("kdumpctl", self, sizeof(self))) ?:

@@ -120,7 +120,7 @@ static int save_dmesg(struct save_job *job)
 
 static int check_space(struct save_job *job, uint64_t memory_bytes)
 {
-	uint64_t needed = save_space_needed(job->conf, job->collector, memory_bytes);
+	uint64_t needed = save_space_needed(job->conf, memory_bytes);
 	struct statvfs sv;
 	uint64_t avail;
 

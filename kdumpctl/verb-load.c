@@ -90,6 +90,19 @@ static int ensure_image(const struct kdump_ctx *ctx)
 	return rebuild_image(ctx);
 }
 
+/* kvm_amd decides the SNP state; loaded by udev, it can come after kdump */
+static void warn_snp_undecided(const struct kdump_ctx *ctx)
+{
+	const struct snp_state *s = &ctx->snp;
+
+	if (ctx->defaults->snp != SNP_MODE_AUTO || !s->capable || s->kvm_amd_loaded)
+		return;
+	log_warn("this host is SEV-SNP capable (from %s) but kvm_amd is not loaded yet: the crash "
+		 "kernel is armed without kdump_snp=1; loading kvm_amd arms kdump again "
+		 "(kdump-rearm.service), KDUMP_SNP=on arms it for SNP now",
+		 snp_source_name(s->capable_from));
+}
+
 static int start_locked(struct kdump_ctx *ctx)
 {
 	_cleanup_free_ char *cmdline = NULL;
@@ -107,6 +120,7 @@ static int start_locked(struct kdump_ctx *ctx)
 	r = ctx_crash_cmdline(ctx, &cmdline);
 	if (r < 0)
 		return r;
+	warn_snp_undecided(ctx);
 	r = load_record(ctx, cmdline, &record);
 	if (r < 0)
 		return r;

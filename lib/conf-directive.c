@@ -214,11 +214,13 @@ static void do_extra_modules(struct conf_parser *p, const struct conf_directive 
 static void do_dracut_args(struct conf_parser *p, const struct conf_directive *d _unused_,
 			   const struct conf_line *l)
 {
+	_cleanup_free_ size_t *offsets = NULL;
+	_cleanup_free_ unsigned int *columns = NULL;
 	char **words = NULL;
-	size_t at = 0;
+	size_t at = 0, n;
 	int r;
 
-	r = strv_split_quoted(l->rest, &words, &at);
+	r = strv_split_quoted_offsets(l->rest, &words, &offsets, &at);
 	if (r == -EINVAL) {
 		conf_error(p, l->number, l->rest_column + (unsigned int)at,
 			   l->rest[at] == '\\' ?
@@ -226,7 +228,13 @@ static void do_dracut_args(struct conf_parser *p, const struct conf_directive *d
 			   "unbalanced quote in dracut_args");
 		return;
 	}
-	if (r < 0 || strv_extend(&p->conf->dracut_args, words) < 0)
+	n = r < 0 ? 0 : strv_length(words);
+	columns = r < 0 ? NULL : calloc(n + 1, sizeof(*columns));
+	for (size_t i = 0; columns && i < n; i++)
+		columns[i] = l->rest_column + (unsigned int)offsets[i];
+	/* conf-dracut.c: nothing that overrides kdumpctl's own choices */
+	if (!columns || conf_check_dracut_args(p, l->number, words, columns) < 0 ||
+	    strv_extend(&p->conf->dracut_args, words) < 0)
 		oom(p);
 	strv_free(words);
 }

@@ -173,6 +173,31 @@ case_rebuild_passes_extra_files() {
 	grep -qx "KDUMP_SNP_FILES=/usr/bin/tool|/usr/bin/post" "$FAKE_DRACUT_LOG" || fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
 }
 
+# dracut_args go after kdumpctl's options, and the image and release come
+# last, after a "--", so that no word of dracut_args can take their place
+case_rebuild_dracut_argument_order() {
+	local line
+	host amd-iommu
+	printf 'dracut_args --add-drivers "ext4 xfs" -i /etc/hosts /etc/hosts\n' >>"${CONF}"
+	kdumpctl rebuild
+	expect_rc 0 || return
+	line=$(grep '^dracut' "${FAKE_DRACUT_LOG}")
+	[[ ${line} == *" --kver ${kver} "*" --add-drivers ext4\ xfs -i /etc/hosts /etc/hosts -- ${IMG}.tmp-"[0-9]*" ${kver}" ]] ||
+		fail "dracut arguments: ${line}"
+}
+
+# what kdumpctl decides is refused in dracut_args, where it is written
+case_dracut_args_cannot_override() {
+	host amd-iommu
+	printf 'dracut_args --quiet --kver 6.1.0-41-amd64\ndracut_args --omit-drivers snd %s\n' \
+		/boot/other.img >>"${CONF}"
+	kdumpctl start
+	expect_rc 1 &&
+	expect_line err "${CONF}:3:21: dracut option \"--kver\" is not allowed in dracut_args: kdumpctl builds the image for the crash kernel's release (KDUMP_KERNELVER)" &&
+	expect_line err "${CONF}:4:32: unexpected argument \"/boot/other.img\" in dracut_args: kdumpctl gives dracut the image path and the kernel release" &&
+	dracut_runs 0
+}
+
 case_rebuild_needs_root_device() {
 	host amd-iommu
 	rm "$R/proc/self/mountinfo"
@@ -302,6 +327,37 @@ case_start_snp_host_cmdline() {
 	expect_rc 0 &&
 	expect_in out "module_blacklist=ccp,kvm_amd kdump_snp=1" &&
 	expect_in err "crash kernel loaded (SEV-SNP host: kdump_snp=1)"
+}
+
+# kvm_amd decides the SNP state; until it is loaded (or while its init
+# runs) the crash kernel is armed without kdump_snp=1, and start says so
+case_start_warns_snp_capable_without_kvm_amd() {
+	host snp-no-kvm
+	kdumpctl start
+	expect_rc 0 &&
+	expect_in err "this host is SEV-SNP capable (from cpuinfo) but kvm_amd is not loaded yet" &&
+	expect_in err "loading kvm_amd arms kdump again" &&
+	expect_not_in out "kdump_snp=1"
+}
+
+case_start_warns_while_kvm_amd_initialises() {
+	host snp-host
+	echo coming >"${R}/sys/module/kvm_amd/initstate"
+	kdumpctl start
+	expect_rc 0 && expect_in err "kvm_amd is not loaded yet" && expect_not_in out "kdump_snp=1"
+}
+
+case_start_no_kvm_amd_warning_when_decided() {
+	host snp-host
+	kdumpctl start
+	expect_rc 0 && expect_not_in err "kvm_amd" && expect_in out "kdump_snp=1"
+	host snp-no-kvm
+	echo KDUMP_SNP=on >"${DEFS}"
+	kdumpctl start
+	expect_rc 0 && expect_not_in err "kvm_amd" && expect_in out "kdump_snp=1"
+	host amd-iommu
+	kdumpctl start
+	expect_rc 0 && expect_not_in err "kvm_amd"
 }
 
 case_start_already_loaded() {

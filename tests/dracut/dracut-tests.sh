@@ -142,7 +142,7 @@ case_failure_action_drop_in() {
 }
 
 case_dracut_failure_reported() {
-	build "path /var/crash" "dracut_args --add no-such-dracut-module"
+	build "path /var/crash" "dracut_args --kmoddir /nonexistent-kmoddir"
 	expect_rc 1 && expect_in err "dracut failed" && [ ! -e "$IMG" ] || fail "image written"
 }
 

@@ -103,6 +103,24 @@ case_too_small_target_refused_before_writing() {
 	dumpdir && [ -z "$(find "$D" -name 'vmcore*')" ] || fail "files written: $(ls "$D")"
 }
 
+# the room check reads makedumpfile's options as check does: a cluster
+# (-ld31) or an ELF dump with an attached level (-E -d31) is filtered and
+# fits where the whole memory (371 MiB) would not; the uncompressed ELF
+# dump of this vmcore is about 100 MiB
+case_clustered_options_are_filtered() {
+	local c
+	for c in "64M:makedumpfile -ld31 --message-level 1" "160M:makedumpfile -E -d31 --message-level 1"; do
+		conf "core_collector ${c#*:}" "failure_action poweroff"
+		target "${c%%:*}" || return 1
+		save --target="${T}"
+		if ! expect_rc 0 || ! dumpdir || [[ ! -s "${D}/vmcore" ]]; then
+			tail -c 300 "${TMP}/err"
+			fail "${c#*:}: no vmcore saved"
+			return
+		fi
+	done
+}
+
 case_unfiltered_copy_needs_whole_memory() {
 	conf "core_collector cp"
 	target 64M || return 1

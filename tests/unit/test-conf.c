@@ -355,9 +355,9 @@ static void test_accumulate(void **state UNUSED)
 {
 	struct kdump_conf *c = parse_ok(
 		"extra_bins /usr/bin/kdump-helper\n"
-		"dracut_args --add 'a b'\n"
+		"dracut_args --add-drivers 'a b'\n"
 		"extra_bins /usr/local/bin/pre.sh /usr/local/bin/post.sh\n"
-		"dracut_args --omit \"c\\\"d\" e\\ f\n"
+		"dracut_args -i \"c\\\"d\" e\\ f\n"
 		"extra_modules virtio_blk\n"
 		"extra_modules nvme xfs\n");
 
@@ -366,9 +366,9 @@ static void test_accumulate(void **state UNUSED)
 	assert_string_equal(c->extra_bins[1], "/usr/local/bin/pre.sh");
 	assert_string_equal(c->extra_bins[2], "/usr/local/bin/post.sh");
 	assert_int_equal(strv_length(c->dracut_args), 5);
-	assert_string_equal(c->dracut_args[0], "--add");
+	assert_string_equal(c->dracut_args[0], "--add-drivers");
 	assert_string_equal(c->dracut_args[1], "a b");
-	assert_string_equal(c->dracut_args[2], "--omit");
+	assert_string_equal(c->dracut_args[2], "-i");
 	assert_string_equal(c->dracut_args[3], "c\"d");
 	assert_string_equal(c->dracut_args[4], "e f");
 	assert_int_equal(strv_length(c->extra_modules), 3);
