@@ -149,12 +149,15 @@ case_post_hook_gets_dir_and_status() {
 	[ "$(cat "$TMP/post.args")" = "$D 0" ] || fail "kdump_post got: $(cat "$TMP/post.args" 2>/dev/null)"
 }
 
+# kdumpctl reads /proc/vmcore itself (no sysroot), so this case needs a host
+# that is not a crash kernel
 case_refuses_without_vmcore() {
+	if [ -e /proc/vmcore ]; then
+		skip "this host has /proc/vmcore (it runs as a crash kernel)"
+		return
+	fi
 	conf "path /var/crash"
 	run "$KDUMPCTL" --config="$CONF" --defaults=/dev/null save
-	if [ -e /proc/vmcore ]; then
-		return 0
-	fi
 	expect_rc 1 && expect_in err "there is no /proc/vmcore" && expect_empty out
 }
 
