@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for CLI tests: run a built binary, then assert on its exit
 # status, stdout and stderr. Sourced by tests/cli/*.sh.
 set -u
@@ -78,9 +79,9 @@ t() {
 	else
 		printf 'FAIL %s\n' "$1"
 		printf '  exit status: %s\n  stdout:\n' "$rc"
-		sed 's/^/    /' "$TMP/out" | head -40
+		sed -n '1,40s/^/    /p' "$TMP/out"
 		printf '  stderr:\n'
-		sed 's/^/    /' "$TMP/err" | head -40
+		sed -n '1,40s/^/    /p' "$TMP/err"
 		failed=$((failed + 1))
 	fi
 }

@@ -3,7 +3,11 @@
 # tests/run-tests (cold) and a ci-times.txt (warm) side by side in
 # docs/CI-TIMES.md and in README's marked block; bad input named by file
 # and line.
-. "$top_srcdir/tests/cli/lib.sh"
+# The checks are chained as 'check && check || fail MESSAGE': fail runs when
+# any check failed, as meant (SC2015); a command substitution inside a check
+# or a message can only change what is compared or printed (SC2312).
+# shellcheck source=tests/cli/lib.sh disable=SC2015,SC2312
+. "${top_srcdir:?run through make}/tests/cli/lib.sh"
 
 CT=$top_srcdir/tests/ci-times
 

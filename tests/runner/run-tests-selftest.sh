@@ -5,7 +5,11 @@
 # skips count as skipped, and the closing line adds up cmocka's lines, the
 # shell suites' closing lines and automake's results. Also the skip of
 # tests/cli/lib.sh and of the fuzzer, outside CI and under CI=true.
-. "$top_srcdir/tests/cli/lib.sh"
+# The checks are chained as 'check && check || fail MESSAGE': fail runs when
+# any check failed, as meant (SC2015); a command substitution inside a check
+# or a message can only change what is compared or printed (SC2312).
+# shellcheck source=tests/cli/lib.sh disable=SC2015,SC2312
+. "${top_srcdir:?run through make}/tests/cli/lib.sh"
 
 RUNNER=$top_srcdir/tests/run-tests
 unset CI
