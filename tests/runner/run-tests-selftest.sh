@@ -176,6 +176,23 @@ case_skipped_is_not_passed() {
 	last_line "0 passed, 0 failed, 1 skipped"
 }
 
+# a run stopped from outside (CI's time limit) leaves the figures so far
+case_stopped_run_leaves_its_figures() {
+	setup
+	fake one 'true'
+	# shellcheck disable=SC2016 # the step's code: $PPID expands when it runs
+	fake stopper 'kill -KILL "$PPID"'
+	step one go
+	step stopper go
+	# through a shell that reports the kill in $TMP/err
+	run bash -c 'env RUN_TESTS_STEPS="$1" RUN_TESTS_DIR="$2" bash "$3"; exit $?' _ \
+		"$W/steps" "$W/top" "$RUNNER"
+	[ "$rc" -ne 0 ] || fail "the killed runner exited 0"
+	times_has "result: did not finish (the last step that ended: one)"
+	times_has "closing: none"
+	grep -qE '^step one [0-9]+ pass$' "$W/top/ci-times.txt" || fail "$(cat "$W/top/ci-times.txt")"
+}
+
 case_warm_cache_is_recorded() {
 	setup
 	mkdir -p "$W/cache" && : >"$W/cache/x"
