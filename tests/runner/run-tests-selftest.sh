@@ -203,6 +203,23 @@ case_warm_cache_is_recorded() {
 	times_has "cache: warm"
 }
 
+# the real step list: build steps stop, test steps go on; CI installs first
+case_default_step_list() {
+	run bash "$RUNNER" --list
+	expect_rc 0 &&
+		expect_line out "autogen stop ./autogen.sh" &&
+		expect_line out "configure stop ./configure --enable-werror" &&
+		expect_in out "check go make -j" &&
+		expect_line out "check-vm go make check-vm" &&
+		expect_not_in out "install-deps"
+	[ "$(grep -c ' stop ' "$TMP/out")" = 3 ] || fail "not three stop steps"
+	[ "$(wc -l <"$TMP/out")" = 13 ] || fail "not 13 steps"
+	run env RUN_TESTS_INSTALL_DEPS=1 bash "$RUNNER" --list
+	expect_rc 0 && [ "$(head -n 1 "$TMP/out")" = "install-deps stop tests/install-deps" ] ||
+		fail "install-deps is not the first step"
+	grep -q "RUN_TESTS_INSTALL_DEPS=1 tests/run-tests" "$top_srcdir/.ci/run" || fail ".ci/run does not install first"
+}
+
 case_bad_step_line_is_an_error() {
 	setup
 	fake one 'touch one-ran'
