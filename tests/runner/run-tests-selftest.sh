@@ -12,7 +12,7 @@
 . "${top_srcdir:?run through make}/tests/cli/lib.sh"
 
 RUNNER=$top_srcdir/tests/run-tests
-unset CI
+unset CI RUN_TESTS_STEPS RUN_TESTS_DIR RUN_TESTS_INSTALL_DEPS
 
 # a fresh scratch tree with an empty step list and no cache
 W=""
@@ -49,12 +49,14 @@ times_has() {
 
 case_passing_run_closes_with_exit_0() {
 	setup
-	fake one 'echo "step one ran"'
+	# shellcheck disable=SC2016 # the step's code: expands when it runs
+	fake one 'echo "step one ran"; echo "env: ${RUN_TESTS_STEPS-unset} ${RUN_TESTS_INSTALL_DEPS-unset}"'
 	fake two 'echo "3 passed, 0 failed, 1 skipped"'
 	step one stop
 	step two go
-	runner
+	run env RUN_TESTS_STEPS="$W/steps" RUN_TESTS_DIR="$W/top" RUN_TESTS_INSTALL_DEPS=1 bash "$RUNNER"
 	expect_rc 0 &&
+		expect_line out "env: unset unset" &&
 		expect_line out "=== one" &&
 		expect_in out "step one ran" &&
 		grep -qE '^=== one: [0-9]+s$' "$TMP/out" &&
@@ -73,24 +75,20 @@ case_passing_run_closes_with_exit_0() {
 		fail "ci-times.txt: $(cat "$W/top/ci-times.txt")"
 }
 
-# a failing test step fails the run and prints its log and the
-# test-suite.log it wrote; the run goes on to the next test step
+# a failing test step fails the run and prints its log (the tail of its
+# output); the run goes on to the next test step
 case_failing_step_fails_the_run_and_prints_its_log() {
 	setup
-	echo "an old test-suite.log-marker" >"$W/top/test-suite.log"
-	touch -d '2020-01-01' "$W/top/test-suite.log"
-	mkdir -p "$W/top/sub"
-	fake bad 'echo "output-of-bad"; echo "FAIL: x suite-log-marker" >sub/test-suite.log; exit 3'
+	fake bad 'echo "output-of-bad"; exit 3'
 	fake after 'echo "after ran"'
 	step bad go
 	step after go
 	runner
 	expect_rc 1 &&
 		grep -qE '^=== bad: [0-9]+s FAILED \(exit 3\)$' "$TMP/out" &&
-		expect_in out "--- bad: ./sub/test-suite.log" &&
-		expect_line out "FAIL: x suite-log-marker" &&
-		expect_not_in out "old test-suite.log-marker" &&
+		expect_in out "--- bad: the last 60 lines of its output" &&
 		expect_in out "after ran" &&
+		grep -qE '^=== after: [0-9]+s$' "$TMP/out" &&
 		grep -qE '^run-tests: failed steps: bad \([0-9]+s\)$' "$TMP/out" ||
 		fail "the failure is not reported"
 	# the step's output, once as it ran and once in its log
@@ -98,6 +96,24 @@ case_failing_step_fails_the_run_and_prints_its_log() {
 	last_line "0 passed, 0 failed, 0 skipped"
 	times_has "result: failed steps: bad"
 	grep -qE '^step bad [0-9]+ fail$' "$W/top/ci-times.txt" || fail "$(cat "$W/top/ci-times.txt")"
+}
+
+# a failing make check prints the test-suite.log it wrote (with the logs
+# of the failed tests), not an older one
+case_failing_check_prints_test_suite_log() {
+	setup
+	echo "an old test-suite.log-marker" >"$W/top/test-suite.log"
+	touch -d '2020-01-01' "$W/top/test-suite.log"
+	mkdir -p "$W/top/sub"
+	fake check 'echo "See ./sub/test-suite.log"; printf "%s\n" "FAIL: tests/x" "failed-test-log-marker" >sub/test-suite.log; exit 2'
+	step check go
+	runner
+	expect_rc 1 &&
+		grep -qE '^=== check: [0-9]+s FAILED \(exit 2\)$' "$TMP/out" &&
+		expect_line out "--- check: ./sub/test-suite.log" &&
+		expect_line out "failed-test-log-marker" &&
+		expect_not_in out "old test-suite.log-marker" ||
+		fail "test-suite.log is not printed"
 }
 
 # a failing build step ends the run; the steps after it do not run
