@@ -2,7 +2,13 @@
 # kdumpctl(8) over copies of the fixture roots: the loader in dry-run mode,
 # dracut replaced by tests/cli/fake-dracut where the test is about a
 # decision (when to rebuild), not about dracut.
-. "$top_srcdir/tests/cli/lib.sh"
+# The checks are chained as 'check && check || fail MESSAGE': fail runs when
+# any check failed, as meant (SC2015); a command substitution inside a check
+# or a message can only change what is compared or printed (SC2312).
+# stale_after takes shell code, single-quoted so that it expands when the
+# case evals it (SC2016).
+# shellcheck source=tests/cli/lib.sh disable=SC2015,SC2016,SC2312
+. "${top_srcdir:?run through make}/tests/cli/lib.sh"
 
 KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
 MK=$top_builddir/tests/cli/mkfakekernel

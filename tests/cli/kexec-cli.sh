@@ -1,6 +1,10 @@
 #!/bin/bash
 # kexec(8) against fixture roots, with the syscall printed instead of made.
-. "$top_srcdir/tests/cli/lib.sh"
+# The checks are chained as 'check && check || fail MESSAGE': fail runs when
+# any check failed, as meant (SC2015); a command substitution inside a check
+# or a message can only change what is compared or printed (SC2312).
+# shellcheck source=tests/cli/lib.sh disable=SC2015,SC2312
+. "${top_srcdir:?run through make}/tests/cli/lib.sh"
 
 KEXEC=$top_builddir/kexec/kexec
 MK=$top_builddir/tests/cli/mkfakekernel

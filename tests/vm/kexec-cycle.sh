@@ -38,6 +38,7 @@ kexec_bin=$1
 if ! [ -f "$kexec_bin" ] || ! [ -x "$kexec_bin" ]; then
 	vm_die "kexec binary '$kexec_bin' is not an executable file"
 fi
+# shellcheck disable=SC2310 # vm_is_static returns its answer, without set -e
 vm_is_static "$kexec_bin" ||
 	vm_die "kexec binary '$kexec_bin' is not a statically linked ELF executable; the guest has no libraries"
 
@@ -67,8 +68,11 @@ vm_fetch_kernel
 build_crash_root() {
 	vm_busybox_root "$1" "$init_script"
 }
+busybox_sum=$(vm_sha256 /bin/busybox)
+init_sum=$(vm_sha256 "$init_script")
+kexec_sum=$(vm_sha256 "$kexec_bin")
 vm_build_initramfs crash-initrd \
-	"format=$VM_LIB_FORMAT busybox=$(vm_sha256 /bin/busybox) init=$(vm_sha256 "$init_script")" \
+	"format=$VM_LIB_FORMAT busybox=$busybox_sum init=$init_sum" \
 	build_crash_root
 crash_initrd=$VM_INITRAMFS
 
@@ -81,7 +85,7 @@ build_first_root() {
 	cp -- "$crash_initrd" "$1/boot/crash-initrd.cpio"
 }
 vm_build_initramfs kexec-initrd \
-	"format=$VM_LIB_FORMAT kernel=$VM_KERNEL_ID crash=${crash_initrd##*/} kexec=$(vm_sha256 "$kexec_bin") init=$(vm_sha256 "$init_script")" \
+	"format=$VM_LIB_FORMAT kernel=$VM_KERNEL_ID crash=${crash_initrd##*/} kexec=$kexec_sum init=$init_sum" \
 	build_first_root
 first_initrd=$VM_INITRAMFS
 vm_cache_prune 'kexec-initrd-*.cpio' 3
@@ -90,9 +94,13 @@ vm_cache_prune 'crash-initrd-*.cpio' 3
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/kdump-snp-vm.XXXXXX")
 trap 'vm_kill_qemu' EXIT
 trap 'vm_kill_qemu; exit 130' INT TERM
-vm_say "setup done ($(vm_elapsed "$setup_start")s); serial logs in $logdir"
+setup_secs=$(vm_elapsed "$setup_start")
+vm_say "setup done (${setup_secs}s); serial logs in $logdir"
 
 # ---- scenarios ----------------------------------------------------------------------
+# The checks below return their status and are chained with &&; vm_phase
+# runs each scenario as a condition, and none of them relies on set -e
+# (SC2310 on each function).
 
 # boot SCENARIO: one QEMU run; sets VM_PHASE_LOG
 boot() {
@@ -103,6 +111,7 @@ boot() {
 }
 
 # expect_loaded_and_crashed LOG SCENARIO: the first kernel's part
+# shellcheck disable=SC2310
 expect_loaded_and_crashed() {
 	local log=$1 sc=$2
 	vm_expect_no_marker "$log" FAIL &&
@@ -117,6 +126,7 @@ expect_loaded_and_crashed() {
 }
 
 # expect_vmcore LOG SCENARIO KDUMP_SNP: the crash kernel's part
+# shellcheck disable=SC2310
 expect_vmcore() {
 	local log=$1 sc=$2 snp=$3 size
 	vm_expect_marker "$log" "sysrq-crash" &&
@@ -132,18 +142,21 @@ expect_vmcore() {
 		vm_expect_qemu_exit 0
 }
 
+# shellcheck disable=SC2310
 scenario_default() {
 	boot default
 	expect_loaded_and_crashed "$VM_PHASE_LOG" default &&
 		expect_vmcore "$VM_PHASE_LOG" default absent
 }
 
+# shellcheck disable=SC2310
 scenario_snp_on() {
 	boot snp-on
 	expect_loaded_and_crashed "$VM_PHASE_LOG" snp-on &&
 		expect_vmcore "$VM_PHASE_LOG" snp-on 1
 }
 
+# shellcheck disable=SC2310
 scenario_unload() {
 	local log
 	boot unload
@@ -165,7 +178,8 @@ for sc in "${scenarios[@]}"; do
 	vm_phase "$sc" "scenario_${sc//-/_}"
 done
 
-vm_say "total $(vm_elapsed "$suite_start")s"
+total_secs=$(vm_elapsed "$suite_start")
+vm_say "total ${total_secs}s"
 if [ "$VM_FAILED" = 0 ] && [ "${KDUMP_SNP_VM_KEEP_LOGS:-0}" != 1 ]; then
 	rm -rf -- "$logdir"
 else
