@@ -11,6 +11,10 @@
 #include "sysroot.h"
 #include "util.h"
 
+/* kexec -S: the exit status is the answer, as in kexec-tools */
+#define EXIT_STATUS_LOADED 1
+#define EXIT_STATUS_UNKNOWN 255
+
 /* --reuse-cmdline: the running kernel's line without what must not carry
  * over (the boot loader's image name; a crash kernel's own reservation). */
 static int reused_cmdline(const char *root, bool crash, char **out)
@@ -106,11 +110,16 @@ static int run(const struct kexec_options *o, const char *root)
 	case ACTION_EXEC:
 		return do_exec(root);
 	case ACTION_STATUS:
+		/* as kexec-tools' k_status(): the exit status is what
+		 * kexec_crash_loaded (or kexec_loaded) reads, 1 when loaded and
+		 * 0 when not; -1 (255) when it cannot be read */
 		r = loader_status(root, o->crash);
-		if (r < 0)
-			return log_error_errno(r, "cannot read the %s kernel state",
-					       o->crash ? "crash" : "kexec");
-		return r == 1 ? 0 : 1;
+		if (r < 0) {
+			log_error_errno(r, "cannot read the %s kernel state",
+					o->crash ? "crash" : "kexec");
+			return EXIT_STATUS_UNKNOWN;
+		}
+		return r == 1 ? EXIT_STATUS_LOADED : 0;
 	case ACTION_NONE:
 		break;
 	}

@@ -21,6 +21,14 @@ on() {
 	export KDUMP_SNP_SYSROOT
 }
 
+# copy_root FIXTURE: a writable copy of a fixture root, used as the root
+copy_root() {
+	rm -rf "$TMP/root"
+	cp -r "$FIXTURES/$1" "$TMP/root"
+	KDUMP_SNP_SYSROOT=$TMP/root
+	export KDUMP_SNP_SYSROOT
+}
+
 case_load_panic_plain() {
 	on intel-plain
 	run "$KEXEC" -p "$TMP/vmlinuz" --initrd="$TMP/initrd.img" --append="irqpoll nr_cpus=1"
@@ -295,22 +303,46 @@ case_unload_kexec() {
 	expect_line out "flags: KEXEC_FILE_UNLOAD"
 }
 
+# -S exits as kexec-tools' k_status(): 1 when loaded, 0 when not
 case_status_loaded() {
 	on crash-loaded
 	run "$KEXEC" -S
-	expect_rc 0 && expect_empty out
+	expect_rc 1 && expect_empty out && expect_empty err
+}
+
+case_status_loaded_crash_slot() {
+	on crash-loaded
+	run "$KEXEC" --status -p
+	expect_rc 1 && expect_empty out
 }
 
 case_status_not_loaded() {
 	on amd-iommu
 	run "$KEXEC" -S -p
-	expect_rc 1
+	expect_rc 0 && expect_empty out && expect_empty err
 }
 
 case_status_kexec_slot() {
 	on crash-loaded
 	run "$KEXEC" -S -l
+	expect_rc 0
+}
+
+case_status_kexec_slot_loaded() {
+	copy_root intel-plain
+	echo 1 >"$KDUMP_SNP_SYSROOT/sys/kernel/kexec_loaded"
+	run "$KEXEC" -S -l
 	expect_rc 1
+}
+
+# kexec-tools returns -1 when the state cannot be read: never "not loaded"
+case_status_unreadable() {
+	copy_root intel-plain
+	rm "$KDUMP_SNP_SYSROOT/sys/kernel/kexec_crash_loaded"
+	run "$KEXEC" -S
+	expect_rc 255 &&
+	expect_in err "cannot read the crash kernel state" &&
+	expect_empty out
 }
 
 case_exec_dry_run() {

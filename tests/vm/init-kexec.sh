@@ -135,8 +135,9 @@ first_kernel() {
 	esac
 
 	# nothing is loaded yet, in either slot
+	# kexec -S exits as in kexec-tools: 1 when loaded, 0 when not
 	run_kexec status-before -S -p
-	[ "$rc" = 1 ] || fail "kexec -S -p before loading: exit $rc, expected 1"
+	[ "$rc" = 0 ] || fail "kexec -S -p before loading: exit $rc, expected 0"
 	expect_loaded 0
 
 	# shellcheck disable=SC2086 # snp_opt is one word or none
@@ -145,20 +146,20 @@ first_kernel() {
 	[ "$rc" = 0 ] || fail "kexec -p failed with exit $rc"
 
 	run_kexec status-loaded -S -p
-	[ "$rc" = 0 ] || fail "kexec -S -p after loading: exit $rc, expected 0"
+	[ "$rc" = 1 ] || fail "kexec -S -p after loading: exit $rc, expected 1"
 	expect_loaded 1
 	# as in kexec-tools, -S alone asks about the crash kernel, and -S -l
 	# about the kexec (normal) slot, which stays empty
 	run_kexec status-default-slot -S
-	[ "$rc" = 0 ] || fail "kexec -S (crash kernel by default): exit $rc, expected 0"
+	[ "$rc" = 1 ] || fail "kexec -S (crash kernel by default): exit $rc, expected 1"
 	run_kexec status-normal-slot -S -l
-	[ "$rc" = 1 ] || fail "kexec -S -l (normal slot): exit $rc, expected 1"
+	[ "$rc" = 0 ] || fail "kexec -S -l (normal slot): exit $rc, expected 0"
 
 	if [ "$scenario" = unload ]; then
 		run_kexec unload -p -u
 		[ "$rc" = 0 ] || fail "kexec -p -u failed with exit $rc"
 		run_kexec status-unloaded -S -p
-		[ "$rc" = 1 ] || fail "kexec -S -p after unloading: exit $rc, expected 1"
+		[ "$rc" = 0 ] || fail "kexec -S -p after unloading: exit $rc, expected 0"
 		expect_loaded 0
 	fi
 

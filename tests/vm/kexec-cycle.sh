@@ -108,12 +108,12 @@ expect_loaded_and_crashed() {
 	vm_expect_no_marker "$log" FAIL &&
 		vm_expect_no_timeout "$log" &&
 		vm_expect_marker "$log" "first-kernel-up scenario=$sc" &&
-		vm_expect_marker "$log" "status-before rc=1" &&
+		vm_expect_marker "$log" "status-before rc=0" &&
 		vm_expect_marker "$log" "load rc=0" &&
-		vm_expect_marker "$log" "status-loaded rc=0" &&
+		vm_expect_marker "$log" "status-loaded rc=1" &&
 		vm_expect_marker "$log" "kexec_crash_loaded=1" &&
-		vm_expect_marker "$log" "status-default-slot rc=0" &&
-		vm_expect_marker "$log" "status-normal-slot rc=1"
+		vm_expect_marker "$log" "status-default-slot rc=1" &&
+		vm_expect_marker "$log" "status-normal-slot rc=0"
 }
 
 # expect_vmcore LOG SCENARIO KDUMP_SNP: the crash kernel's part
@@ -150,7 +150,7 @@ scenario_unload() {
 	log=$VM_PHASE_LOG
 	expect_loaded_and_crashed "$log" unload &&
 		vm_expect_marker "$log" "unload rc=0" &&
-		vm_expect_marker "$log" "status-unloaded rc=1" &&
+		vm_expect_marker "$log" "status-unloaded rc=0" &&
 		{ vm_markers "$log" | sed -n '/ status-unloaded /,$p' |
 			grep -qxF "$VM_TAG kexec_crash_loaded=0" ||
 			vm_fail "no kexec_crash_loaded=0 after unloading"; } &&
