@@ -146,45 +146,219 @@ case_cmdline_too_long() {
 case_bad_option() {
 	on intel-plain
 	run "$KEXEC" --frobnicate
-	expect_rc 2 &&
+	expect_rc 1 &&
 	expect_in err "unknown option --frobnicate" &&
 	expect_empty out
 }
 
 case_bad_short_option() {
 	run "$KEXEC" -Z
-	expect_rc 2 &&
+	expect_rc 1 &&
 	expect_in err "unknown option -Z"
 }
 
 case_missing_value() {
 	run "$KEXEC" -p "$TMP/vmlinuz" --initrd
-	expect_rc 2 &&
+	expect_rc 1 &&
 	expect_in err "option --initrd needs a value"
 }
 
 case_legacy_syscall_refused() {
 	run "$KEXEC" -c -p "$TMP/vmlinuz"
-	expect_rc 2 &&
+	expect_rc 1 &&
 	expect_in err "legacy kexec_load(2) syscall (-c) is not supported yet"
 }
 
 case_no_action() {
 	run "$KEXEC" "$TMP/vmlinuz"
-	expect_rc 2 &&
+	expect_rc 1 &&
 	expect_in err "no action given for $TMP/vmlinuz"
 }
 
 case_load_and_panic() {
 	run "$KEXEC" -l -p "$TMP/vmlinuz"
-	expect_rc 2 &&
+	expect_rc 1 &&
 	expect_in err "-l and -p cannot be combined"
 }
 
 case_bad_type() {
 	run "$KEXEC" -t elf-x86_64 -p "$TMP/vmlinuz"
-	expect_rc 2 &&
+	expect_rc 1 &&
 	expect_in err "unsupported kernel type \"elf-x86_64\""
+}
+
+# options of kexec-tools that scripts pass: accepted
+case_syscall_auto_accepted() {
+	on intel-plain
+	run "$KEXEC" -a -p "$TMP/vmlinuz"
+	expect_rc 0 &&
+	expect_line out "flags: KEXEC_FILE_ON_CRASH|KEXEC_FILE_NO_INITRAMFS" &&
+	expect_empty err
+}
+
+case_long_syscall_auto_accepted() {
+	on intel-plain
+	run "$KEXEC" --kexec-syscall-auto --kexec-file-syscall -p "$TMP/vmlinuz"
+	expect_rc 0 && expect_line out "kexec_file_load"
+}
+
+case_no_ifdown_no_checks_accepted() {
+	on intel-plain
+	run "$KEXEC" -x -i -l "$TMP/vmlinuz"
+	expect_rc 0 && expect_line out "kexec_file_load" && expect_empty err
+}
+
+case_long_no_ifdown_no_checks_accepted() {
+	on intel-plain
+	run "$KEXEC" --no-ifdown --no-checks -p "$TMP/vmlinuz"
+	expect_rc 0 && expect_line out "kexec_file_load"
+}
+
+# the kernel itself updates crash kernels loaded by kexec_file_load(2) on
+# CPU and memory hotplug (CONFIG_CRASH_HOTPLUG)
+case_hotplug_accepted() {
+	on intel-plain
+	run "$KEXEC" --hotplug -p "$TMP/vmlinuz"
+	expect_rc 0 && expect_line out "flags: KEXEC_FILE_ON_CRASH|KEXEC_FILE_NO_INITRAMFS"
+}
+
+# kexec_loaded set in a writable copy of a fixture
+kexec_loaded_root() {
+	copy_root intel-plain
+	echo 1 >"$KDUMP_SNP_SYSROOT/sys/kernel/kexec_loaded"
+}
+
+case_exec_syncs_by_default() {
+	kexec_loaded_root
+	run "$KEXEC" -e
+	expect_rc 0 &&
+	expect_line out "sync: yes" &&
+	expect_line out "reboot: LINUX_REBOOT_CMD_KEXEC"
+}
+
+case_exec_no_sync_short() {
+	kexec_loaded_root
+	run "$KEXEC" -y -e
+	expect_rc 0 &&
+	expect_line out "sync: no" &&
+	expect_line out "reboot: LINUX_REBOOT_CMD_KEXEC"
+}
+
+case_exec_no_sync_long() {
+	kexec_loaded_root
+	run "$KEXEC" -e --no-sync
+	expect_rc 0 && expect_line out "sync: no"
+}
+
+case_force_no_sync() {
+	on intel-plain
+	run "$KEXEC" -f -y "$TMP/vmlinuz"
+	expect_rc 0 &&
+	expect_line out "kexec_file_load" &&
+	expect_line out "sync: no" &&
+	expect_line out "reboot: LINUX_REBOOT_CMD_KEXEC"
+}
+
+# --reuse-initrd: the initrd the running kernel kept (retain_initrd), which
+# Linux shows as /sys/firmware/initrd
+retained_initrd_root() {
+	copy_root intel-plain
+	printf '%s retain_initrd\n' "$(cat "$KDUMP_SNP_SYSROOT/proc/cmdline")" \
+		>"$KDUMP_SNP_SYSROOT/proc/cmdline.new"
+	mv "$KDUMP_SNP_SYSROOT/proc/cmdline.new" "$KDUMP_SNP_SYSROOT/proc/cmdline"
+}
+
+case_reuse_initrd_uses_retained() {
+	retained_initrd_root
+	mkdir -p "$KDUMP_SNP_SYSROOT/sys/firmware"
+	printf 'initrd' >"$KDUMP_SNP_SYSROOT/sys/firmware/initrd"
+	run "$KEXEC" -l "$TMP/vmlinuz" --reuse-initrd
+	expect_rc 0 &&
+	expect_line out "initrd: $KDUMP_SNP_SYSROOT/sys/firmware/initrd" &&
+	expect_line out "flags: 0"
+}
+
+case_reuseinitrd_kexec_tools_spelling() {
+	retained_initrd_root
+	mkdir -p "$KDUMP_SNP_SYSROOT/sys/firmware"
+	printf 'initrd' >"$KDUMP_SNP_SYSROOT/sys/firmware/initrd"
+	run "$KEXEC" -p "$TMP/vmlinuz" --reuseinitrd
+	expect_rc 0 &&
+	expect_line out "initrd: $KDUMP_SNP_SYSROOT/sys/firmware/initrd"
+}
+
+case_reuse_initrd_not_retained() {
+	on intel-plain
+	run "$KEXEC" -l "$TMP/vmlinuz" --reuse-initrd
+	expect_rc 1 &&
+	expect_in err "--reuse-initrd: the running kernel did not keep its initrd" &&
+	expect_in err "retain_initrd" &&
+	expect_empty out
+}
+
+case_reuse_initrd_no_sysfs_file() {
+	retained_initrd_root
+	run "$KEXEC" -l "$TMP/vmlinuz" --reuse-initrd
+	expect_rc 1 &&
+	expect_in err "/sys/firmware/initrd" &&
+	expect_in err "kexec_file_load(2) can only pass an initrd it can open as a file" &&
+	expect_empty out
+}
+
+case_reuse_initrd_and_initrd() {
+	on intel-plain
+	run "$KEXEC" -l "$TMP/vmlinuz" --reuse-initrd --initrd="$TMP/initrd.img"
+	expect_rc 1 &&
+	expect_in err "--reuse-initrd and --initrd cannot be combined"
+}
+
+# --print-ckr-size: kexec-tools prints the size of the highest "Crash
+# kernel" range of /proc/iomem (the one a crash kernel is loaded into), 0
+# when there is none
+case_print_ckr_size() {
+	on intel-plain
+	run "$KEXEC" --print-ckr-size
+	expect_rc 0 && expect_line out "268435456" && expect_empty err
+}
+
+case_print_ckr_size_high_range() {
+	on crash-lowhigh
+	run "$KEXEC" --print-ckr-size
+	expect_rc 0 && expect_line out "1073741824"
+}
+
+case_print_ckr_size_none() {
+	on no-crashkernel
+	run "$KEXEC" --print-ckr-size
+	expect_rc 0 && expect_line out "0"
+}
+
+case_print_ckr_size_hidden() {
+	on nonroot-iomem
+	run "$KEXEC" --print-ckr-size
+	expect_rc 1 &&
+	expect_in err "/proc/iomem" &&
+	expect_empty out
+}
+
+# the rest of kexec-tools' options: a sentence each, never "unknown option"
+case_unsupported_options_explained() {
+	local opt
+	on intel-plain
+	for opt in --mem-min=0x1000 --mem-max=0x1000000 --load-preserve-context \
+		--load-jump-back-helper --entry=0x1000 --load-live-update --exec-live-update \
+		--elf32-core-headers --elf64-core-headers --console-vga \
+		--console-serial --serial=ttyS0 --serial-baud=115200 --reset-vga \
+		--pass-memmap-cmdline --noefi --real-mode --entry-32bit --dtb=x.dtb \
+		--args-linux --args-elf --args-none --module=m --force-dtb; do
+		run "$KEXEC" -l "$TMP/vmlinuz" "$opt"
+		expect_rc 1 || return 1
+		expect_in err "${opt%%=*} is not supported" || return 1
+		expect_not_in err "unknown option" || return 1
+		expect_empty out || return 1
+	done
+	run "$KEXEC" -l "$TMP/vmlinuz" --serial
+	expect_rc 1 && expect_in err "--serial is not supported"
 }
 
 case_snp_host_adds_hint() {
@@ -276,7 +450,7 @@ case_snp_capable_kvm_not_loaded_warns() {
 
 case_bad_snp_value() {
 	run "$KEXEC" -p --snp=maybe "$TMP/vmlinuz"
-	expect_rc 2 &&
+	expect_rc 1 &&
 	expect_in err "invalid --snp value \"maybe\": use auto, on or off"
 }
 
