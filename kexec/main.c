@@ -124,13 +124,24 @@ static int do_load(const struct kexec_options *o, const char *root)
 	}, stdout, NULL);
 }
 
-static int do_exec(const char *root, bool sync_first)
+/*
+ * Boot the kexec kernel. Like kexec-tools ("Nothing has been loaded!"),
+ * refuse when none is loaded; an unreadable state is an error, never taken
+ * as loaded. The dry run checks the same; only right after its own
+ * (printed, not made) load of -f is there nothing to check.
+ */
+static int do_exec(const char *root, bool sync_first, bool just_loaded)
 {
-	int r = loader_status(root, false);
+	int r;
 
-	if (r == 0 && !kexec_dry_run()) {
-		log_error("no kernel is loaded for kexec; load one first with kexec -l KERNEL");
-		return -ENOENT;
+	if (!(just_loaded && kexec_dry_run())) {
+		r = loader_status(root, false);
+		if (r < 0)
+			return log_error_errno(r, "cannot read the kexec kernel state");
+		if (r == 0) {
+			log_error("no kernel is loaded for kexec; load one first with kexec -l KERNEL");
+			return -ENOENT;
+		}
 	}
 	r = kexec_reboot(sync_first, stdout);
 	if (r < 0)
@@ -172,14 +183,14 @@ static int run(const struct kexec_options *o, const char *root)
 	case ACTION_LOAD:
 		r = do_load(o, root);
 		if (r == 0 && o->force)
-			r = do_exec(root, !o->no_sync);
+			r = do_exec(root, !o->no_sync, true);
 		return r;
 	case ACTION_LOAD_PANIC:
 		return do_load(o, root);
 	case ACTION_UNLOAD:
 		return loader_unload(root, o->crash, stdout);
 	case ACTION_EXEC:
-		return do_exec(root, !o->no_sync);
+		return do_exec(root, !o->no_sync, false);
 	case ACTION_STATUS:
 		/* as kexec-tools' k_status(): the exit status is what
 		 * kexec_crash_loaded (or kexec_loaded) reads, 1 when loaded and

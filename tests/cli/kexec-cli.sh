@@ -519,11 +519,40 @@ case_status_unreadable() {
 	expect_empty out
 }
 
-case_exec_dry_run() {
+# -e checks that a kernel is loaded in the dry run too, as the real path does
+case_exec_dry_run_nothing_loaded() {
 	on intel-plain
+	run "$KEXEC" -e
+	expect_rc 1 &&
+	expect_in err "no kernel is loaded for kexec" &&
+	expect_empty out
+}
+
+case_exec_dry_run_loaded() {
+	copy_root intel-plain
+	echo 1 >"$KDUMP_SNP_SYSROOT/sys/kernel/kexec_loaded"
 	run "$KEXEC" -e
 	expect_rc 0 &&
 	expect_line out "reboot: LINUX_REBOOT_CMD_KEXEC"
+}
+
+# an unreadable load state is an error, never "loaded"
+case_exec_state_unreadable() {
+	copy_root intel-plain
+	rm "$KDUMP_SNP_SYSROOT/sys/kernel/kexec_loaded"
+	run "$KEXEC" -e
+	expect_rc 1 &&
+	expect_in err "cannot read the kexec kernel state" &&
+	expect_empty out
+}
+
+case_exec_state_garbage() {
+	copy_root intel-plain
+	echo maybe >"$KDUMP_SNP_SYSROOT/sys/kernel/kexec_loaded"
+	run "$KEXEC" -e
+	expect_rc 1 &&
+	expect_in err "cannot read the kexec kernel state" &&
+	expect_empty out
 }
 
 case_debug_reports_snp() {
