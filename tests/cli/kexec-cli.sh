@@ -136,11 +136,53 @@ case_not_relocatable() {
 	expect_in err "not relocatable"
 }
 
+# xs N: N times the letter x
+xs() {
+	printf '%*s' "$1" '' | tr ' ' x
+}
+
+# bzImage64_load() refuses cmdline_len (with its NUL) + 30 bytes for
+# "elfcorehdr=0x<addr> " above the kernel's cmdline_size: with
+# cmdline_size 64, 33 characters are the most that load
 case_cmdline_too_long() {
 	on intel-plain
-	run "$KEXEC" -p "$TMP/vmlinuz-short" --append="$(printf 'x%.0s' $(seq 100))"
+	run "$KEXEC" -p "$TMP/vmlinuz-short" --append="$(xs 100)"
 	expect_rc 1 &&
-	expect_in err "command line is 100 bytes; kernel $TMP/vmlinuz-short accepts at most 64"
+	expect_in err "command line is 100 bytes; kernel $TMP/vmlinuz-short accepts at most 33" &&
+	expect_empty out
+}
+
+case_cmdline_longest_that_fits() {
+	on intel-plain
+	run "$KEXEC" -p "$TMP/vmlinuz-short" --append="$(xs 33)"
+	expect_rc 0 &&
+	expect_line out "cmdline_len: 34" &&
+	expect_empty err
+}
+
+case_cmdline_one_byte_too_long() {
+	on intel-plain
+	run "$KEXEC" -p "$TMP/vmlinuz-short" --append="$(xs 34)"
+	expect_rc 1 &&
+	expect_in err "command line is 34 bytes; kernel $TMP/vmlinuz-short accepts at most 33" &&
+	expect_in err "elfcorehdr=" &&
+	expect_empty out
+}
+
+# the kernel makes the same check for kexec -l loads
+case_cmdline_one_byte_too_long_kexec() {
+	on intel-plain
+	run "$KEXEC" -l "$TMP/vmlinuz-short" --append="$(xs 34)"
+	expect_rc 1 &&
+	expect_in err "accepts at most 33"
+}
+
+# the SNP hint counts: 23 + " kdump_snp=1" is 35
+case_cmdline_snp_hint_counts() {
+	on snp-host
+	run "$KEXEC" -p "$TMP/vmlinuz-short" --append="$(xs 23)"
+	expect_rc 1 &&
+	expect_in err "command line is 35 bytes"
 }
 
 case_bad_option() {
