@@ -9,6 +9,7 @@
 #include "log.h"
 #include "options.h"
 #include "probe.h"
+#include "spawn.h"
 #include "sysroot.h"
 #include "util.h"
 
@@ -215,6 +216,7 @@ int main(int argc, char **argv)
 	struct kexec_options o;
 	int r;
 
+	spawn_ensure_stdio(); /* before anything is opened */
 	log_set_program("kexec");
 	r = kexec_parse_options(argc, argv, &o);
 	if (r < 0) {
