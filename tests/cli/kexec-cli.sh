@@ -614,10 +614,97 @@ case_help() {
 	expect_empty err
 }
 
+# kexec.8 documents every option of --help, long and short
+case_man_documents_help_options() {
+	local opt
+	sed 's/\\-/-/g' "$top_srcdir/man/kexec.8" >"$TMP/man.txt"
+	for opt in $("$KEXEC" --help | grep -oE -- '(^|[ ,])--?[a-zA-Z][a-z-]*' | tr -d ' ,' | sort -u); do
+		grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" "$TMP/man.txt" || fail "kexec.8 lacks $opt"
+	done
+	# shellcheck disable=SC2154 # set by t (lib.sh)
+	[ "$case_failed" = 0 ]
+}
+
 case_version() {
 	run "$KEXEC" --version
 	expect_rc 0 && expect_in out "kexec (kdump-snp)"
 }
+
+# bash completion, when bash-completion is installed (tests/install-deps)
+if [ -r /usr/share/bash-completion/bash_completion ]; then
+	# completion_of ARGS...: what bash completion offers for the last word of
+	# "kexec ARGS...", one per line; words are split at "=" as readline does
+	completion_of() {
+		bash -c '
+			. /usr/share/bash-completion/bash_completion
+			. "$1"
+			shift
+			COMP_WORDS=(kexec)
+			for a in "$@"; do
+				case $a in
+				*=*) COMP_WORDS+=("${a%%=*}" "=" "${a#*=}") ;;
+				*) COMP_WORDS+=("$a") ;;
+				esac
+			done
+			COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMP_LINE="kexec $*"
+			COMP_POINT=${#COMP_LINE}
+			_kexec
+			printf "%s\n" "${COMPREPLY[@]}"
+		' completion "$top_srcdir/shell-completion/kexec" "$@" >"$TMP/out" 2>"$TMP/err"
+		# shellcheck disable=SC2034 # read by expect_rc (lib.sh)
+		rc=$?
+	}
+
+	case_completion_options() {
+		completion_of --re
+		expect_rc 0 &&
+		expect_line out "--reuse-initrd" &&
+		expect_line out "--reuse-cmdline" &&
+		expect_empty err
+	}
+
+	case_completion_snp_values() {
+		completion_of -p --snp ""
+		expect_rc 0 && expect_line out "auto" && expect_line out "on" && expect_line out "off"
+	}
+
+	case_completion_snp_values_after_equals() {
+		completion_of -p --snp=o
+		expect_rc 0 && expect_line out "on" && expect_line out "off" && expect_not_in out "auto"
+	}
+
+	case_completion_initrd_files() {
+		completion_of -p --initrd "$TMP/initrd."
+		expect_rc 0 && expect_line out "$TMP/initrd.img"
+	}
+
+	case_completion_initrd_files_after_equals() {
+		completion_of -p "--initrd=$TMP/initrd."
+		expect_rc 0 && expect_line out "$TMP/initrd.img"
+	}
+
+	case_completion_kernel_file() {
+		completion_of -p "$TMP/vmlinuz-n"
+		expect_rc 0 && expect_line out "$TMP/vmlinuz-norel"
+	}
+
+	# every long option of --help is offered
+	case_completion_knows_help_options() {
+		local opt
+		completion_of --
+		for opt in $("$KEXEC" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+			case $opt in
+			--mem-min | --load-preserve-context | --reuseinitrd) continue ;; # refused; an alias
+			esac
+			grep -qxE -- "$opt=?" "$TMP/out" || fail "completion lacks $opt"
+		done
+		# shellcheck disable=SC2154 # set by t (lib.sh)
+		[ "$case_failed" = 0 ]
+	}
+else
+	echo "SKIP completion cases: /usr/share/bash-completion/bash_completion is missing"
+fi
 
 for f in $(declare -F | awk '$3 ~ /^case_/ {print $3}'); do
 	t "${f#case_}" "$f"
