@@ -92,8 +92,8 @@ static int retained_initrd(const char *root, char **out)
 	if (access(path, R_OK) < 0) {
 		r = -errno;
 		log_error("--reuse-initrd: %s: %s; kexec_file_load(2) can only pass an initrd it "
-			  "can open as a file, and this kernel does not offer the kept one there",
-			  path, strerror(-r));
+			  "can open as a file, and this kernel does not offer the kept one there "
+			  "(Linux 6.8 and later do)", path, strerror(-r));
 		return r;
 	}
 	*out = path;

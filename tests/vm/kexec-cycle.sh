@@ -15,7 +15,9 @@
 # Scenarios, one QEMU run each:
 #   default  kexec -p without --snp: vmcore, no kdump_snp= (not an SNP host)
 #   snp-on   kexec -p --snp=on: kdump_snp=1 on the crash kernel's cmdline
-#   unload   kexec -p, kexec -p -u: sysrq-c panics, no crash kernel boots
+#   unload   kexec -p, kexec -p -u: sysrq-c panics, no crash kernel boots;
+#            with retain_initrd, kexec -l --reuse-initrd: loaded where the
+#            kernel offers /sys/firmware/initrd (6.8+), refused where not
 #
 # Environment: KDUMP_SNP_VM_SCENARIOS (a subset, e.g. "default unload"),
 # KDUMP_SNP_VM_KEEP_LOGS=1 (keep the serial logs of passing runs), and the
@@ -98,8 +100,11 @@ vm_say "setup done ($(vm_elapsed "$setup_start")s); serial logs in $logdir"
 boot() {
 	local sc=$1
 	VM_PHASE_LOG=$logdir/$sc.log
+	local extra=
+	# the unload scenario also loads a kexec kernel with --reuse-initrd
+	[ "$sc" = unload ] && extra=" retain_initrd"
 	vm_run_qemu "$VM_PHASE_LOG" "$VM_KERNEL" "$first_initrd" \
-		"${FIRST_CMDLINE[*]} kdumptest=$sc"
+		"${FIRST_CMDLINE[*]} kdumptest=$sc$extra"
 }
 
 # expect_loaded_and_crashed LOG SCENARIO: the first kernel's part
@@ -144,6 +149,24 @@ scenario_snp_on() {
 		expect_vmcore "$VM_PHASE_LOG" snp-on 1
 }
 
+# expect_reuse_initrd LOG: kexec -l --reuse-initrd loads the kept initrd
+# where the kernel offers it (/sys/firmware/initrd, Linux 6.8 and later),
+# and is refused with its reason where it does not
+expect_reuse_initrd() {
+	local log=$1
+	if vm_markers "$log" | grep -qxF "$VM_TAG retained-initrd present"; then
+		vm_expect_marker "$log" "reuse-initrd rc=0" &&
+			vm_expect_marker "$log" "status-kexec-loaded rc=1" &&
+			vm_expect_marker "$log" "unload-kexec rc=0" &&
+			vm_expect_marker "$log" "status-kexec-unloaded rc=0"
+	else
+		vm_expect_marker "$log" "retained-initrd absent" &&
+			vm_expect_marker "$log" "reuse-initrd rc=1" &&
+			vm_expect_log "$log" "kexec_file_load(2) can only pass an initrd it can open as a file" &&
+			vm_expect_marker "$log" "status-kexec-unloaded rc=0"
+	fi
+}
+
 scenario_unload() {
 	local log
 	boot unload
@@ -154,6 +177,7 @@ scenario_unload() {
 		{ vm_markers "$log" | sed -n '/ status-unloaded /,$p' |
 			grep -qxF "$VM_TAG kexec_crash_loaded=0" ||
 			vm_fail "no kexec_crash_loaded=0 after unloading"; } &&
+		expect_reuse_initrd "$log" &&
 		vm_expect_marker "$log" "sysrq-crash" &&
 		vm_expect_log "$log" "Kernel panic - not syncing: sysrq triggered crash" &&
 		vm_expect_no_marker "$log" "crash-kernel-up" &&
