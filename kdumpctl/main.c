@@ -5,6 +5,7 @@
 
 #include "kdumpctl.h"
 #include "log.h"
+#include "spawn.h"
 #include "util.h"
 
 enum verb_flags {
@@ -138,6 +139,9 @@ int main(int argc, char **argv)
 	const char *name = NULL;
 	int r;
 
+	/* before anything is opened; as /init, capture_prepare() retries once
+	 * /dev is mounted */
+	spawn_ensure_stdio();
 	log_set_program("kdumpctl");
 	r = parse_options(argc, argv, &o, &name);
 	if (r != 0)

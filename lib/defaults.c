@@ -111,6 +111,31 @@ static int capture_init_parse(const char *s, enum capture_init *out)
 	return -EINVAL;
 }
 
+/*
+ * KDUMP_IMG and KDUMP_KERNELVER become parts of file names
+ * (/boot/<img>-<ver>, /lib/modules/<ver>, initramfs-<ver>-kdump.img) and
+ * arguments of dracut: one name, never a path or an option.
+ * KDUMP_INITRD_DIR is a directory that kdumpctl creates: absolute.
+ * Returns NULL when value is fine, else what is wrong with it.
+ */
+static const char *check_path_value(const char *key, const char *value)
+{
+	if (streq(key, "KDUMP_INITRD_DIR"))
+		return value[0] == '/' ? NULL : "must be an absolute path";
+	if (!streq(key, "KDUMP_IMG") && !streq(key, "KDUMP_KERNELVER"))
+		return NULL;
+	if (!*value)
+		return streq(key, "KDUMP_IMG") ? "must name the kernel image (the default is "
+						 DEFAULTS_IMG ")" : NULL;
+	if (value[0] == '-')
+		return "a file name cannot start with \"-\"";
+	if (strchr(value, '/'))
+		return "a file name cannot contain \"/\"";
+	if (strstr(value, ".."))
+		return "a file name cannot contain \"..\"";
+	return NULL;
+}
+
 static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		 const char *keyp, const char *valp, char *value)
 {
@@ -126,9 +151,20 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		{ "KDUMP_INITRD_DIR", offsetof(struct kdump_defaults, initrd_dir) },
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
-		if (streq(key, strings[i].key))
-			return set_string((char **)((char *)d + strings[i].offset), value);
+	for (size_t i = 0; i < ARRAY_SIZE(strings); i++) {
+		const char *why;
+
+		if (!streq(key, strings[i].key))
+			continue;
+		why = check_path_value(key, value);
+		if (why) {
+			int r = add_err_at(c, valp, "%s \"%s\": %s", key, value, why);
+
+			free(value);
+			return r;
+		}
+		return set_string((char **)((char *)d + strings[i].offset), value);
+	}
 
 	if (streq(key, "KDUMP_SNP")) {
 		int r = snp_mode_parse(value, &d->snp);

@@ -124,6 +124,41 @@ static void test_errors(void **state)
 	parse_err("KDUMP_IMG=a\\", "kdump:1:12: backslash at the end of the line");
 }
 
+/* KDUMP_INITRD_DIR is a directory kdumpctl creates; KDUMP_IMG and
+ * KDUMP_KERNELVER are put into file names under /boot and /lib/modules */
+static void test_paths_and_names(void **state)
+{
+	struct kdump_defaults *d = parse_ok("KDUMP_INITRD_DIR=/\n"
+					    "KDUMP_IMG=vmlinuz.efi\n"
+					    "KDUMP_KERNELVER=6.12.57+deb13-amd64\n");
+
+	assert_string_equal(d->initrd_dir, "/");
+	assert_string_equal(d->img, "vmlinuz.efi");
+	defaults_free(d);
+	d = parse_ok("KDUMP_KERNELVER=\"\"\nKDUMP_INITRD_DIR=/srv/kdump\n");
+	assert_string_equal(d->kernelver, "");
+	defaults_free(d);
+
+	parse_err("KDUMP_INITRD_DIR=var/lib/kdump\n",
+		  "kdump:1:18: KDUMP_INITRD_DIR \"var/lib/kdump\": must be an absolute path");
+	parse_err("KDUMP_INITRD_DIR=\"\"\n",
+		  "kdump:1:18: KDUMP_INITRD_DIR \"\": must be an absolute path");
+	parse_err("KDUMP_IMG=-vmlinuz\n",
+		  "kdump:1:11: KDUMP_IMG \"-vmlinuz\": a file name cannot start with \"-\"");
+	parse_err("KDUMP_IMG=../../etc/shadow\n",
+		  "kdump:1:11: KDUMP_IMG \"../../etc/shadow\": a file name cannot contain \"/\"");
+	parse_err("KDUMP_IMG=..\n",
+		  "kdump:1:11: KDUMP_IMG \"..\": a file name cannot contain \"..\"");
+	parse_err("KDUMP_IMG=\"\"\n",
+		  "kdump:1:11: KDUMP_IMG \"\": must name the kernel image (the default is vmlinuz)");
+	parse_err("  KDUMP_KERNELVER='6.12/../../../tmp/x'\n",
+		  "kdump:1:19: KDUMP_KERNELVER \"6.12/../../../tmp/x\": a file name cannot contain \"/\"");
+	parse_err("KDUMP_KERNELVER=..\n",
+		  "kdump:1:17: KDUMP_KERNELVER \"..\": a file name cannot contain \"..\"");
+	parse_err("KDUMP_KERNELVER=--help\n",
+		  "kdump:1:17: KDUMP_KERNELVER \"--help\": a file name cannot start with \"-\"");
+}
+
 static void test_nul_byte(void **state)
 {
 	struct conf_errors errs = { 0 };
@@ -174,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_snp_and_kexec_args),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_capture_init),
+		cmocka_unit_test(test_paths_and_names),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_missing_file),

@@ -15,7 +15,9 @@
 # Scenarios, one QEMU run each:
 #   default  kexec -p without --snp: vmcore, no kdump_snp= (not an SNP host)
 #   snp-on   kexec -p --snp=on: kdump_snp=1 on the crash kernel's cmdline
-#   unload   kexec -p, kexec -p -u: sysrq-c panics, no crash kernel boots
+#   unload   kexec -p, kexec -p -u: sysrq-c panics, no crash kernel boots;
+#            with retain_initrd, kexec -l --reuse-initrd: loaded where the
+#            kernel offers /sys/firmware/initrd (6.8+), refused where not
 #
 # Environment: KDUMP_SNP_VM_SCENARIOS (a subset, e.g. "default unload"),
 # KDUMP_SNP_VM_KEEP_LOGS=1 (keep the serial logs of passing runs), and the
@@ -106,8 +108,11 @@ vm_say "setup done (${setup_secs}s); serial logs in $logdir"
 boot() {
 	local sc=$1
 	VM_PHASE_LOG=$logdir/$sc.log
+	local extra=
+	# the unload scenario also loads a kexec kernel with --reuse-initrd
+	[ "$sc" = unload ] && extra=" retain_initrd"
 	vm_run_qemu "$VM_PHASE_LOG" "$VM_KERNEL" "$first_initrd" \
-		"${FIRST_CMDLINE[*]} kdumptest=$sc"
+		"${FIRST_CMDLINE[*]} kdumptest=$sc$extra"
 }
 
 # expect_loaded_and_crashed LOG SCENARIO: the first kernel's part
@@ -117,12 +122,12 @@ expect_loaded_and_crashed() {
 	vm_expect_no_marker "$log" FAIL &&
 		vm_expect_no_timeout "$log" &&
 		vm_expect_marker "$log" "first-kernel-up scenario=$sc" &&
-		vm_expect_marker "$log" "status-before rc=1" &&
+		vm_expect_marker "$log" "status-before rc=0" &&
 		vm_expect_marker "$log" "load rc=0" &&
-		vm_expect_marker "$log" "status-loaded rc=0" &&
+		vm_expect_marker "$log" "status-loaded rc=1" &&
 		vm_expect_marker "$log" "kexec_crash_loaded=1" &&
-		vm_expect_marker "$log" "status-default-slot rc=0" &&
-		vm_expect_marker "$log" "status-normal-slot rc=1"
+		vm_expect_marker "$log" "status-default-slot rc=1" &&
+		vm_expect_marker "$log" "status-normal-slot rc=0"
 }
 
 # expect_vmcore LOG SCENARIO KDUMP_SNP: the crash kernel's part
@@ -156,6 +161,25 @@ scenario_snp_on() {
 		expect_vmcore "$VM_PHASE_LOG" snp-on 1
 }
 
+# expect_reuse_initrd LOG: kexec -l --reuse-initrd loads the kept initrd
+# where the kernel offers it (/sys/firmware/initrd, Linux 6.8 and later),
+# and is refused with its reason where it does not
+# shellcheck disable=SC2310
+expect_reuse_initrd() {
+	local log=$1
+	if vm_markers "$log" | grep -qxF "$VM_TAG retained-initrd present"; then
+		vm_expect_marker "$log" "reuse-initrd rc=0" &&
+			vm_expect_marker "$log" "status-kexec-loaded rc=1" &&
+			vm_expect_marker "$log" "unload-kexec rc=0" &&
+			vm_expect_marker "$log" "status-kexec-unloaded rc=0"
+	else
+		vm_expect_marker "$log" "retained-initrd absent" &&
+			vm_expect_marker "$log" "reuse-initrd rc=1" &&
+			vm_expect_log "$log" "kexec_file_load(2) can only pass an initrd it can open as a file" &&
+			vm_expect_marker "$log" "status-kexec-unloaded rc=0"
+	fi
+}
+
 # shellcheck disable=SC2310
 scenario_unload() {
 	local log
@@ -163,10 +187,11 @@ scenario_unload() {
 	log=$VM_PHASE_LOG
 	expect_loaded_and_crashed "$log" unload &&
 		vm_expect_marker "$log" "unload rc=0" &&
-		vm_expect_marker "$log" "status-unloaded rc=1" &&
+		vm_expect_marker "$log" "status-unloaded rc=0" &&
 		{ vm_markers "$log" | sed -n '/ status-unloaded /,$p' |
 			grep -qxF "$VM_TAG kexec_crash_loaded=0" ||
 			vm_fail "no kexec_crash_loaded=0 after unloading"; } &&
+		expect_reuse_initrd "$log" &&
 		vm_expect_marker "$log" "sysrq-crash" &&
 		vm_expect_log "$log" "Kernel panic - not syncing: sysrq triggered crash" &&
 		vm_expect_no_marker "$log" "crash-kernel-up" &&
