@@ -132,10 +132,6 @@ static int start_locked(struct kdump_ctx *ctx)
 
 int verb_start(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
-
-	if (lock < 0)
-		return lock;
 	return start_locked(ctx);
 }
 
@@ -158,29 +154,18 @@ static int stop_locked(struct kdump_ctx *ctx)
 
 int verb_stop(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
-
-	if (lock < 0)
-		return lock;
 	return stop_locked(ctx);
 }
 
 int verb_restart(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
 	int r;
 
-	if (lock < 0)
-		return lock;
 	r = stop_locked(ctx);
 	return r < 0 ? r : start_locked(ctx);
 }
 
 int verb_rebuild(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
-
-	if (lock < 0)
-		return lock;
 	return rebuild_image(ctx);
 }

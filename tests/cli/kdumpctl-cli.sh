@@ -358,20 +358,124 @@ case_status_not_operational() {
 	expect_in out "(missing)"
 }
 
+# json_check FILE PYTHON [ARG...]: FILE is one valid JSON object (json.tool),
+# and the assertions in PYTHON hold for it as d (ARGs in sys.argv[2:])
+json_check() {
+	python3 -m json.tool "$1" >/dev/null || { fail "not JSON: $(cat "$1")"; return; }
+	python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+$2" "$1" "${@:3}" || fail "JSON: $(cat "$1")"
+}
+
+# a typo in kdump.conf must neither blind status nor disarm the host: the
+# crash kernel loaded from the last valid configuration stays operational
+case_status_broken_conf_loaded() {
+	host crash-loaded
+	kdumpctl start
+	echo "core_colector makedumpfile -l" >>"$CONF"
+	kdumpctl status
+	expect_rc 0 &&
+	expect_line out "kdump: operational" &&
+	expect_in out "the loaded crash kernel uses the last valid configuration" &&
+	expect_in out "$CONF:3:1: unknown directive \"core_colector\""
+}
+
+case_status_json_broken_conf_loaded() {
+	host crash-loaded
+	kdumpctl start
+	echo "core_colector makedumpfile -l" >>"$CONF"
+	kdumpctl status --json
+	expect_rc 0 &&
+	json_check "$TMP/out" '
+assert d["loaded"] is True and d["operational"] is True, d
+assert "last valid configuration" in d["reason"], d
+e = d["config_errors"]
+assert e == [{"file": sys.argv[2], "line": 3, "column": 1,
+              "message": e[0]["message"]}], e
+assert e[0]["message"].startswith("unknown directive \"core_colector\""), e
+assert d["reservation"] == {"state": "reserved", "bytes": 402653184,
+                            "low": d["reservation"]["low"], "high": None}, d
+assert d["image"]["path"] == sys.argv[3] and d["image"]["exists"] is True, d
+assert d["image"]["fresh"] is None and d["image"]["size"] > 0, d
+assert d["snp"]["enabled"] is False and "crash_kernel_fix" in d["snp"], d
+' "$CONF" "$IMG"
+}
+
+case_status_json_missing_conf() {
+	host amd-iommu
+	rm "$CONF"
+	kdumpctl status --json
+	expect_rc 3 &&
+	json_check "$TMP/out" '
+assert d["loaded"] is False and d["operational"] is False, d
+assert d["config_errors"][0]["line"] == 0, d
+assert "No such file" in d["config_errors"][0]["message"], d
+assert d["image"] == {"path": sys.argv[2], "exists": False, "fresh": False,
+                      "size": 0, "stale_reason": d["image"]["stale_reason"]}, d
+assert d["reservation"]["state"] == "reserved", d
+' "$IMG"
+}
+
+case_status_json_no_reservation() {
+	host no-crashkernel
+	kdumpctl status --json
+	expect_rc 3 &&
+	json_check "$TMP/out" '
+assert d["reservation"] == {"state": "none", "bytes": 0, "low": None, "high": None}, d
+assert d["config_errors"] == [], d
+'
+}
+
+case_status_json_hidden_reservation() {
+	host nonroot-iomem
+	kdumpctl status --json
+	expect_rc 3 &&
+	json_check "$TMP/out" 'assert d["reservation"]["state"] == "unknown", d'
+}
+
+case_stop_broken_conf() {
+	host crash-loaded
+	echo "frobnicate 1" >>"$CONF"
+	kdumpctl stop
+	expect_rc 0 &&
+	expect_line out "flags: KEXEC_FILE_UNLOAD|KEXEC_FILE_ON_CRASH" &&
+	expect_in err "crash kernel unloaded"
+}
+
+case_stop_missing_conf() {
+	host crash-loaded
+	rm "$CONF"
+	printf 'KDUMP_SNPP=on\n' >"$DEFS"
+	kdumpctl stop
+	expect_rc 0 && expect_in err "crash kernel unloaded"
+}
+
+case_showmem_estimate_broken_conf() {
+	host crash-lowhigh
+	echo "frobnicate 1" >>"$CONF"
+	kdumpctl showmem
+	expect_rc 0 && expect_line out "Reserved crash memory: 1280 MiB" || return
+	kdumpctl estimate
+	expect_rc 0 && expect_in out "Recommended: crashkernel="
+}
+
 case_status_json() {
 	host snp-host
 	kdumpctl status --json
 	expect_rc 3 &&
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["operational"] is False, d
-assert d["reservation"]["total"] == 536870912, d
+	json_check "$TMP/out" '
+assert d["operational"] is False and d["loaded"] is False, d
+assert d["reason"] == "no crash kernel is loaded (kdumpctl start loads it)", d
+assert d["reservation"]["state"] == "reserved", d
+assert d["reservation"]["bytes"] == 536870912, d
 assert d["reservation"]["high"] is None, d
-assert d["snp"] == {"capable": True, "enabled": True, "kvm_amd_loaded": True, "source": "kvm_amd", "hint": True}, d
-assert d["initramfs"]["state"] == "missing", d
+assert d["snp"] == {"capable": True, "enabled": True, "kvm_amd_loaded": True,
+                    "source": "kvm_amd", "hint": True, "crash_kernel_fix": "unknown",
+                    "crash_kernel_fix_evidence": d["snp"]["crash_kernel_fix_evidence"]}, d
+assert d["image"]["exists"] is False and d["image"]["fresh"] is False, d
 assert d["target"]["type"] == "rootfs", d
-' "$TMP/out" || fail "JSON: $(cat "$TMP/out")"
+assert d["config_errors"] == [], d
+'
 }
 
 case_showmem_low_high() {
@@ -422,6 +526,18 @@ case_lock_contention_times_out() {
 case_lock_contention_waits() {
 	host amd-iommu
 	flock "$R/run/kdump-snp.lock" sleep 1 &
+	sleep 0.3
+	KDUMP_SNP_LOCK_TIMEOUT_MS=10000 kdumpctl start
+	wait
+	expect_rc 0 && expect_in err "waiting for another kdumpctl to finish" && dracut_runs 1
+}
+
+# the lock comes before the configuration is read: a start that waited
+# works from what the holder left, here a kdump.conf fixed meanwhile
+case_lock_taken_before_reading_config() {
+	host amd-iommu
+	echo "frobnicate 1" >>"$CONF"
+	flock "$R/run/kdump-snp.lock" sh -c 'sleep 1; sed -i "/frobnicate/d" "$1"' sh "$CONF" &
 	sleep 0.3
 	KDUMP_SNP_LOCK_TIMEOUT_MS=10000 kdumpctl start
 	wait
