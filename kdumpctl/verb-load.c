@@ -101,6 +101,9 @@ static int start_locked(struct kdump_ctx *ctx)
 		return r;
 	if (access(ctx->kernel_path, R_OK) < 0)
 		return log_error_errno(-errno, "crash kernel image %s", ctx->kernel_path);
+	r = ctx_check_snp_fix(ctx);
+	if (r < 0)
+		return r;
 	r = ensure_image(ctx);
 	if (r < 0)
 		return r;

@@ -7,11 +7,18 @@
 #include "strv.h"
 #include "util.h"
 
+/* Where the SNP mode was set: KDUMP_SNP, or --snp= in KEXEC_ARGS. */
+struct snp_setting {
+	unsigned int line, column;
+	enum snp_mode mode;
+};
+
 struct line_ctx {
 	const char *file;
 	unsigned int line;
 	const char *start; /* of the line, for columns */
 	struct conf_errors *errs;
+	struct snp_setting snp_key, snp_arg;
 };
 
 #define col_of(c, p) ((unsigned int)((p) - (c)->start) + 1)
@@ -136,6 +143,8 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		if (r < 0)
 			r = add_err_at(c, valp, "invalid KDUMP_SNP value \"%s\": use auto, on or off",
 				       value);
+		else
+			c->snp_key = (struct snp_setting){ c->line, col_of(c, valp), d->snp };
 		free(value);
 		return r;
 	}
@@ -162,6 +171,7 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 			if (streq(*a, "-d") || streq(*a, "--debug")) {
 				d->debug = true;
 			} else if (strncmp(*a, "--snp=", 6) == 0 && snp_mode_parse(*a + 6, &d->snp) == 0) {
+				c->snp_arg = (struct snp_setting){ c->line, col_of(c, valp), d->snp };
 				continue;
 			} else {
 				r = add_err_at(c, valp, "KEXEC_ARGS: unsupported option \"%s\" "
@@ -223,6 +233,24 @@ static int parse_line(struct line_ctx *c, struct kdump_defaults *d, const char *
 	return apply(c, d, key, keyp, valp, value);
 }
 
+/* KDUMP_SNP=on and KEXEC_ARGS="--snp=off" (or the other way round): an
+ * error on the later of the two, not a silent last-one-wins. */
+static int check_snp_conflict(struct line_ctx *c)
+{
+	const struct snp_setting *k = &c->snp_key, *a = &c->snp_arg;
+
+	if (!k->line || !a->line || k->mode == a->mode)
+		return 0;
+	if (k->line > a->line)
+		return conf_errors_addf(c->errs, c->file, k->line, k->column,
+					"KDUMP_SNP=%s conflicts with KEXEC_ARGS \"--snp=%s\" on line "
+					"%u; keep one", snp_mode_name(k->mode), snp_mode_name(a->mode),
+					a->line) ?: -EINVAL;
+	return conf_errors_addf(c->errs, c->file, a->line, a->column,
+				"KEXEC_ARGS \"--snp=%s\" conflicts with KDUMP_SNP=%s on line %u; "
+				"keep one", snp_mode_name(a->mode), snp_mode_name(k->mode), k->line) ?: -EINVAL;
+}
+
 static int defaults_init(struct kdump_defaults *d)
 {
 	*d = (struct kdump_defaults){ .snp = SNP_MODE_AUTO };
@@ -262,6 +290,12 @@ int defaults_parse_buffer(const char *name, const char *buf, size_t len,
 		failed |= r < 0;
 		p = nl ? nl + 1 : end;
 	}
+	r = check_snp_conflict(&c);
+	if (r == -ENOMEM) {
+		defaults_free(d);
+		return r;
+	}
+	failed |= r < 0;
 	if (failed) {
 		defaults_free(d);
 		return -EINVAL;

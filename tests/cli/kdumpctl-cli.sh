@@ -57,11 +57,61 @@ case_check_plain_host() {
 }
 
 case_check_snp_host() {
-	host snp-host
+	host snp-host-fixed
 	kdumpctl check
 	expect_rc 0 &&
 	expect_line out "crash cmdline:   ro kvm_amd.sev=1 $DEFAULTS module_blacklist=ccp,kvm_amd kdump_snp=1" &&
-	expect_in out "SEV-SNP:         enabled (from kvm_amd); crash kernel gets kdump_snp=1"
+	expect_in out "SEV-SNP:         enabled (from kvm_amd); crash kernel gets kdump_snp=1" &&
+	expect_line out "SNP crash:       survivable: /boot/System.map-$kver lists parse_kdump_snp (the kdump-snp kernel series)"
+}
+
+# a crash kernel without the IOMMU reuse hangs after an SNP crash: check
+# and start refuse it on an SNP host, and say how to override
+case_check_snp_unfixed_kernel() {
+	host snp-host-unfixed
+	kdumpctl check
+	expect_rc 1 &&
+	expect_in err "refusing crash kernel $kver on this SEV-SNP host: it has no fix for crashes with SNP guests running (/boot/System.map-$kver lists no parse_kdump_snp" &&
+	expect_in err "set KDUMP_SNP=off in $DEFS to arm this one anyway"
+}
+
+case_start_snp_unfixed_kernel_refused() {
+	host snp-host-unfixed
+	kdumpctl start
+	expect_rc 1 && expect_empty out && dracut_runs 0 &&
+	expect_in err "refusing crash kernel $kver on this SEV-SNP host"
+}
+
+case_start_snp_unknown_kernel_refused() {
+	host snp-host
+	kdumpctl start
+	expect_rc 1 && expect_empty out && dracut_runs 0 &&
+	expect_in err "nothing shows that it has the fix for crashes with SNP guests running (no /boot/System.map-$kver with symbols"
+}
+
+case_start_snp_unfixed_kernel_override() {
+	host snp-host-unfixed
+	echo 'KDUMP_SNP=off' >"$DEFS"
+	kdumpctl start
+	expect_rc 0 && expect_not_in out "kdump_snp=1" &&
+	expect_in err "KDUMP_SNP=off: crash kernel $kver is armed on an SEV-SNP host; a crash with SNP guests running will hang it"
+}
+
+case_status_snp_loaded_unfixed_kernel() {
+	host snp-host-unfixed
+	echo 1 >"$R/sys/kernel/kexec_crash_loaded"
+	kdumpctl status
+	expect_rc 3 &&
+	expect_in out "kdump: not operational: the crash kernel cannot survive a crash with SEV-SNP guests running" &&
+	expect_in out "SNP crash:    NOT SURVIVABLE: "
+}
+
+case_check_snp_conflicting_settings() {
+	host snp-host-fixed
+	printf 'KDUMP_SNP=on\nKEXEC_ARGS="-s --snp=off"\n' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$DEFS:2:12: KEXEC_ARGS \"--snp=off\" conflicts with KDUMP_SNP=on on line 1; keep one"
 }
 
 case_check_snp_off_in_defaults() {
@@ -297,7 +347,7 @@ case_rebuild_verb_always_builds() {
 }
 
 case_start_snp_host_cmdline() {
-	host snp-host
+	host snp-host-fixed
 	kdumpctl start
 	expect_rc 0 &&
 	expect_in out "module_blacklist=ccp,kvm_amd kdump_snp=1" &&

@@ -87,6 +87,19 @@ static void test_snp_and_kexec_args(void **state)
 	defaults_free(d);
 }
 
+/* KDUMP_SNP and --snp= in KEXEC_ARGS must agree: no silent last-one-wins */
+static void test_snp_conflict(void **state)
+{
+	struct kdump_defaults *d = parse_ok("KDUMP_SNP=on\nKEXEC_ARGS=\"-s --snp=on\"\n");
+
+	assert_int_equal(d->snp, SNP_MODE_ON);
+	defaults_free(d);
+	parse_err("KDUMP_SNP=on\nKEXEC_ARGS=\"-s --snp=off\"\n",
+		  "kdump:2:12: KEXEC_ARGS \"--snp=off\" conflicts with KDUMP_SNP=on on line 1; keep one");
+	parse_err("KEXEC_ARGS=--snp=auto\n# x\nexport KDUMP_SNP='off'\n",
+		  "kdump:3:18: KDUMP_SNP=off conflicts with KEXEC_ARGS \"--snp=auto\" on line 1; keep one");
+}
+
 static void test_capture_init(void **state)
 {
 	struct kdump_defaults *d = parse_ok("KDUMP_IMG=a\n");
@@ -172,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_last_assignment_wins),
 		cmocka_unit_test(test_snp_and_kexec_args),
+		cmocka_unit_test(test_snp_conflict),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_capture_init),
 		cmocka_unit_test(test_nul_byte),
