@@ -139,6 +139,9 @@ int verb_estimate(struct kdump_ctx *ctx, const struct global_options *o)
 	       "x 64/63, up to 16 MiB");
 	printf("Recommended: crashkernel=%lluM\n", (unsigned long long)(total / MIB));
 	r = probe_crash_reservation(ctx->root, &res);
+	/* non-root: /proc/iomem hides the ranges, sysfs still has the size */
+	if (r == -EACCES && probe_kexec_crash_size(ctx->root, &res.total) == 0)
+		r = 0;
 	if (r == 0) {
 		describe_size(res.total, buf, sizeof(buf));
 		printf("Reserved now: %s (%s)\n", buf, res.total >= total ? "enough" : "too small");

@@ -114,7 +114,7 @@ static int start_locked(struct kdump_ctx *ctx)
 	if (r < 0)
 		return r;
 	if (already_loaded(ctx, record)) {
-		log_info("kdump: crash kernel already loaded");
+		log_info("crash kernel already loaded");
 		return 0;
 	}
 	r = loader_load(&(struct load_request){
@@ -129,7 +129,7 @@ static int start_locked(struct kdump_ctx *ctx)
 	if (r < 0)
 		return r;
 	save_state(ctx, record);
-	log_info("kdump: crash kernel loaded%s", ctx->snp_hint ? " (SEV-SNP host: kdump_snp=1)" : "");
+	log_info("crash kernel loaded%s", ctx->snp_hint ? " (SEV-SNP host: kdump_snp=1)" : "");
 	return 0;
 }
 
@@ -144,14 +144,14 @@ static int stop_locked(struct kdump_ctx *ctx)
 
 	if (loader_status(ctx->root, true) == 0) {
 		forget_state(ctx);
-		log_info("kdump: no crash kernel was loaded");
+		log_info("no crash kernel was loaded");
 		return 0;
 	}
 	r = loader_unload(ctx->root, true, stdout);
 	if (r < 0)
 		return r;
 	forget_state(ctx);
-	log_info("kdump: crash kernel unloaded");
+	log_info("crash kernel unloaded");
 	return 0;
 }
 

@@ -250,6 +250,13 @@ int verb_showmem(struct kdump_ctx *ctx, const struct global_options *o)
 		printf("No memory is reserved for the crash kernel (no crashkernel= on the kernel command line).\n");
 		return 1;
 	}
+	/* non-root: /proc/iomem hides the ranges, sysfs still has the size */
+	if (r == -EACCES && probe_kexec_crash_size(ctx->root, &size) == 0) {
+		describe_size(size, buf, sizeof(buf));
+		printf("Reserved crash memory: %s (kexec_crash_size; /proc/iomem shows the ranges "
+		       "to root only)\n", buf);
+		return 0;
+	}
 	if (r == -EACCES) {
 		log_error("/proc/iomem hides addresses from this user; run kdumpctl showmem as root");
 		return r;

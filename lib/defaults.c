@@ -5,6 +5,8 @@
 
 #include "defaults.h"
 #include "strv.h"
+#include "suggest.h"
+#include "text-check.h"
 #include "util.h"
 
 /* Where the SNP mode was set: KDUMP_SNP, or --snp= in KEXEC_ARGS. */
@@ -118,6 +120,20 @@ static int capture_init_parse(const char *s, enum capture_init *out)
 	return -EINVAL;
 }
 
+static int unknown_key(struct line_ctx *c, const char *key, const char *keyp)
+{
+	static const char *const keys[] = {
+		"KDUMP_COMMANDLINE", "KDUMP_COMMANDLINE_APPEND", "KDUMP_COMMANDLINE_REMOVE",
+		"KDUMP_KERNELVER", "KDUMP_IMG", "KDUMP_INITRD_DIR", "KDUMP_SNP",
+		"KDUMP_CAPTURE_INIT", "KEXEC_ARGS",
+	};
+	const char *near = suggest_closest(key, keys, ARRAY_SIZE(keys));
+
+	if (near)
+		return add_err_at(c, keyp, "unknown setting \"%s\"; did you mean \"%s\"?", key, near);
+	return add_err_at(c, keyp, "unknown setting \"%s\"", key);
+}
+
 static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		 const char *keyp, const char *valp, char *value)
 {
@@ -184,7 +200,7 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		return r;
 	}
 	free(value);
-	return add_err_at(c, keyp, "unknown setting \"%s\"", key);
+	return unknown_key(c, key, keyp);
 }
 
 static int parse_line(struct line_ctx *c, struct kdump_defaults *d, const char *p, const char *end)
@@ -266,12 +282,19 @@ int defaults_parse_buffer(const char *name, const char *buf, size_t len,
 	struct kdump_defaults *d = malloc(sizeof(*d));
 	struct line_ctx c = { .file = name, .errs = errs };
 	const char *p = buf, *end = buf + len;
+	struct text_problem tp;
 	bool failed = false;
 	int r;
 
 	if (!d || defaults_init(d) < 0) {
 		defaults_free(d);
 		return -ENOMEM;
+	}
+	/* a DOS, BOM or binary file is one error, not one per line */
+	if (text_file_problem(buf, len, "the defaults file", &tp)) {
+		r = conf_errors_addf(errs, name, tp.line, tp.column, "%s", tp.message);
+		defaults_free(d);
+		return r < 0 ? r : -EINVAL;
 	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));

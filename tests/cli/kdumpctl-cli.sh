@@ -133,7 +133,46 @@ case_check_bad_defaults() {
 	host amd-iommu
 	printf 'KDUMP_IMG=vmlinuz\nKDUMP_SNPP=on\n' >"$DEFS"
 	kdumpctl check
-	expect_rc 1 && expect_line err "$DEFS:2:1: unknown setting \"KDUMP_SNPP\""
+	expect_rc 1 && expect_line err "$DEFS:2:1: unknown setting \"KDUMP_SNPP\"; did you mean \"KDUMP_SNP\"?"
+}
+
+case_check_misspelled_names() {
+	host amd-iommu
+	printf 'path /var/crash\ncore_colector makedumpfile -l -d 31\n' >"$CONF"
+	printf 'KDUMP_COMANDLINE_APPEND="nr_cpus=1"\n' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$CONF:2:1: unknown directive \"core_colector\"; did you mean \"core_collector\"?" &&
+	expect_line err "$DEFS:1:1: unknown setting \"KDUMP_COMANDLINE_APPEND\"; did you mean \"KDUMP_COMMANDLINE_APPEND\"?"
+}
+
+# a person reads at most 20 errors, then how many more there are
+case_check_errors_capped() {
+	local i
+	host amd-iommu
+	for i in $(seq 1 25); do echo "frobnicate$i 1"; done >"$CONF"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$CONF:20:1: unknown directive \"frobnicate20\"" &&
+	expect_not_in err "frobnicate21" &&
+	expect_line err "... and 5 more" &&
+	[ "$(wc -l <"$TMP/err")" -eq 21 ] || fail "$(wc -l <"$TMP/err") lines of errors"
+}
+
+# a file saved by a Windows editor, or a binary given as --config: one error
+case_check_dos_and_binary_files() {
+	host amd-iommu
+	printf 'path /var/crash\r\nfinal_action reboot\r\n' >"$CONF"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$CONF:1:16: DOS line endings (\\r\\n) on 2 lines, from this one: kdump.conf must have \\n line endings (convert it with dos2unix); nothing further is checked" &&
+	[ "$(wc -l <"$TMP/err")" -eq 1 ] || { fail "not one error"; return; }
+	printf '\xef\xbb\xbfKDUMP_SNP=auto\n' >"$DEFS"
+	kdumpctl check --config="$KDUMPCTL"
+	expect_rc 1 &&
+	expect_in err "$KDUMPCTL:1:8: NUL byte: kdump.conf must be text, and this is a binary file" &&
+	expect_in err "$DEFS:1:1: UTF-8 byte order mark (BOM) at the start: the defaults file must be plain text" &&
+	[ "$(wc -l <"$TMP/err")" -eq 2 ] || fail "not two errors"
 }
 
 case_start_builds_and_loads() {
@@ -145,7 +184,8 @@ case_start_builds_and_loads() {
 	expect_line out "kernel: $R/boot/vmlinuz-$kver" &&
 	expect_line out "initrd: $IMG" &&
 	expect_line out "flags: KEXEC_FILE_ON_CRASH" &&
-	expect_in err "kdump: crash kernel loaded" &&
+	expect_in err "kdumpctl: crash kernel loaded" &&
+	expect_not_in err "kdumpctl: kdump:" &&
 	[ -s "$IMG" ] && [ -s "$IMG.inputs" ] || fail "no image or record"
 	grep -q -- "--hostonly" "$FAKE_DRACUT_LOG" &&
 	grep -q -- "--modules kdump-snp" "$FAKE_DRACUT_LOG" &&
@@ -358,7 +398,7 @@ case_start_already_loaded() {
 	host crash-loaded
 	kdumpctl start
 	kdumpctl start
-	expect_rc 0 && expect_in err "kdump: crash kernel already loaded" && expect_empty out
+	expect_rc 0 && expect_in err "kdumpctl: crash kernel already loaded" && expect_empty out
 }
 
 case_start_no_crashkernel() {
@@ -592,6 +632,35 @@ case_lock_taken_before_reading_config() {
 	KDUMP_SNP_LOCK_TIMEOUT_MS=10000 kdumpctl start
 	wait
 	expect_rc 0 && expect_in err "waiting for another kdumpctl to finish" && dracut_runs 1
+}
+
+# as_user CMD...: run CMD as nobody when the tests run as root
+as_user() {
+	if [ "$(id -u)" -eq 0 ]; then
+		chmod a+rx "$TMP" && chmod -R a+rX "$R" &&
+		run setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+	else
+		run "$@"
+	fi
+}
+
+case_start_not_root() {
+	host amd-iommu
+	[ "$(id -u)" -ne 0 ] || chmod 755 "$R/run"
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" start
+	expect_rc 1 && expect_line err "kdumpctl: error: kdumpctl start must be run as root" &&
+	expect_not_in err "Permission denied"
+}
+
+# non-root: /proc/iomem hides the ranges, kexec_crash_size still tells the size
+case_showmem_estimate_not_root() {
+	host nonroot-iomem
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" showmem
+	expect_rc 0 &&
+	expect_line out "Reserved crash memory: 512 MiB (kexec_crash_size; /proc/iomem shows the ranges to root only)" || return
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" estimate
+	expect_rc 0 && expect_in out "Recommended: crashkernel=" &&
+	expect_in out "Reserved now: 512 MiB"
 }
 
 case_test_refused_when_not_loaded() {
