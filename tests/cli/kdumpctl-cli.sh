@@ -609,7 +609,7 @@ case_lock_contention_times_out() {
 	KDUMP_SNP_LOCK_TIMEOUT_MS=500 kdumpctl start
 	wait
 	expect_rc 1 &&
-	expect_in err "waiting for another kdumpctl to finish" &&
+	expect_in err "for another kdumpctl to finish" &&
 	expect_in err "giving up" && dracut_runs 0
 }
 
@@ -619,7 +619,7 @@ case_lock_contention_waits() {
 	sleep 0.3
 	KDUMP_SNP_LOCK_TIMEOUT_MS=10000 kdumpctl start
 	wait
-	expect_rc 0 && expect_in err "waiting for another kdumpctl to finish" && dracut_runs 1
+	expect_rc 0 && expect_in err "for another kdumpctl to finish" && dracut_runs 1
 }
 
 # the lock comes before the configuration is read: a start that waited
@@ -631,7 +631,7 @@ case_lock_taken_before_reading_config() {
 	sleep 0.3
 	KDUMP_SNP_LOCK_TIMEOUT_MS=10000 kdumpctl start
 	wait
-	expect_rc 0 && expect_in err "waiting for another kdumpctl to finish" && dracut_runs 1
+	expect_rc 0 && expect_in err "for another kdumpctl to finish" && dracut_runs 1
 }
 
 # as_user CMD...: run CMD as nobody when the tests run as root
