@@ -380,6 +380,26 @@ case_dracut_failure_keeps_old_image() {
 	[ -z "$(find "$R/var/lib/kdump" -name '*.tmp-*')" ] || fail "temporary image left behind"
 }
 
+# stopped while dracut runs (systemctl stop, a timeout): no half image left
+case_rebuild_sigterm_removes_temporary_image() {
+	local pid i
+	host amd-iommu
+	FAKE_DRACUT_SLEEP=3 "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" rebuild \
+		>"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	for i in $(seq 1 50); do
+		[ -n "$(find "$R/var/lib/kdump" -name '*.tmp-*' 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	[ -n "$(find "$R/var/lib/kdump" -name '*.tmp-*')" ] || { fail "no temporary image"; return; }
+	kill -TERM "$pid"
+	wait "$pid"
+	rc=$?
+	expect_rc 143 &&
+	[ -z "$(find "$R/var/lib/kdump" -name '*.tmp-*')" ] || fail "left: $(ls "$R/var/lib/kdump")"
+	[ ! -e "$IMG" ] || fail "an image was installed"
+}
+
 case_rebuild_verb_always_builds() {
 	host amd-iommu
 	kdumpctl rebuild && kdumpctl rebuild
