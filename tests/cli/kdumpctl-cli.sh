@@ -729,6 +729,49 @@ case_json_only_for_status() {
 	expect_rc 2 && expect_in err "--json does not apply to start"
 }
 
+# kdumpctl.8 documents every command and every option that --help lists
+case_man_page_covers_help() {
+	local man=$top_srcdir/man/kdumpctl.8 w
+	run "$KDUMPCTL" --help
+	# the tags of the COMMANDS section: the line after each .TP
+	awk '/^\.SH/ { cmds = ($2 == "COMMANDS") } cmds && tp { print } { tp = /^\.TP/ }' \
+		"$man" | tr -d '",' | tr ' ' '\n' >"$TMP/tags"
+	for w in $(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' "$TMP/out"); do
+		grep -qx -- "$w" "$TMP/tags" || fail "kdumpctl.8 lacks the command $w"
+	done
+	for w in $(grep -oE -- '--[a-z]+' "$TMP/out" | sort -u); do
+		grep -qF -- "\\-\\-${w#--}" "$man" || fail "kdumpctl.8 lacks the option $w"
+	done
+	[ "$case_failed" = 0 ]
+}
+
+# complete WORD...: what bash completion offers for the last word
+complete_words() {
+	bash -c '. /usr/share/bash-completion/bash_completion
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_kdumpctl kdumpctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}"' sh "$top_srcdir/shell-completion/kdumpctl" "$@" |
+		sort >"$TMP/out"
+}
+
+case_bash_completion() {
+	[ -r /usr/share/bash-completion/bash_completion ] || { fail "bash-completion is not installed"; return; }
+	complete_words kdumpctl s
+	expect_line out save && expect_line out showmem && expect_line out status &&
+	expect_line out start && expect_line out stop || return
+	complete_words kdumpctl c
+	expect_line out capture && expect_line out check || return
+	complete_words kdumpctl save --
+	expect_line out --vmcore= && expect_line out --target= && expect_line out --config= || return
+	mkdir -p "$TMP/compl" && : >"$TMP/compl/kdump.conf"
+	complete_words kdumpctl "--config=$TMP/compl/kd"
+	expect_line out "$TMP/compl/kdump.conf" || return
+	complete_words kdumpctl save --target "$TMP/com"
+	expect_line out "$TMP/compl"
+}
+
 case_help() {
 	run "$KDUMPCTL" --help
 	expect_rc 0 && expect_in out "Usage: kdumpctl" && expect_in out "estimate"
