@@ -88,6 +88,9 @@ int verb_restart(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_rebuild(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_check(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_status(struct kdump_ctx *ctx, const struct global_options *o);
+/* status when ctx_load failed with err: not operational, with the reason
+ * and what is known; returns EXIT_NOT_OPERATIONAL. */
+int status_unavailable(const struct kdump_ctx *ctx, const struct global_options *o, int err);
 int verb_showmem(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_estimate(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_test(struct kdump_ctx *ctx, const struct global_options *o);

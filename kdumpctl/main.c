@@ -171,8 +171,13 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		if (v->flags & VERB_INIT)
 			capture_give_up("the capture image cannot describe this host");
+		/* status still prints its one answer */
+		if (streq(name, "status"))
+			r = status_unavailable(&ctx, &o, r);
+		else
+			ctx_print_errors(&ctx, stderr, "");
 		ctx_free(&ctx);
-		return streq(name, "status") ? EXIT_NOT_OPERATIONAL : 1;
+		return streq(name, "status") ? r : 1;
 	}
 	if (ctx.errs.n && v->flags & VERB_CONFIG_REQUIRED) {
 		ctx_print_errors(&ctx, stderr, "");

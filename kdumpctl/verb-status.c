@@ -173,6 +173,18 @@ static void json_target(const struct kdump_conf *c)
 	printf("}");
 }
 
+static void json_reservation(int err, const struct crash_reservation *res)
+{
+	static const struct crash_range none;
+
+	printf("\"reservation\":{\"state\":\"%s\",\"bytes\":%" PRIu64 ",",
+	       err == -ENOENT ? "none" : err < 0 ? "unknown" : "reserved", err < 0 ? 0 : res->total);
+	json_range("low", err < 0 ? &none : &res->low);
+	printf(",");
+	json_range("high", err < 0 ? &none : &res->high);
+	printf("}");
+}
+
 static void status_json(const struct kdump_ctx *ctx, const struct status *st)
 {
 	printf("{\"operational\":%s,\"loaded\":%s,\"reason\":", json_bool(st->operational),
@@ -196,13 +208,9 @@ static void status_json(const struct kdump_ctx *ctx, const struct status *st)
 	json_string_or_null(st->stale_reason);
 	printf("},\"target\":");
 	json_target(ctx->conf);
-	printf(",\"reservation\":{\"state\":\"%s\",\"bytes\":%" PRIu64 ",",
-	       st->res_err == -ENOENT ? "none" : st->res_err < 0 ? "unknown" : "reserved",
-	       st->res_err < 0 ? 0 : st->res.total);
-	json_range("low", st->res_err < 0 ? &(struct crash_range){ 0 } : &st->res.low);
 	printf(",");
-	json_range("high", st->res_err < 0 ? &(struct crash_range){ 0 } : &st->res.high);
-	printf("},\"snp\":{\"capable\":%s,\"enabled\":%s,\"kvm_amd_loaded\":%s,\"source\":",
+	json_reservation(st->res_err, &st->res);
+	printf(",\"snp\":{\"capable\":%s,\"enabled\":%s,\"kvm_amd_loaded\":%s,\"source\":",
 	       json_bool(ctx->snp.capable), json_bool(ctx->snp.enabled),
 	       json_bool(ctx->snp.kvm_amd_loaded));
 	json_string(stdout, snp_source_name(ctx->snp.enabled ? ctx->snp.enabled_from
@@ -224,6 +232,34 @@ int verb_status(struct kdump_ctx *ctx, const struct global_options *o)
 		status_text(ctx, &st);
 	free(st.stale_reason);
 	return st.operational ? 0 : EXIT_NOT_OPERATIONAL;
+}
+
+int status_unavailable(const struct kdump_ctx *ctx, const struct global_options *o, int err)
+{
+	int loaded = loader_status(ctx->root, true);
+	struct crash_reservation res = { 0 };
+	int res_err = probe_crash_reservation(ctx->root, &res);
+	char reason[256];
+
+	snprintf(reason, sizeof(reason), "kdumpctl cannot describe this host: %s", strerror(-err));
+	if (!o->json) {
+		printf("kdump: not operational: %s\n", reason);
+		if (ctx->errs.n) {
+			printf("  config errors:\n");
+			fflush(stdout);
+			ctx_print_errors(ctx, stdout, "    ");
+		}
+		return EXIT_NOT_OPERATIONAL;
+	}
+	printf("{\"operational\":false,\"loaded\":%s,\"reason\":",
+	       loaded < 0 ? "null" : json_bool(loaded == 1));
+	json_string(stdout, reason);
+	printf(",");
+	json_errors(&ctx->errs);
+	printf(",");
+	json_reservation(res_err, &res);
+	printf(",\"image\":null,\"target\":null,\"snp\":null}\n");
+	return EXIT_NOT_OPERATIONAL;
 }
 
 static void print_range(const char *name, const struct crash_range *r)

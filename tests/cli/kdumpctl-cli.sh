@@ -526,6 +526,23 @@ assert d["reservation"]["state"] == "reserved", d
 ' "$IMG"
 }
 
+# even when the host cannot be described, --json prints its one object
+case_status_json_host_unknown() {
+	host crash-loaded
+	rm "$R/proc/sys/kernel/osrelease"
+	echo "frobnicate 1" >>"$CONF"
+	kdumpctl status --json
+	expect_rc 3 &&
+	json_check "$TMP/out" '
+assert d["operational"] is False and d["loaded"] is True, d
+assert d["reason"].startswith("kdumpctl cannot describe this host: "), d
+assert d["reservation"]["state"] == "reserved", d
+assert d["config_errors"][0]["message"].startswith("unknown directive"), d
+' || return
+	kdumpctl status
+	expect_rc 3 && expect_in out "kdump: not operational: kdumpctl cannot describe this host"
+}
+
 case_status_json_no_reservation() {
 	host no-crashkernel
 	kdumpctl status --json
