@@ -129,7 +129,11 @@ static int start_locked(struct kdump_ctx *ctx)
 	if (r < 0)
 		return r;
 	save_state(ctx, record);
-	log_info("crash kernel loaded%s", ctx->snp_hint ? " (SEV-SNP host: kdump_snp=1)" : "");
+	if (ctx->snp_hint)
+		log_info("crash kernel loaded (SEV-SNP host: kdump_snp=1); it survives an SNP crash: %s",
+			 ctx->snp_fix.evidence);
+	else
+		log_info("crash kernel loaded");
 	return 0;
 }
 
