@@ -169,13 +169,13 @@ int main(int argc, char **argv)
 	}
 	r = ctx_load(&ctx, &o);
 	if (r < 0) {
-		if (v->flags & VERB_INIT)
-			capture_give_up("the capture image cannot describe this host");
 		/* status still prints its one answer */
 		if (streq(name, "status"))
 			r = status_unavailable(&ctx, &o, r);
 		else
 			ctx_print_errors(&ctx, stderr, "");
+		if (v->flags & VERB_INIT)
+			capture_give_up("the capture image cannot describe this host");
 		ctx_free(&ctx);
 		return streq(name, "status") ? r : 1;
 	}

@@ -46,10 +46,10 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	printf("%-16s %s\n", "initramfs:", ctx->initrd_path);
 	describe_snp(ctx, buf, sizeof(buf));
 	printf("%-16s %s\n", "SEV-SNP:", buf);
-	if (ctx->snp.capable || ctx->snp_hint)
-		printf("%-16s %s: %s\n", "SNP crash:",
-		       ctx->snp_fix.fix == SNP_FIX_SERIES || ctx->snp_fix.fix == SNP_FIX_UPSTREAM ?
-		       "survivable" : "NOT SURVIVABLE", ctx->snp_fix.evidence);
+	if (ctx->snp.capable || ctx->snp_hint) {
+		describe_snp_fix(ctx, buf, sizeof(buf));
+		printf("%-16s %s\n", "SNP crash:", buf);
+	}
 	printf("%-16s %s\n", "crash cmdline:", cmdline);
 	return 0;
 }

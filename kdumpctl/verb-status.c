@@ -110,9 +110,10 @@ static void status_text(const struct kdump_ctx *ctx, const struct status *st)
 	print_reservation(stdout, st);
 	describe_snp(ctx, buf, sizeof(buf));
 	printf("  SEV-SNP:      %s\n", buf);
-	if (ctx->snp.capable || ctx->snp_hint)
-		printf("  SNP crash:    %s%s\n", snp_at_risk(ctx) ? "NOT SURVIVABLE: " : "",
-		       ctx->snp_fix.evidence);
+	if (ctx->snp.capable || ctx->snp_hint) {
+		describe_snp_fix(ctx, buf, sizeof(buf));
+		printf("  SNP crash:    %s\n", buf);
+	}
 	if (ctx->errs.n) {
 		printf("  config errors:\n");
 		fflush(stdout);

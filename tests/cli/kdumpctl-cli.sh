@@ -94,7 +94,10 @@ case_start_snp_unfixed_kernel_override() {
 	echo 'KDUMP_SNP=off' >"$DEFS"
 	kdumpctl start
 	expect_rc 0 && expect_not_in out "kdump_snp=1" &&
-	expect_in err "KDUMP_SNP=off: crash kernel $kver is armed on an SEV-SNP host; a crash with SNP guests running will hang it"
+	expect_in err "KDUMP_SNP=off: crash kernel $kver is armed on an SEV-SNP host; a crash with SNP guests running will hang it" || return
+	kdumpctl status
+	expect_rc 3 &&
+	expect_in out "SNP crash:    NOT SURVIVABLE, armed anyway (KDUMP_SNP=off): /boot/System.map-$kver lists no parse_kdump_snp"
 }
 
 case_status_snp_loaded_unfixed_kernel() {
