@@ -572,6 +572,15 @@ case_stop_broken_conf() {
 	expect_in err "crash kernel unloaded"
 }
 
+# restart with a broken kdump.conf refuses before it unloads anything
+case_restart_broken_conf_keeps_kernel() {
+	host crash-loaded
+	echo "frobnicate 1" >>"$CONF"
+	kdumpctl restart
+	expect_rc 1 && expect_in err "$CONF:3:1: unknown directive \"frobnicate\"" &&
+	expect_not_in out "KEXEC_FILE_UNLOAD" && expect_not_in err "unloaded"
+}
+
 case_stop_missing_conf() {
 	host crash-loaded
 	rm "$CONF"
