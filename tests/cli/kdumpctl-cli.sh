@@ -701,6 +701,16 @@ case_start_not_root() {
 	expect_not_in err "Permission denied"
 }
 
+case_test_not_root() {
+	host crash-loaded
+	# root may write it, this user may not
+	if [ "$(id -u)" -eq 0 ]; then chmod 200 "$R/proc/sysrq-trigger"; else chmod 0 "$R/proc/sysrq-trigger"; fi
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" test </dev/null
+	expect_rc 1 && expect_line err "kdumpctl: error: kdumpctl test must be run as root" &&
+	expect_not_in err "pass --yes" &&
+	[ ! -s "$R/proc/sysrq-trigger" ] || fail "sysrq written"
+}
+
 # non-root: /proc/iomem hides the ranges, kexec_crash_size still tells the size
 case_showmem_estimate_not_root() {
 	host nonroot-iomem
