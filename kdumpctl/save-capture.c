@@ -149,9 +149,11 @@ static int write_info(struct save_job *job, const struct vmcore_info *vi)
 		return -ENOMEM;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		int r = -errno;
+
 		if (fd >= 0)
 			close(fd);
-		return log_error_errno(-errno, "cannot write %s", path);
+		return log_error_errno(r, "cannot write %s", path);
 	}
 	if (read_first_line("/proc/cmdline", &cmdline) == 0)
 		cmdline_get_param(cmdline, "kdump_snp", &hint);
