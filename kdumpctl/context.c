@@ -11,8 +11,7 @@
 /*
  * A waiting kdumpctl must outlast the holder's rebuild. Measured with
  * dracut 059 (Debian 12) on a loaded 2-core host: 12-14 s for the minimal image,
- * 56-57 s for the systemd one (about 30 s under TCG in the VM tests, a few
- * seconds on hardware). kdump.service gives start 10 min
+ * 56-57 s for the systemd one. kdump.service gives start 10 min
  * (TimeoutStartSec), so a rebuild that takes longer is killed anyway.
  */
 #define LOCK_TIMEOUT_MS (10 * 60 * 1000)
