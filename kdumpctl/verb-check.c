@@ -23,6 +23,10 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	r = ctx_crash_cmdline(ctx, &cmdline);
 	if (r < 0)
 		return r;
+	/* and so is a crash kernel that would hang after an SNP crash */
+	r = ctx_check_snp_fix(ctx);
+	if (r < 0)
+		return r;
 	printf("%-16s %s\n", "config:", ctx->config_path);
 	printf("%-16s %s\n", "defaults:", ctx->defaults_path);
 	describe_target(c, buf, sizeof(buf));
@@ -42,6 +46,10 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	printf("%-16s %s\n", "initramfs:", ctx->initrd_path);
 	describe_snp(ctx, buf, sizeof(buf));
 	printf("%-16s %s\n", "SEV-SNP:", buf);
+	if (ctx->snp.capable || ctx->snp_hint) {
+		describe_snp_fix(ctx, buf, sizeof(buf));
+		printf("%-16s %s\n", "SNP crash:", buf);
+	}
 	printf("%-16s %s\n", "crash cmdline:", cmdline);
 	return 0;
 }

@@ -114,6 +114,9 @@ static int start_locked(struct kdump_ctx *ctx)
 		return r;
 	if (access(ctx->kernel_path, R_OK) < 0)
 		return log_error_errno(-errno, "crash kernel image %s", ctx->kernel_path);
+	r = ctx_check_snp_fix(ctx);
+	if (r < 0)
+		return r;
 	r = ensure_image(ctx);
 	if (r < 0)
 		return r;
@@ -125,7 +128,7 @@ static int start_locked(struct kdump_ctx *ctx)
 	if (r < 0)
 		return r;
 	if (already_loaded(ctx, record)) {
-		log_info("kdump: crash kernel already loaded");
+		log_info("crash kernel already loaded");
 		return 0;
 	}
 	r = loader_load(&(struct load_request){
@@ -140,16 +143,16 @@ static int start_locked(struct kdump_ctx *ctx)
 	if (r < 0)
 		return r;
 	save_state(ctx, record);
-	log_info("kdump: crash kernel loaded%s", ctx->snp_hint ? " (SEV-SNP host: kdump_snp=1)" : "");
+	if (ctx->snp_hint)
+		log_info("crash kernel loaded (SEV-SNP host: kdump_snp=1); it survives an SNP crash: %s",
+			 ctx->snp_fix.evidence);
+	else
+		log_info("crash kernel loaded");
 	return 0;
 }
 
 int verb_start(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
-
-	if (lock < 0)
-		return lock;
 	return start_locked(ctx);
 }
 
@@ -159,42 +162,31 @@ static int stop_locked(struct kdump_ctx *ctx)
 
 	if (loader_status(ctx->root, true) == 0) {
 		forget_state(ctx);
-		log_info("kdump: no crash kernel was loaded");
+		log_info("no crash kernel was loaded");
 		return 0;
 	}
 	r = loader_unload(ctx->root, true, stdout);
 	if (r < 0)
 		return r;
 	forget_state(ctx);
-	log_info("kdump: crash kernel unloaded");
+	log_info("crash kernel unloaded");
 	return 0;
 }
 
 int verb_stop(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
-
-	if (lock < 0)
-		return lock;
 	return stop_locked(ctx);
 }
 
 int verb_restart(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
 	int r;
 
-	if (lock < 0)
-		return lock;
 	r = stop_locked(ctx);
 	return r < 0 ? r : start_locked(ctx);
 }
 
 int verb_rebuild(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
-
-	if (lock < 0)
-		return lock;
 	return rebuild_image(ctx);
 }

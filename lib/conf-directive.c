@@ -27,6 +27,7 @@
 
 #include "conf-private.h"
 #include "strv.h"
+#include "suggest.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
@@ -327,6 +328,18 @@ static void unknown_directive(struct conf_parser *p, const struct conf_line *l)
 			   "unknown directive \"%s\"; directives are lower case: \"%s\"",
 			   name, d->name);
 		return;
+	}
+	{
+		const char *names[ARRAY_SIZE(directives)], *near;
+
+		for (i = 0; i < ARRAY_SIZE(directives); i++)
+			names[i] = directives[i].name;
+		near = suggest_closest(name, names, ARRAY_SIZE(names));
+		if (near) {
+			conf_error(p, l->number, l->columns[0],
+				   "unknown directive \"%s\"; did you mean \"%s\"?", name, near);
+			return;
+		}
 	}
 	conf_error(p, l->number, l->columns[0], "unknown directive \"%s\"", name);
 }

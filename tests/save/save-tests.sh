@@ -178,6 +178,51 @@ case_post_hook_gets_dir_and_status() {
 	[ "$(cat "$TMP/post.args")" = "$D 0" ] || fail "kdump_post got: $(cat "$TMP/post.args" 2>/dev/null)"
 }
 
+# the collector's output cannot even be created: say so, not "status -28"
+case_collector_cannot_start() {
+	conf "core_collector cat" "failure_action poweroff"
+	T=$TMP/target.$RANDOM
+	mkdir -p "$T" && mount -t tmpfs -o size=400M,nr_inodes=2 tmpfs "$T" && MOUNTS+=("$T") || return 1
+	save --target="$T"
+	expect_rc 1 &&
+	expect_in err "cannot start the collector cat: No space left on device" &&
+	expect_not_in err "exited with status -"
+}
+
+# kdump-info.txt that does not fit is reported, and the saved dump stays
+case_info_file_write_checked() {
+	local kib
+	conf "core_collector makedumpfile -l --message-level 1 -d 31"
+	target 64M || return 1
+	save --target="$T"
+	expect_rc 0 && dumpdir || return 1
+	# room for exactly what the collector and the kernel log took
+	kib=$(( ($(stat -c %b "$D/vmcore") + $(stat -c %b "$D/vmcore-dmesg.txt")) / 2 ))
+	target "${kib}k" || return 1
+	save --target="$T"
+	dumpdir &&
+	expect_in err "kdump-info.txt: No space left on device" &&
+	[ -s "$D/vmcore" ] || fail "no vmcore: $(ls -l "$D")"
+}
+
+# the target is mounted, then the dump directory cannot be made in it
+# (path /var/crash where var is a file): the target is unmounted again
+case_mount_then_failure_unmounts() {
+	local img dev
+	mkdir -p "$TMP/seed" && : >"$TMP/seed/var"
+	img=$TMP/ext4.img
+	truncate -s 32M "$img" && mkfs.ext4 -q -F -d "$TMP/seed" "$img" || return 1
+	dev=$(losetup -f --show "$img") || return 1
+	conf "ext4 $dev" "path /var/crash" "failure_action poweroff"
+	save
+	findmnt -rn -S "$dev" >"$TMP/mounted"
+	umount "$dev" 2>/dev/null
+	losetup -d "$dev"
+	rmdir /kdump-target 2>/dev/null
+	expect_rc 1 && expect_in err "cannot create /kdump-target/var/crash" &&
+	[ ! -s "$TMP/mounted" ] || fail "still mounted: $(cat "$TMP/mounted")"
+}
+
 # kdumpctl reads /proc/vmcore itself (no sysroot), so this case needs a host
 # that is not a crash kernel
 case_refuses_without_vmcore() {

@@ -87,6 +87,19 @@ static void test_snp_and_kexec_args(void **state)
 	defaults_free(d);
 }
 
+/* KDUMP_SNP and --snp= in KEXEC_ARGS must agree: no silent last-one-wins */
+static void test_snp_conflict(void **state)
+{
+	struct kdump_defaults *d = parse_ok("KDUMP_SNP=on\nKEXEC_ARGS=\"-s --snp=on\"\n");
+
+	assert_int_equal(d->snp, SNP_MODE_ON);
+	defaults_free(d);
+	parse_err("KDUMP_SNP=on\nKEXEC_ARGS=\"-s --snp=off\"\n",
+		  "kdump:2:12: KEXEC_ARGS \"--snp=off\" conflicts with KDUMP_SNP=on on line 1; keep one");
+	parse_err("KEXEC_ARGS=--snp=auto\n# x\nexport KDUMP_SNP='off'\n",
+		  "kdump:3:18: KDUMP_SNP=off conflicts with KEXEC_ARGS \"--snp=auto\" on line 1; keep one");
+}
+
 static void test_capture_init(void **state)
 {
 	struct kdump_defaults *d = parse_ok("KDUMP_IMG=a\n");
@@ -172,6 +185,36 @@ static void test_nul_byte(void **state)
 	conf_errors_free(&errs);
 }
 
+/* a file that is not text for us is one error, not one per line */
+static void test_file_level_errors(void **state)
+{
+	static const char binary[] = "KDUMP_IMG=a\n\x7f" "ELF\x02\x01\x01\x00\x00\n\x00\x00\n";
+	struct conf_errors errs = { 0 };
+	struct kdump_defaults *d = NULL;
+
+	parse_err("KDUMP_IMG=a\r\nKDUMP_SNP=on\r\n",
+		  "kdump:1:12: DOS line endings (\\r\\n) on 2 lines, from this one: the defaults "
+		  "file must have \\n line endings (convert it with dos2unix); nothing further is checked");
+	parse_err("\xef\xbb\xbfKDUMP_IMG=a\n",
+		  "kdump:1:1: UTF-8 byte order mark (BOM) at the start: the defaults file must be "
+		  "plain text; save it without one; nothing further is checked");
+	assert_int_equal(defaults_parse_buffer("kdump", binary, sizeof(binary) - 1, &d, &errs), -EINVAL);
+	assert_int_equal(errs.n, 1);
+	assert_int_equal(errs.v[0].line, 2);
+	assert_int_equal(errs.v[0].column, 8);
+	conf_errors_free(&errs);
+}
+
+static void test_did_you_mean(void **state)
+{
+	parse_err("KDUMP_COMANDLINE_APPEND=x\n",
+		  "kdump:1:1: unknown setting \"KDUMP_COMANDLINE_APPEND\"; did you mean "
+		  "\"KDUMP_COMMANDLINE_APPEND\"?");
+	parse_err("KEXEC_ARSG=-s\n",
+		  "kdump:1:1: unknown setting \"KEXEC_ARSG\"; did you mean \"KEXEC_ARGS\"?");
+	parse_err("KDUMP_FOO=1\n", "kdump:1:1: unknown setting \"KDUMP_FOO\"");
+}
+
 static void test_all_errors_reported(void **state)
 {
 	struct conf_errors errs = { 0 };
@@ -207,6 +250,9 @@ int main(void)
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_last_assignment_wins),
 		cmocka_unit_test(test_snp_and_kexec_args),
+		cmocka_unit_test(test_snp_conflict),
+		cmocka_unit_test(test_file_level_errors),
+		cmocka_unit_test(test_did_you_mean),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_capture_init),
 		cmocka_unit_test(test_paths_and_names),
