@@ -467,10 +467,12 @@ case_start_warns_while_kvm_amd_initialises() {
 }
 
 case_start_no_kvm_amd_warning_when_decided() {
-	host snp-host
+	host snp-host-fixed
 	kdumpctl start
 	expect_rc 0 && expect_not_in err "kvm_amd" && expect_in out "kdump_snp=1"
 	host snp-no-kvm
+	# a crash kernel with the fix, or start refuses to arm it with kdump_snp=1
+	cp "$FIXTURES/snp-host-fixed/boot/System.map-$kver" "$R/boot/"
 	echo KDUMP_SNP=on >"${DEFS}"
 	kdumpctl start
 	expect_rc 0 && expect_not_in err "kvm_amd" && expect_in out "kdump_snp=1"
@@ -837,12 +839,12 @@ case_man_page_covers_help() {
 	# the tags of the COMMANDS section: the line after each .TP
 	awk '/^\.SH/ { cmds = ($2 == "COMMANDS") } cmds && tp { print } { tp = /^\.TP/ }' \
 		"$man" | tr -d '",' | tr ' ' '\n' >"$TMP/tags"
-	for w in $(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' "$TMP/out"); do
+	while read -r w; do
 		grep -qx -- "$w" "$TMP/tags" || fail "kdumpctl.8 lacks the command $w"
-	done
-	for w in $(grep -oE -- '--[a-z]+' "$TMP/out" | sort -u); do
+	done < <(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' "$TMP/out")
+	while read -r w; do
 		grep -qF -- "\\-\\-${w#--}" "$man" || fail "kdumpctl.8 lacks the option $w"
-	done
+	done < <(grep -oE -- '--[a-z]+' "$TMP/out" | sort -u)
 	[ "$case_failed" = 0 ]
 }
 
