@@ -105,17 +105,6 @@ show_log() {
 
 # ---- the serial log -----------------------------------------------------------
 
-# crash_secs LOG REGEX: the crash kernel's timestamp of its first log line
-# matching REGEX (its clock starts right after the panic); empty if none
-crash_secs() {
-	tr -d '\r' <"$1" | awk -v re="$2" '
-		/Kernel panic - not syncing/ { crashed = 1; next }
-		crashed && !done && $0 ~ re && match($0, /^\[ *[0-9.]+\]/) {
-			printf "%.2f\n", substr($0, 2, RLENGTH - 2) + 0
-			done = 1
-		}'
-}
-
 # marker_value LOG KEY: the value of the first "TAG KEY=VALUE" marker
 marker_value() {
 	bench_markers "$1" | sed -n "s/^[^ ]* $2=\\([^ ]*\\).*/\\1/p" | sed -n 1p

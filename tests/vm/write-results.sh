@@ -33,18 +33,26 @@ do not edit by hand.
 
 Seconds per phase. guest-boot: QEMU start to the guest test unit;
 kdump-start: kdump.service's start (capture image built by the guest's
-dracut, crash kernel loaded); panic-to-crash-init: the crash kernel's
-timestamp when it starts /init; capture: \`kdumpctl save\` from its first
-line to the dump saved (or its failure); panic-to-action: the crash
-kernel's timestamp of the final or failure action; qemu-total: the whole
-QEMU run; total: with the image build and the checks on the host.
+dracut, crash kernel loaded); capture: \`kdumpctl save\` from its first
+line to the dump saved (or its failure); qemu-total: the whole QEMU run;
+total: with the image build and the checks on the host.
+The panic-to-* columns are the crash kernel's own log timestamps (its
+clock starts at the kexec right after the panic), the same events for
+both tools: panic-to-crash-init when it starts /init;
+panic-to-vmcore-saved at the tool's line once the vmcore has its final
+name (kdump-snp: "kdumpctl: dump saved", after vmcore-incomplete is
+renamed and kdump-info.txt written; kdump-tools: "saved vmcore in", after
+dump-incomplete is renamed), "-" when no dump was saved;
+panic-to-off-or-reset at the kernel's own last line, "reboot: Power down"
+or "reboot: Restarting system", whichever action the tool took (QEMU
+exits there).
 For the stock peer, kdump-start is kdump-tools.service's \`kdump-config
 load\` (its capture initramfs made when the image was built), capture runs
-from kdump-config's first makedumpfile (--dump-dmesg) to "saved vmcore", and
-the final action is its \`reboot -f\`.
+from kdump-config's first makedumpfile (--dump-dmesg) to "saved vmcore in",
+and it ends with \`reboot -f\` (a reset).
 
 EOF2
-phases=(image guest-boot kdump-start panic-to-crash-init capture panic-to-action qemu-total total)
+phases=(image guest-boot kdump-start panic-to-crash-init capture panic-to-vmcore-saved panic-to-off-or-reset qemu-total total)
 printf '| scenario |'
 printf ' %s |' "${phases[@]}"
 printf '\n| --- |'
