@@ -1,4 +1,7 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2250,SC2292 # -o all style checks: these helpers use $var and [ ] throughout
+# shellcheck disable=SC2312 # the sourcing script sets pipefail; substitutions inside arguments fill messages, and values that decide an outcome are tested where used
+# shellcheck disable=SC2154 # RES, WORK, BENCH_CRASH_TIMEOUT are bench/run-bench's, VM_TAG is tests/vm/lib.sh's
 # shellcheck disable=SC2034 # DUMP_*, FAIL_WHY, INITRD_* are read by bench/run-bench
 # Helpers of bench/run-bench: QEMU runs of a benchmark disk with a time
 # limit after the panic, the crash kernel's own timestamps, checks of the

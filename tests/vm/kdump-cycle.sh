@@ -14,6 +14,9 @@
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
 # kdump-tools (all by default)
+# shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
+# shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
+# shellcheck disable=SC2310 # the functions called in conditions (the vm_expect_* and check_* assertions, on_disk) return their status explicitly, none relies on set -e inside
 set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -209,8 +212,11 @@ scenario_uuid_target() {
 	vm_guest_disk_args "$work/target.img" d1 kdumptarget
 	boot uuid-target crash "${VM_GUEST_DISK_ARGS[@]}"
 	run_phases
-	expect_poweroff && check_dump "$work/target.img" /dumps &&
-		[ -z "$(dump_dirs "$DISK" /var/crash)" ] || { VM_FAIL_MSG="${VM_FAIL_MSG:-a dump also landed on the root disk}"; return 1; }
+	if ! { expect_poweroff && check_dump "$work/target.img" /dumps &&
+		[ -z "$(dump_dirs "$DISK" /var/crash)" ]; }; then
+		VM_FAIL_MSG="${VM_FAIL_MSG:-a dump also landed on the root disk}"
+		return 1
+	fi
 }
 
 scenario_invalid_conf() {
@@ -236,10 +242,12 @@ scenario_small_target() {
 	d=$(dump_dirs "$work/small.img" /dumps | sed -n 1p)
 	files=$(on_disk "$work/small.img" "ls /dumps/$d")
 	# failure_action poweroff, not final_action reboot: QEMU ends by itself
-	expect_poweroff && vm_expect_log "$LOG" "failure_action: poweroff" &&
+	if ! { expect_poweroff && vm_expect_log "$LOG" "failure_action: poweroff" &&
 		[ -n "$d" ] && ! grep -qE '(^|[[:space:]])vmcore([[:space:]]|$)' <<<"$files" &&
-		grep -q vmcore-incomplete <<<"$files" ||
-		{ VM_FAIL_MSG="${VM_FAIL_MSG:-expected vmcore-incomplete and no vmcore in /dumps/$d: $files}"; return 1; }
+		grep -q vmcore-incomplete <<<"$files"; }; then
+		VM_FAIL_MSG="${VM_FAIL_MSG:-expected vmcore-incomplete and no vmcore in /dumps/$d: $files}"
+		return 1
+	fi
 }
 
 # The stock peer. Its crash kernel boots the guest's root with

@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2250,SC2292 # -o all style checks: these helpers use $var and [ ] throughout
+# shellcheck disable=SC2312 # the sourcing script sets pipefail; substitutions inside arguments fill messages, and values that decide an outcome are tested where used
 # Helpers for the VM test suites (tests/vm/*.sh): Debian's kernel fetched
 # and cached, busybox initramfs images, QEMU runs with a timeout and a
 # captured serial log, guest log on failure, phase timing.
@@ -363,6 +365,7 @@ vm_show_log() {
 #     its way to the power-off or the reset whichever tool asked for it:
 #     "reboot: Power down", "reboot: Restarting system" ("reboot: System
 #     halted" for a halt). QEMU exits there (-no-reboot).
+# shellcheck disable=SC2034 # read by the suites
 VM_OFF_RE='reboot: (Power down|Restarting system|System halted)'
 
 # vm_saved_re FLAVOUR: the regular expression of the "vmcore saved" line of
@@ -568,6 +571,7 @@ vm_guest_load() {
 		INITRD) VM_GUEST_INITRD=$v ;;
 		ROOT_UUID) VM_GUEST_ROOT_UUID=$v ;;
 		KVER) VM_GUEST_KVER=$v ;;
+		*) ;; # other keys are for other readers
 		esac
 	done <"$file"
 	for k in "$VM_GUEST_DISK" "$VM_GUEST_KERNEL" "$VM_GUEST_INITRD"; do

@@ -5,6 +5,8 @@
 # is labelled as the stock peer, with the versions its guest reported.
 #
 # Usage: tests/vm/write-results.sh RESULTS_DIR SUMMARY_LINE > docs/VM-RESULTS.md
+# shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
+# shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
 set -euo pipefail
 results=$1
 summary=$2
