@@ -15,7 +15,8 @@ kver=$(cat "$results"/*.log 2>/dev/null | grep -a -o "booted kernel=[^ ]*" | sed
 # the stock peer's line, with the versions its guest reported
 peer_line=
 if [ -r "$results/kdump-tools.times" ]; then
-	peer=$(tr -d '\r' <"$results/kdump-tools.log" 2>/dev/null | grep -a -o 'KDUMP-SNP-TEST: peer: .*' |
+	peer=
+	[ ! -r "$results/kdump-tools.log" ] || peer=$(tr -d '\r' <"$results/kdump-tools.log" | grep -a -o 'KDUMP-SNP-TEST: peer: .*' |
 		sed -n '1s/^KDUMP-SNP-TEST: peer: *//p' | sed 's/ *$//') || true
 	peer_line="
 - stock peer (row kdump-tools): the same guest with Debian's ${peer:-kdump-tools} instead of kdump-snp and dracut"
