@@ -1,8 +1,9 @@
 #!/bin/bash
 # make check: the intervals from the panic that make check-vm and make
 # bench report for both kdump flavours (tests/vm/lib.sh: vm_crash_secs,
-# vm_saved_re, VM_OFF_RE), read from excerpts of real serial logs of one
-# check-vm run (tests/fixtures/serial/, CRs and progress lines kept), and
+# vm_saved_re, VM_OFF_RE), read from excerpts of real serial logs of a
+# check-vm and a make bench run (tests/fixtures/serial/, CRs and progress
+# meters kept), and
 # the columns tests/vm/write-results.sh names for them.
 set -euo pipefail
 
@@ -51,6 +52,10 @@ secs 'the panic line itself does not count' "${TOOLS}" 'sysrq triggered crash' '
 head -n 4 -- "${SNP}" >"${TMP}/no-panic.log"
 secs 'no panic: no time' "${TMP}/no-panic.log" 'Run /init as init process' ''
 secs 'one decimal, as check-vm prints' "${TOOLS}" "${tools_re}" 105.8 1
+# makedumpfile's progress meter, without a newline, ahead of the kernel's
+# line on the console (make bench, core_collector makedumpfile -d 1)
+secs 'a log line after a progress meter on the same line' \
+	"${FIXTURES}/serial/kdump-snp-progress.txt" 'kdumpctl: saving the dump' 5.18
 rc=0
 # a subshell, as vm_die exits
 # shellcheck disable=SC2310 # its status is the outcome tested

@@ -381,14 +381,25 @@ vm_saved_re() {
 # vm_crash_secs LOG REGEX [DECIMALS]: the crash kernel's timestamp of its
 # first log line that matches REGEX (extended) after the crashed kernel's
 # "Kernel panic - not syncing" line, with DECIMALS (default 2) decimals;
-# empty if there is none. (Every stage reads its whole input: an early exit
-# would be a SIGPIPE, which pipefail turns into a failure.)
+# empty if there is none. The timestamp is the last "[ seconds]" before
+# the match on its line: a progress meter written to the console without
+# a newline (makedumpfile's) can precede a kernel log line on the same
+# line. (Every stage reads its whole input: an early exit would be a
+# SIGPIPE, which pipefail turns into a failure.)
 vm_crash_secs() {
 	tr -d '\r' <"$1" | awk -v re="$2" -v d="${3:-2}" '
 		/Kernel panic - not syncing/ { crashed = 1; next }
-		crashed && !done && $0 ~ re && match($0, /^\[ *[0-9.]+\]/) {
-			printf "%.*f\n", d, substr($0, 2, RLENGTH - 2) + 0
-			done = 1
+		crashed && !done && match($0, re) {
+			head = substr($0, 1, RSTART - 1)
+			ts = ""
+			while (match(head, /\[ *[0-9]+\.[0-9]+\]/)) {
+				ts = substr(head, RSTART + 1, RLENGTH - 2)
+				head = substr(head, RSTART + RLENGTH)
+			}
+			if (ts != "") {
+				printf "%.*f\n", d, ts + 0
+				done = 1
+			}
 		}'
 }
 
