@@ -1,4 +1,7 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2250,SC2292 # -o all style checks: these helpers use $var and [ ] throughout
+# shellcheck disable=SC2312 # the sourcing script sets pipefail; substitutions inside arguments fill messages, and values that decide an outcome are tested where used
+# shellcheck disable=SC2154 # RES, WORK, BENCH_CRASH_TIMEOUT are bench/run-bench's, VM_TAG is tests/vm/lib.sh's
 # shellcheck disable=SC2034 # DUMP_*, FAIL_WHY, INITRD_* are read by bench/run-bench
 # Helpers of bench/run-bench: QEMU runs of a benchmark disk with a time
 # limit after the panic, the crash kernel's own timestamps, checks of the
@@ -104,17 +107,6 @@ show_log() {
 }
 
 # ---- the serial log -----------------------------------------------------------
-
-# crash_secs LOG REGEX: the crash kernel's timestamp of its first log line
-# matching REGEX (its clock starts right after the panic); empty if none
-crash_secs() {
-	tr -d '\r' <"$1" | awk -v re="$2" '
-		/Kernel panic - not syncing/ { crashed = 1; next }
-		crashed && !done && $0 ~ re && match($0, /^\[ *[0-9.]+\]/) {
-			printf "%.2f\n", substr($0, 2, RLENGTH - 2) + 0
-			done = 1
-		}'
-}
 
 # marker_value LOG KEY: the value of the first "TAG KEY=VALUE" marker
 marker_value() {

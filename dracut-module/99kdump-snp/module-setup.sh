@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2154 # initdir, moddir, systemdsystemunitdir are set by dracut
 # dracut module of kdump-snp: the capture initramfs that the crash kernel
 # boots. `kdumpctl rebuild` runs dracut with this module and passes what it
 # decided in the environment (dracut sources this file; no config is parsed

@@ -32,6 +32,9 @@
 #
 # Environment: as tests/vm/guest-image.sh, and QEMU, KDUMP_SNP_VM_LOGLINES.
 
+# shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
+# shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
+# shellcheck disable=SC2310 # the functions called in conditions (vm_expect_log, vm_markers) return their status explicitly, none relies on set -e inside
 set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -69,6 +72,7 @@ while [ "$#" -gt 0 ]; do
 		--timeout) timeout=$2 ;;
 		--log) log=$2 ;;
 		--times) times=$2 ;;
+		*) vm_die "internal: no case for $1" ;;
 		esac
 		shift 2
 		;;
@@ -79,8 +83,14 @@ while [ "$#" -gt 0 ]; do
 	*) vm_die "unknown argument '$1' (see --help)" ;;
 	esac
 done
-case $smp in '' | *[!0-9]*) vm_die "--smp $smp: not a number" ;; esac
-case $timeout in '' | *[!0-9]*) vm_die "--timeout $timeout: not a number" ;; esac
+case $smp in
+'' | *[!0-9]*) vm_die "--smp $smp: not a number" ;;
+*) ;;
+esac
+case $timeout in
+'' | *[!0-9]*) vm_die "--timeout $timeout: not a number" ;;
+*) ;;
+esac
 [ -z "$disk2" ] || [ -f "$disk2" ] || vm_die "--disk2 $disk2: no such file"
 if [ -n "$env_file" ] && [ -n "$pkg_destdir$flavour$overlay" ]; then
 	vm_die "--pkg-destdir, --flavour and --overlay build an image; --env boots an existing one: give one of them"

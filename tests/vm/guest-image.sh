@@ -54,6 +54,9 @@
 # Environment: KDUMP_SNP_CACHE (default /var/cache/kdump-snp),
 # KDUMP_SNP_GUEST_MIRROR (default: the host's apt mirror).
 
+# shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
+# shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
+# shellcheck disable=SC2310 # the functions called in conditions (vm_run_heartbeat, kt_chroot) return their status explicitly, none relies on set -e inside
 set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash # busybox ash, checked as its POSIX subset
 # /init of the busybox initramfs used by tests/vm/kexec-cycle.sh.
 #
 # One script for both kernels of the cycle:

@@ -14,6 +14,9 @@
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
 # kdump-tools (all by default)
+# shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
+# shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
+# shellcheck disable=SC2310 # the functions called in conditions (the vm_expect_* and check_* assertions, on_disk) return their status explicitly, none relies on set -e inside
 set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -44,17 +47,10 @@ phase() {
 	PHASES+=("$1 $2")
 }
 
-# crash_secs PATTERN: the crash kernel's own timestamp of its first log line
-# matching PATTERN (the crash kernel starts right after the panic)
-# (every stage reads its whole input: an early exit would be a SIGPIPE,
-# which pipefail turns into a failure)
+# crash_secs REGEX: the crash kernel's own timestamp of its first log line
+# matching REGEX, one decimal (the crash kernel starts right after the panic)
 crash_secs() {
-	tr -d '\r' <"$LOG" | awk -v re="$1" '
-		/Kernel panic - not syncing/ { crashed = 1 }
-		crashed && !done && $0 ~ re && match($0, /^\[ *[0-9.]+\]/) {
-			printf "%.1f\n", substr($0, 2, RLENGTH - 2) + 0
-			done = 1
-		}'
+	vm_crash_secs "$LOG" "$1" 1
 }
 
 marker_value() {
@@ -144,15 +140,27 @@ marker_secs() {
 	sed -n "s/^    \\[ *\\([0-9.]*\\)s\\] $1.*/\\1/p" "$OUT" | sed -n 1p
 }
 
-# run_phases [SAVING SAVED ACTION]: the phase durations from the markers
-# and the crash kernel's own timestamps of the lines matching these regular
-# expressions (by default ours: the capture runs from "saving the dump" to
-# "dump saved", the first of which is also the action's time)
+# run_phases [FLAVOUR]: the phase durations from the markers and the crash
+# kernel's own timestamps, for kdump-snp (the default) or kdump-tools:
+# capture from the tool's first capture line (ours: "saving the dump"; the
+# peer's: its first `makedumpfile --dump-dmesg`) to the vmcore saved (ours:
+# also to its final or failure action when no dump was saved); the
+# intervals from the panic end at the same events for both flavours
+# (tests/vm/lib.sh: the vmcore saved, the machine off or reset)
 run_phases() {
-	local saving_re=${1:-'kdumpctl: saving the dump'}
-	local saved_re=${2:-'kdumpctl: (dump saved|final_action|failure_action)'}
-	local action_re=${3:-$saved_re}
-	local start booted init saving saved action
+	local flavour=${1:-kdump-snp} saving_re saved_re
+	local start booted init saving saved vmcore off
+	case $flavour in
+	kdump-snp)
+		saving_re='kdumpctl: saving the dump'
+		saved_re='kdumpctl: (dump saved|final_action|failure_action)'
+		;;
+	kdump-tools)
+		saving_re='running makedumpfile --dump-dmesg'
+		saved_re=$(vm_saved_re kdump-tools)
+		;;
+	*) vm_die "run_phases: unknown flavour '$flavour'" ;;
+	esac
 	booted=$(marker_secs booted)
 	[ -z "$booted" ] || phase guest-boot "$booted"
 	phase qemu-total "$VM_QEMU_SECS"
@@ -161,11 +169,13 @@ run_phases() {
 	init=$(crash_secs 'Run /init as init process')
 	saving=$(crash_secs "$saving_re")
 	saved=$(crash_secs "$saved_re")
-	action=$(crash_secs "$action_re")
+	vmcore=$(crash_secs "$(vm_saved_re "$flavour")")
+	off=$(crash_secs "$VM_OFF_RE")
 	[ -z "$init" ] || phase panic-to-crash-init "$init"
 	[ -z "$saving" ] || [ -z "$saved" ] ||
 		phase capture "$(awk -v a="$saved" -v b="$saving" 'BEGIN { printf "%.1f", a - b }')"
-	[ -z "$action" ] || phase panic-to-action "$action"
+	[ -z "$vmcore" ] || phase panic-to-vmcore-saved "$vmcore"
+	[ -z "$off" ] || phase panic-to-off-or-reset "$off"
 }
 
 expect_poweroff() {
@@ -202,8 +212,11 @@ scenario_uuid_target() {
 	vm_guest_disk_args "$work/target.img" d1 kdumptarget
 	boot uuid-target crash "${VM_GUEST_DISK_ARGS[@]}"
 	run_phases
-	expect_poweroff && check_dump "$work/target.img" /dumps &&
-		[ -z "$(dump_dirs "$DISK" /var/crash)" ] || { VM_FAIL_MSG="${VM_FAIL_MSG:-a dump also landed on the root disk}"; return 1; }
+	if ! { expect_poweroff && check_dump "$work/target.img" /dumps &&
+		[ -z "$(dump_dirs "$DISK" /var/crash)" ]; }; then
+		VM_FAIL_MSG="${VM_FAIL_MSG:-a dump also landed on the root disk}"
+		return 1
+	fi
 }
 
 scenario_invalid_conf() {
@@ -229,10 +242,12 @@ scenario_small_target() {
 	d=$(dump_dirs "$work/small.img" /dumps | sed -n 1p)
 	files=$(on_disk "$work/small.img" "ls /dumps/$d")
 	# failure_action poweroff, not final_action reboot: QEMU ends by itself
-	expect_poweroff && vm_expect_log "$LOG" "failure_action: poweroff" &&
+	if ! { expect_poweroff && vm_expect_log "$LOG" "failure_action: poweroff" &&
 		[ -n "$d" ] && ! grep -qE '(^|[[:space:]])vmcore([[:space:]]|$)' <<<"$files" &&
-		grep -q vmcore-incomplete <<<"$files" ||
-		{ VM_FAIL_MSG="${VM_FAIL_MSG:-expected vmcore-incomplete and no vmcore in /dumps/$d: $files}"; return 1; }
+		grep -q vmcore-incomplete <<<"$files"; }; then
+		VM_FAIL_MSG="${VM_FAIL_MSG:-expected vmcore-incomplete and no vmcore in /dumps/$d: $files}"
+		return 1
+	fi
 }
 
 # The stock peer. Its crash kernel boots the guest's root with
@@ -291,11 +306,9 @@ check_kdump_tools_dump() {
 	rm -f -- "$work/vmcore"
 }
 
-# the phases of the peer's cycle, from its own lines: the capture runs from
-# kdump-config's first `makedumpfile --dump-dmesg` to "saved vmcore", the
-# final action is its `reboot -f`
+# the phases of the peer's cycle, from its own lines (run_phases)
 run_phases_kdump_tools() {
-	run_phases 'running makedumpfile --dump-dmesg' 'saved vmcore in' 'reboot: Restarting system'
+	run_phases kdump-tools
 }
 
 # run_one FUNCTION NAME: one scenario, its phases written to NAME.times

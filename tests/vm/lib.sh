@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2250,SC2292 # -o all style checks: these helpers use $var and [ ] throughout
+# shellcheck disable=SC2312 # the sourcing script sets pipefail; substitutions inside arguments fill messages, and values that decide an outcome are tested where used
 # Helpers for the VM test suites (tests/vm/*.sh): Debian's kernel fetched
 # and cached, busybox initramfs images, QEMU runs with a timeout and a
 # captured serial log, guest log on failure, phase timing.
@@ -348,6 +350,59 @@ vm_show_log() {
 	vm_say "---- end of guest serial log ----"
 }
 
+# ---- the crash kernel's clock ---------------------------------------------------
+# Intervals from the panic are the crash kernel's own log timestamps: its
+# clock starts at the kexec that panic() makes, so the timestamp of a crash
+# kernel line is the time since the panic. make check-vm and make bench end
+# their intervals at the same events for kdump-snp and for kdump-tools:
+#   vmcore saved: the tool's own line once the vmcore has its final name,
+#     with the crashed kernel's log saved beside it before: kdump-snp's
+#     `kdumpctl save` logs "dump saved: DIR/vmcore ..." after renaming
+#     vmcore-incomplete and writing kdump-info.txt; kdump-tools'
+#     `kdump-config savecore` logs "saved vmcore in DIR" after renaming
+#     dump-incomplete (its dmesg.STAMP is written first).
+#   off or reset: the crash kernel's last line, which the kernel prints on
+#     its way to the power-off or the reset whichever tool asked for it:
+#     "reboot: Power down", "reboot: Restarting system" ("reboot: System
+#     halted" for a halt). QEMU exits there (-no-reboot).
+# shellcheck disable=SC2034 # read by the suites
+VM_OFF_RE='reboot: (Power down|Restarting system|System halted)'
+
+# vm_saved_re FLAVOUR: the regular expression of the "vmcore saved" line of
+# kdump-snp or kdump-tools
+vm_saved_re() {
+	case $1 in
+	kdump-snp) printf '%s\n' 'kdumpctl: dump saved' ;;
+	kdump-tools) printf '%s\n' 'saved vmcore in' ;;
+	*) vm_die "vm_saved_re: unknown flavour '$1'" ;;
+	esac
+}
+
+# vm_crash_secs LOG REGEX [DECIMALS]: the crash kernel's timestamp of its
+# first log line that matches REGEX (extended) after the crashed kernel's
+# "Kernel panic - not syncing" line, with DECIMALS (default 2) decimals;
+# empty if there is none. The timestamp is the last "[ seconds]" before
+# the match on its line: a progress meter written to the console without
+# a newline (makedumpfile's) can precede a kernel log line on the same
+# line. (Every stage reads its whole input: an early exit would be a
+# SIGPIPE, which pipefail turns into a failure.)
+vm_crash_secs() {
+	tr -d '\r' <"$1" | awk -v re="$2" -v d="${3:-2}" '
+		/Kernel panic - not syncing/ { crashed = 1; next }
+		crashed && !done && match($0, re) {
+			head = substr($0, 1, RSTART - 1)
+			ts = ""
+			while (match(head, /\[ *[0-9]+\.[0-9]+\]/)) {
+				ts = substr(head, RSTART + 1, RLENGTH - 2)
+				head = substr(head, RSTART + RLENGTH)
+			}
+			if (ts != "") {
+				printf "%.*f\n", d, ts + 0
+				done = 1
+			}
+		}'
+}
+
 # ---- assertions on a serial log ----------------------------------------------
 # Each returns non-zero and sets VM_FAIL_MSG; a scenario function chains them
 # with && so the first failing assertion is the one reported.
@@ -527,6 +582,7 @@ vm_guest_load() {
 		INITRD) VM_GUEST_INITRD=$v ;;
 		ROOT_UUID) VM_GUEST_ROOT_UUID=$v ;;
 		KVER) VM_GUEST_KVER=$v ;;
+		*) ;; # other keys are for other readers
 		esac
 	done <"$file"
 	for k in "$VM_GUEST_DISK" "$VM_GUEST_KERNEL" "$VM_GUEST_INITRD"; do

@@ -5,6 +5,8 @@
 # is labelled as the stock peer, with the versions its guest reported.
 #
 # Usage: tests/vm/write-results.sh RESULTS_DIR SUMMARY_LINE > docs/VM-RESULTS.md
+# shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
+# shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
 set -euo pipefail
 results=$1
 summary=$2
@@ -13,7 +15,8 @@ kver=$(cat "$results"/*.log 2>/dev/null | grep -a -o "booted kernel=[^ ]*" | sed
 # the stock peer's line, with the versions its guest reported
 peer_line=
 if [ -r "$results/kdump-tools.times" ]; then
-	peer=$(tr -d '\r' <"$results/kdump-tools.log" 2>/dev/null | grep -a -o 'KDUMP-SNP-TEST: peer: .*' |
+	peer=
+	[ ! -r "$results/kdump-tools.log" ] || peer=$(tr -d '\r' <"$results/kdump-tools.log" | grep -a -o 'KDUMP-SNP-TEST: peer: .*' |
 		sed -n '1s/^KDUMP-SNP-TEST: peer: *//p' | sed 's/ *$//') || true
 	peer_line="
 - stock peer (row kdump-tools): the same guest with Debian's ${peer:-kdump-tools} instead of kdump-snp and dracut"
@@ -26,25 +29,33 @@ Written by \`make check-vm\` (tests/vm/kdump-cycle.sh, tests/vm/write-results.sh
 do not edit by hand.
 
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')
-- machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")
+- machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), load average $(cut -d' ' -f1-3 /proc/loadavg) when this was written (1, 5, 15 min; the times below grow with it)
 - QEMU: $qemu, \`-accel tcg -M q35 -device amd-iommu -m 2048\`, disks behind the IOMMU
 - guest: Debian 13, kernel ${kver:-unknown}, \`crashkernel=384M\`$peer_line
 - result: $summary
 
 Seconds per phase. guest-boot: QEMU start to the guest test unit;
 kdump-start: kdump.service's start (capture image built by the guest's
-dracut, crash kernel loaded); panic-to-crash-init: the crash kernel's
-timestamp when it starts /init; capture: \`kdumpctl save\` from its first
-line to the dump saved (or its failure); panic-to-action: the crash
-kernel's timestamp of the final or failure action; qemu-total: the whole
-QEMU run; total: with the image build and the checks on the host.
+dracut, crash kernel loaded); capture: \`kdumpctl save\` from its first
+line to the dump saved (or its failure); qemu-total: the whole QEMU run;
+total: with the image build and the checks on the host.
+The panic-to-* columns are the crash kernel's own log timestamps (its
+clock starts at the kexec right after the panic), the same events for
+both tools: panic-to-crash-init when it starts /init;
+panic-to-vmcore-saved at the tool's line once the vmcore has its final
+name (kdump-snp: "kdumpctl: dump saved", after vmcore-incomplete is
+renamed and kdump-info.txt written; kdump-tools: "saved vmcore in", after
+dump-incomplete is renamed), "-" when no dump was saved;
+panic-to-off-or-reset at the kernel's own last line, "reboot: Power down"
+or "reboot: Restarting system", whichever action the tool took (QEMU
+exits there).
 For the stock peer, kdump-start is kdump-tools.service's \`kdump-config
 load\` (its capture initramfs made when the image was built), capture runs
-from kdump-config's first makedumpfile (--dump-dmesg) to "saved vmcore", and
-the final action is its \`reboot -f\`.
+from kdump-config's first makedumpfile (--dump-dmesg) to "saved vmcore in",
+and it ends with \`reboot -f\` (a reset).
 
 EOF2
-phases=(image guest-boot kdump-start panic-to-crash-init capture panic-to-action qemu-total total)
+phases=(image guest-boot kdump-start panic-to-crash-init capture panic-to-vmcore-saved panic-to-off-or-reset qemu-total total)
 printf '| scenario |'
 printf ' %s |' "${phases[@]}"
 printf '\n| --- |'

@@ -1,0 +1,99 @@
+#!/bin/bash
+# make check: bench/run-bench's own bisect and bench/write-report, with
+# the crash runs replaced (no QEMU): the timed runs seed the search with
+# their failures, a failed size is retried, every attempt is a line of
+# bisect.tsv, and the report lists them with the attempt.
+set -euo pipefail
+
+: "${top_srcdir:?run through make check}"
+BENCH_FUNCTIONS_ONLY=1
+# shellcheck source=bench/run-bench
+. "${top_srcdir}/bench/run-bench"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kdump-bench-run.XXXXXX")
+trap 'rm -rf -- "${TMP}"' EXIT
+WORK=${TMP}
+RES=${TMP}/results
+mkdir -p -- "${RES}"
+: >"${RES}/results.tsv"
+: >"${RES}/bisect.tsv"
+# 3 timed runs per tool at 384M; one of ours failed
+printf '%s\t%s\n' crashkernel 384M snp-default-run1 ok snp-default-run2 'failed: hang' \
+	snp-default-run3 ok tools-default-run1 ok tools-default-run2 ok tools-default-run3 ok >"${RES}/info.tsv"
+
+declare -A RUNS=()
+# crash_run NAME SIZE LABEL (replaces run-bench's): ours saves a valid
+# vmcore from 240M up, except in its first run at 240M; kdump-tools from 160M
+crash_run() {
+	local name=$1 mib=${2%M} n
+	n=$((${RUNS["${name} ${mib}"]:-0} + 1))
+	RUNS["${name} ${mib}"]=${n}
+	RUN_OK=0
+	FAIL_WHY=OOM
+	RUN_SAVED=''
+	if [[ ${name} == snp-default ]] && [[ ${mib} == 240 ]] && [[ ${n} == 1 ]]; then
+		FAIL_WHY='a hang'
+	elif { [[ ${name} == snp-default ]] && [[ ${mib} -ge 240 ]]; } ||
+		{ [[ ${name} == tools-default ]] && [[ ${mib} -ge 160 ]]; }; then
+		RUN_OK=1
+		FAIL_WHY=''
+		RUN_SAVED=5.0
+	fi
+}
+
+bisect snp-default tools-default >"${TMP}/bisect.out"
+"${top_srcdir}/bench/write-report" "${RES}" >"${TMP}/report.md"
+
+passed=0
+failed=0
+# check NAME COMMAND...: one assertion
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		printf 'ok   %s\n' "${name}"
+		passed=$((passed + 1))
+	else
+		printf 'FAIL %s\n' "${name}"
+		failed=$((failed + 1))
+	fi
+}
+# has_line FILE TAB-SEPARATED-FIELDS...
+has_line() {
+	local f=$1 line
+	shift
+	line=$(printf '%s\t' "$@")
+	grep -qxF -- "${line%$'\t'}" "${f}"
+}
+# lacks FILE STRING
+lacks() {
+	! grep -qF -- "$2" "$1"
+}
+
+check 'the failed first run at 240M is in bisect.tsv' \
+	has_line "${RES}/bisect.tsv" kdump-snp 240M first failed 'a hang'
+check 'its retry is there too' \
+	has_line "${RES}/bisect.tsv" kdump-snp 240M retry ok 'valid vmcore, 5.0 s to vmcore saved'
+check '224M failed twice, a retry before moving up' \
+	has_line "${RES}/bisect.tsv" kdump-snp 224M retry failed OOM
+check 'the smallest size is the flaky 240M' \
+	has_line "${RES}/results.tsv" kdump-snp/default/smallest-crashkernel-mib 240
+check "kdump-tools' search is its own" \
+	has_line "${RES}/results.tsv" kdump-tools/default/smallest-crashkernel-mib 160
+check 'the timed runs are credited with their failure' \
+	has_line "${RES}/info.tsv" snp-default-seed '2 valid and 1 failed timed runs at 384M'
+check 'the timed runs made a probe at the top of the grid needless' \
+	lacks "${RES}/bisect.tsv" 512M
+check 'the report lists the retry with its attempt' \
+	grep -qF '| kdump-snp | 240M | retry | ok |' "${TMP}/report.md"
+check 'the report says how the smallest size was confirmed' \
+	grep -qF -- '- snp-default: confirmed with 3 valid, 1 failed at 240M' "${TMP}/report.md"
+if [[ ${failed} != 0 ]]; then
+	printf 'bisect output:\n'
+	sed 's/^/    /' "${TMP}/bisect.out"
+	printf 'bisect.tsv:\n'
+	sed 's/^/    /' "${RES}/bisect.tsv"
+fi
+
+printf '%d passed, %d failed, 0 skipped\n' "${passed}" "${failed}"
+[[ ${failed} == 0 ]]
