@@ -74,10 +74,10 @@ install_minimal_init() {
 
 install() {
 	local f
-	[ -n "${KDUMP_SNP_CONF:-}" ] && [ -n "${KDUMP_SNP_KDUMPCTL:-}" ] || {
+	if [ -z "${KDUMP_SNP_CONF:-}" ] || [ -z "${KDUMP_SNP_KDUMPCTL:-}" ]; then
 		derror "kdump-snp: run dracut through kdumpctl rebuild"
 		return 1
-	}
+	fi
 	inst_binary "$KDUMP_SNP_KDUMPCTL" /usr/sbin/kdumpctl
 	inst_multiple makedumpfile sync
 	inst_simple "$KDUMP_SNP_CONF" /etc/kdump.conf
