@@ -8,7 +8,7 @@
 #include "inputs.h"
 #include "kdumpctl.h"
 #include "log.h"
-#include "rootfs.h"
+#include "dump-target.h"
 #include "spawn.h"
 #include "strv.h"
 #include "sysroot.h"
@@ -177,27 +177,43 @@ static const char *unit_failure_action(enum conf_action action)
 	}
 }
 
+/* the location's "key=value" lines for the image, or "" */
+static char *location_text(const struct fs_location *loc)
+{
+	char *text = NULL;
+
+	if (!loc->spec)
+		return strdup("");
+	return fs_location_format(loc, &text) < 0 ? NULL : text;
+}
+
 static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct dracut_plan *p)
 {
 	const struct kdump_conf *c = ctx->conf;
-	bool needs_root = c->target_type == CONF_TARGET_ROOTFS ||
-			  c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS;
-	_cleanup_free_ char *spec = NULL, *fstype = NULL, *dev = NULL, *files = NULL;
+	_cleanup_free_ char *files = NULL, *target = NULL, *rootfs = NULL;
 	_cleanup_free_ char *modules = c->extra_modules ? strv_join_quoted(c->extra_modules) : NULL;
-	char self[4096];
-	int r = rootfs_find(ctx->root, &spec, &fstype, &dev);
 	const char *devices[3] = { 0 }, **next = devices;
+	const char *located = NULL;
+	struct dump_target t;
 	enum capture_init init;
+	char self[4096];
+	int r = dump_target_resolve(ctx, false, &t);
 
-	if (r < 0 && needs_root)
-		return log_error_errno(r, "cannot find the root file system's device, which the "
-				       "dump %s", c->target_type == CONF_TARGET_ROOTFS ?
-				       "is saved on" : "falls back to (dump_to_rootfs)");
-	if (dev && needs_root)
-		*next++ = dev;
-	if (c->target_type == CONF_TARGET_FS && c->target_device)
-		*next++ = c->target_device;
+	if (r < 0)
+		return r;
+	if (t.target.device)
+		*next++ = t.target.device;
+	if (t.rootfs.device)
+		*next++ = t.rootfs.device;
+	/* the file system driver of the located one (the explicit target's is c->fstype) */
+	located = c->target_type == CONF_TARGET_ROOTFS ? t.target.fstype : t.rootfs.fstype;
 	init = rebuild_choose_init(ctx, devices);
+	target = location_text(&t.target);
+	rootfs = location_text(&t.rootfs);
+	if (!target || !rootfs) {
+		dump_target_clear(&t);
+		return -ENOMEM;
+	}
 
 	/* minimal: only our module and what it depends on (--modules), so
 	 * no systemd; systemd: dracut's hostonly selection plus ours */
@@ -220,13 +236,15 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 	if (r == 0)
 		r = push_env(p, "KDUMP_SNP_CONF=%s", ctx->config_path) ?:
 		    push_env(p, "KDUMP_SNP_KDUMPCTL=%s", self_path("kdumpctl", self, sizeof(self))) ?:
-		    push_env(p, "KDUMP_SNP_ROOTFS=%s %s", spec ? spec : "", fstype ? fstype : "") ?:
+		    push_env(p, "KDUMP_SNP_TARGET=%s", target) ?:
+		    push_env(p, "KDUMP_SNP_ROOTFS=%s", rootfs) ?:
 		    push_env(p, "KDUMP_SNP_FSTYPES=%s %s", c->fstype ? c->fstype : "",
-			     needs_root && fstype ? fstype : "") ?:
+			     located ? located : "") ?:
 		    push_env(p, "KDUMP_SNP_EXTRA_MODULES=%s", modules ? modules : "") ?:
 		    push_env(p, "KDUMP_SNP_FILES=%s", files) ?:
 		    push_env(p, "KDUMP_SNP_FAILURE_ACTION=%s", unit_failure_action(c->failure_action)) ?:
 		    push_env(p, "KDUMP_SNP_INIT=%s", capture_init_name(init));
+	dump_target_clear(&t);
 	return r;
 }
 

@@ -103,7 +103,7 @@ case_start_builds_and_loads() {
 	grep -q -- "--compress zstd" "$FAKE_DRACUT_LOG" &&
 	grep -qF -- '--omit-drivers ccp\ kvm_amd\ kvm\ ' "$FAKE_DRACUT_LOG" &&
 	grep -q -- "--add-device /dev/kdump-test-root" "$FAKE_DRACUT_LOG" &&
-	grep -qx "KDUMP_SNP_ROOTFS=/dev/kdump-test-root ext4" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/kdump-test-root|spec=/dev/kdump-test-root|fstype=ext4|mountpoint=/|dir=/var/crash|" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_FSTYPES= ext4" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_KDUMPCTL=$KDUMPCTL" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_FAILURE_ACTION=reboot-force" "$FAKE_DRACUT_LOG" &&
@@ -178,8 +178,110 @@ case_rebuild_needs_root_device() {
 	rm "$R/proc/self/mountinfo"
 	kdumpctl rebuild
 	expect_rc 1 &&
-	expect_in err "cannot find the root file system's device, which the dump is saved on" &&
+	expect_in err "cannot find the file system that holds /var/crash in the mount table" &&
 	dracut_runs 0
+}
+
+# mountinfo NAME: the fixture's mounts (tests/fixtures/mountinfo/NAME)
+mountinfo() {
+	cp "$FIXTURES/mountinfo/$1" "$R/proc/self/mountinfo"
+}
+
+# /var on its own xfs: the dump goes to that file system, not to the /var
+# directory of the root file system that the mount hides
+case_target_var_on_own_fs() {
+	host amd-iommu
+	mountinfo var-xfs
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target device:   /dev/vdb1 (mounted at /var)" &&
+	expect_in out "target UUID:     unknown" &&
+	expect_line out "target fs type:  xfs" &&
+	expect_line out "target subvol:   (none)" &&
+	expect_line out "target dir:      /crash (inside that file system)" &&
+	expect_line out "image mounts:    /dev/vdb1" || return
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -q -- "--add-device /dev/vdb1" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/vdb1|spec=/dev/vdb1|fstype=xfs|mountpoint=/var|dir=/crash|" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_FSTYPES= xfs" "$FAKE_DRACUT_LOG" || fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# btrfs with subvol= (Ubuntu's @ and @home): the capture mounts the
+# subvolume, not the top level
+case_target_btrfs_subvolume() {
+	host amd-iommu
+	mountinfo btrfs-subvol
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target device:   /dev/nvme0n1p2 (mounted at /)" &&
+	expect_line out "target fs type:  btrfs" &&
+	expect_line out "target subvol:   /@" &&
+	expect_line out "target dir:      /var/crash (inside that file system)" || return
+	printf 'path /home/dumps
+' >"$CONF"
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/nvme0n1p2|spec=/dev/nvme0n1p2|fstype=btrfs|subvol=/@home|options=subvol=/@home|mountpoint=/home|dir=/dumps|" "$FAKE_DRACUT_LOG" ||
+		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# a symbolic link in path is followed on the host (below the root), not in
+# the capture image
+case_target_path_is_symlink() {
+	host amd-iommu
+	mountinfo var-xfs
+	mkdir -p "$R/var"
+	ln -s /srv/dumps "$R/var/crash"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target device:   /dev/vdc1 (mounted at /srv)" &&
+	expect_line out "target fs type:  ext4" &&
+	expect_line out "target dir:      /dumps (inside that file system)" || return
+	rm "$R/var/crash"
+	mkdir -p "$R/var/spool"
+	ln -s ../../srv/x "$R/var/spool/link"
+	printf 'path /var/spool/link/crash
+' >"$CONF"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target device:   /dev/vdc1 (mounted at /srv)" &&
+	expect_line out "target dir:      /x/crash (inside that file system)"
+}
+
+case_target_path_symlink_loop() {
+	host amd-iommu
+	mkdir -p "$R/var"
+	ln -s /var/crash "$R/var/crash"
+	kdumpctl check
+	expect_rc 1 && expect_in err "cannot resolve path /var/crash: Too many levels of symbolic links"
+}
+
+# a dump on a file system in memory would be lost with the reboot
+case_target_on_tmpfs_refused() {
+	host amd-iommu
+	mountinfo root-tmpfs-crash
+	kdumpctl start
+	expect_rc 1 &&
+	expect_in err "path /var/crash is on tmpfs \"tmpfs\" (mounted at /var/crash), not on a block device" &&
+	dracut_runs 0
+}
+
+# the file system's UUID, read by libblkid, is what the image mounts
+case_target_uuid_from_device() {
+	host amd-iommu
+	sed 's/ xfs \/dev\/vdb1 .*/ ext4 \/dev\/vdb1 rw/' "$FIXTURES/mountinfo/var-xfs" >"$R/proc/self/mountinfo"
+	mkdir -p "$R/dev"
+	truncate -s 4M "$R/dev/vdb1"
+	mkfs.ext4 -q -F -U 0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77 "$R/dev/vdb1" || return
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target UUID:     0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77" &&
+	expect_line out "image mounts:    UUID=0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77" || return
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/vdb1|uuid=0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77|spec=UUID=0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77|fstype=ext4|mountpoint=/var|dir=/crash|" "$FAKE_DRACUT_LOG" ||
+		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
 }
 
 case_start_fresh_image_not_rebuilt() {

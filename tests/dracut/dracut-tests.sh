@@ -78,7 +78,7 @@ lacks() {
 # the common content of both kinds of image
 has_capture_tools() {
 	has ' usr/sbin/kdumpctl$' && has '/makedumpfile$' && has ' etc/kdump.conf$' &&
-	has ' etc/kdump-snp/rootfs$' &&
+	has ' etc/kdump-snp/target$' &&
 	lacks '/ccp\.ko' && lacks '/kvm_amd\.ko' && lacks '/kvm\.ko' && lacks 'plymouth' &&
 	lacks 'lib/firmware/amdgpu' && lacks '/amdgpu\.ko' || return
 	lsinitrd -f etc/kdump.conf "$IMG" >"$TMP/kdump.conf.in-image" 2>&1
