@@ -271,9 +271,7 @@ case_target_on_tmpfs_refused() {
 case_target_uuid_from_device() {
 	host amd-iommu
 	sed 's/ xfs \/dev\/vdb1 .*/ ext4 \/dev\/vdb1 rw/' "$FIXTURES/mountinfo/var-xfs" >"$R/proc/self/mountinfo"
-	mkdir -p "$R/dev"
-	truncate -s 4M "$R/dev/vdb1"
-	mkfs.ext4 -q -F -U 0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77 "$R/dev/vdb1" || return
+	ext4_device vdb1 0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77 || return
 	kdumpctl check
 	expect_rc 0 &&
 	expect_line out "target UUID:     0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77" &&
@@ -281,6 +279,52 @@ case_target_uuid_from_device() {
 	kdumpctl rebuild
 	expect_rc 0 &&
 	grep -qx "KDUMP_SNP_TARGET=device=/dev/vdb1|uuid=0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77|spec=UUID=0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77|fstype=ext4|mountpoint=/var|dir=/crash|" "$FAKE_DRACUT_LOG" ||
+		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# ext4_device NAME [UUID]: $R/dev/NAME, a file holding an ext4 file system
+# (libblkid probes files as it does devices)
+ext4_device() {
+	mkdir -p "$R/dev"
+	truncate -s 4M "$R/dev/$1"
+	mkfs.ext4 -q -F -U "${2:-random}" "$R/dev/$1"
+}
+
+# the target directive's type is compared with the one on the device
+case_target_fstype_mismatch() {
+	host amd-iommu
+	ext4_device sdb1 || return
+	printf 'path /dumps\nxfs /dev/sdb1\n' >"$CONF"
+	kdumpctl check
+	expect_rc 1 && expect_line err "$CONF:2:1: the file system on \"/dev/sdb1\" is ext4, not xfs" &&
+	expect_empty out || return
+	kdumpctl start
+	expect_rc 1 && dracut_runs 0
+}
+
+case_target_device_without_fs() {
+	host amd-iommu
+	mkdir -p "$R/dev" && truncate -s 4M "$R/dev/sdc"
+	printf 'ext4 /dev/sdc\n' >"$CONF"
+	kdumpctl check
+	expect_rc 1 && expect_line err "$CONF:1:1: device \"/dev/sdc\" holds no file system; make one with mkfs.ext4 first"
+}
+
+# a kernel name can change between boots: the image mounts the UUID
+case_target_kernel_name_stored_as_uuid() {
+	host amd-iommu
+	ext4_device sdb1 4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31 || return
+	printf 'path /dumps\next4 /dev/sdb1\n' >"$CONF"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target device:   /dev/sdb1" &&
+	expect_line out "target UUID:     4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31" &&
+	expect_line out "target dir:      /dumps (inside that file system)" &&
+	expect_line out "image mounts:    UUID=4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31 (/dev/sdb1 is a kernel name that can change between boots)" || return
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -q -- "--add-device /dev/sdb1" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/sdb1|uuid=4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31|spec=UUID=4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31|fstype=ext4|dir=/dumps|" "$FAKE_DRACUT_LOG" ||
 		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
 }
 
