@@ -394,6 +394,80 @@ case_stale_kdumpctl_binary() {
 	expect_rc 0 && dracut_runs 2 && expect_in err "kdumpctl ($TMP/kdumpctl-copy) changed"
 }
 
+# stale_by CHANGE REASON: after a first start, CHANGE one thing the image
+# has baked in: status says stale and why, and the next start rebuilds
+stale_by() {
+	kdumpctl start
+	eval "$1"
+	kdumpctl status
+	expect_in out "(stale" && expect_in out "$2" || return
+	kdumpctl start
+	expect_rc 0 && dracut_runs 2 && expect_in err "rebuilding the capture image: $2"
+}
+
+case_stale_target_device() {
+	host amd-iommu
+	mountinfo var-xfs
+	stale_by 'sed -i "s|xfs /dev/vdb1|xfs /dev/vdd1|" "$R/proc/self/mountinfo"' "target-device changed"
+}
+
+case_stale_target_uuid() {
+	host amd-iommu
+	sed 's/ xfs \/dev\/vdb1 .*/ ext4 \/dev\/vdb1 rw/' "$FIXTURES/mountinfo/var-xfs" >"$R/proc/self/mountinfo"
+	ext4_device vdb1 || return
+	stale_by 'tune2fs -U 2a1f0c9e-7b6d-4e3a-8c5f-1d2e3f4a5b6c "$R/dev/vdb1" >/dev/null 2>&1' "target-uuid changed"
+}
+
+case_stale_target_fstype() {
+	host amd-iommu
+	mountinfo var-xfs
+	stale_by 'sed -i "s| xfs /dev/vdb1| ext4 /dev/vdb1|" "$R/proc/self/mountinfo"' "target-fstype changed"
+}
+
+case_stale_target_subvolume() {
+	host amd-iommu
+	mountinfo btrfs-subvol
+	stale_by 'sed -i "s|/@ / |/@root / |; s|subvol=/@$|subvol=/@root|" "$R/proc/self/mountinfo"' "target-subvol changed"
+}
+
+# the path moved to another file system (a new symbolic link)
+case_stale_target_dir() {
+	host amd-iommu
+	mountinfo var-xfs
+	mkdir -p "$R/var"
+	stale_by 'ln -s /var/spool/dumps "$R/var/crash"' "target-dir changed"
+}
+
+case_stale_root_fs() {
+	host amd-iommu
+	mountinfo var-xfs
+	stale_by 'sed -i "s| ext4 /dev/vda1 | ext4 /dev/vda3 |" "$R/proc/self/mountinfo"' "root-fs changed"
+}
+
+# the target's device became stacked (device-mapper below it): the image
+# needs systemd and udev now
+case_stale_capture_init() {
+	host amd-iommu
+	mountinfo var-xfs
+	stale_by 'mkdir -p "$R/sys/class/block/vdb1/slaves/dm-0"' "capture-init changed"
+}
+
+case_stale_hostname() {
+	host amd-iommu
+	mkdir -p "$R/etc" && echo node1 >"$R/etc/hostname"
+	stale_by 'echo node2 >"$R/etc/hostname"' "hostname ($R/etc/hostname) changed"
+}
+
+case_stale_snp_decision() {
+	host snp-host
+	stale_by 'echo N >"$R/sys/module/kvm_amd/parameters/sev_snp"' "snp-hint changed"
+}
+
+case_stale_crash_cmdline() {
+	host amd-iommu
+	stale_by 'sed -i "s/$/ console=ttyS1/" "$R/proc/cmdline"' "crash-cmdline changed"
+}
+
 case_stale_record_missing() {
 	host amd-iommu
 	kdumpctl start
