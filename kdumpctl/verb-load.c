@@ -75,6 +75,14 @@ static int check_reservation(const struct kdump_ctx *ctx)
 	return 0;
 }
 
+/* after a failure that happened before anything was loaded */
+static void say_still_loaded(const struct kdump_ctx *ctx)
+{
+	if (loader_status(ctx->root, true) == 1)
+		log_warn("the crash kernel loaded before stays loaded: kdump keeps working with "
+			 "the previous capture image and configuration");
+}
+
 static int ensure_image(const struct kdump_ctx *ctx)
 {
 	_cleanup_free_ char *reason = NULL;
@@ -90,27 +98,38 @@ static int ensure_image(const struct kdump_ctx *ctx)
 	return rebuild_image(ctx);
 }
 
-static int start_locked(struct kdump_ctx *ctx)
+/* everything before the load: the image (rebuilt when stale), the command line */
+static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 {
-	_cleanup_free_ char *cmdline = NULL;
-	_cleanup_free_ char *record = NULL;
-	int r;
+	int r = check_reservation(ctx);
 
-	r = check_reservation(ctx);
 	if (r < 0)
 		return r;
 	if (access(ctx->kernel_path, R_OK) < 0)
 		return log_error_errno(-errno, "crash kernel image %s", ctx->kernel_path);
 	r = ensure_image(ctx);
-	if (r < 0)
+	if (r == 0)
+		r = ctx_crash_cmdline(ctx, cmdline);
+	if (r == 0)
+		r = load_record(ctx, *cmdline, record);
+	return r;
+}
+
+/* start, or with replace (restart, reload) load again even when the same
+ * crash kernel is loaded: kexec_file_load replaces it, so it is never
+ * unloaded first and a failure before the load leaves it in place */
+static int load_locked(struct kdump_ctx *ctx, bool replace)
+{
+	_cleanup_free_ char *cmdline = NULL;
+	_cleanup_free_ char *record = NULL;
+	int r;
+
+	r = prepare_load(ctx, &cmdline, &record);
+	if (r < 0) {
+		say_still_loaded(ctx);
 		return r;
-	r = ctx_crash_cmdline(ctx, &cmdline);
-	if (r < 0)
-		return r;
-	r = load_record(ctx, cmdline, &record);
-	if (r < 0)
-		return r;
-	if (already_loaded(ctx, record)) {
+	}
+	if (!replace && already_loaded(ctx, record)) {
 		log_info("kdump: crash kernel already loaded");
 		return 0;
 	}
@@ -123,8 +142,14 @@ static int start_locked(struct kdump_ctx *ctx)
 		/* the SNP decision is made once, in ctx_load */
 		.snp = ctx->snp_hint ? SNP_MODE_ON : SNP_MODE_OFF,
 	}, stdout, NULL);
-	if (r < 0)
+	if (r < 0) {
+		/* the kernel frees a loaded crash kernel before it loads the new one */
+		if (loader_status(ctx->root, true) != 1)
+			log_error("no crash kernel is loaded now; kdumpctl start loads one again");
+		else
+			say_still_loaded(ctx);
 		return r;
+	}
 	save_state(ctx, record);
 	log_info("kdump: crash kernel loaded%s", ctx->snp_hint ? " (SEV-SNP host: kdump_snp=1)" : "");
 	return 0;
@@ -136,7 +161,7 @@ int verb_start(struct kdump_ctx *ctx, const struct global_options *o)
 
 	if (lock < 0)
 		return lock;
-	return start_locked(ctx);
+	return load_locked(ctx, false);
 }
 
 static int stop_locked(struct kdump_ctx *ctx)
@@ -165,15 +190,15 @@ int verb_stop(struct kdump_ctx *ctx, const struct global_options *o)
 	return stop_locked(ctx);
 }
 
+/* restart and reload: the new image is built and checked while the old
+ * crash kernel stays loaded; only stop unloads */
 int verb_restart(struct kdump_ctx *ctx, const struct global_options *o)
 {
 	_cleanup_close_ int lock = ctx_lock(ctx);
-	int r;
 
 	if (lock < 0)
 		return lock;
-	r = stop_locked(ctx);
-	return r < 0 ? r : start_locked(ctx);
+	return load_locked(ctx, true);
 }
 
 int verb_rebuild(struct kdump_ctx *ctx, const struct global_options *o)

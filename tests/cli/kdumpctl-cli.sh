@@ -510,6 +510,35 @@ case_dracut_failure_keeps_old_image() {
 	[ -z "$(find "$R/var/lib/kdump" -name '*.tmp-*')" ] || fail "temporary image left behind"
 }
 
+# restart and reload replace the loaded crash kernel (kexec_file_load does
+# that by itself): never an unload first
+case_restart_replaces_without_unloading() {
+	host crash-loaded
+	kdumpctl start
+	for verb in restart reload; do
+		kdumpctl "$verb"
+		expect_rc 0 &&
+		expect_line out "flags: KEXEC_FILE_ON_CRASH" &&
+		expect_not_in out "KEXEC_FILE_UNLOAD" &&
+		expect_in err "kdump: crash kernel loaded" &&
+		dracut_runs 1 || return
+	done
+}
+
+# a failed rebuild keeps the working crash kernel, and says so
+case_restart_failed_rebuild_keeps_kernel() {
+	host crash-loaded
+	kdumpctl start
+	echo "final_action poweroff" >>"$CONF"
+	FAKE_DRACUT_FAIL=1 kdumpctl restart
+	expect_rc 1 &&
+	expect_in err "dracut failed" &&
+	expect_in err "the crash kernel loaded before stays loaded: kdump keeps working with the previous capture image" &&
+	expect_empty out || return
+	FAKE_DRACUT_FAIL=1 kdumpctl start
+	expect_rc 1 && expect_in err "the crash kernel loaded before stays loaded" && expect_empty out
+}
+
 case_rebuild_verb_always_builds() {
 	host amd-iommu
 	kdumpctl rebuild && kdumpctl rebuild
