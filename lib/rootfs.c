@@ -3,6 +3,7 @@
 #include <libmount.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "blockdev.h"
 #include "rootfs.h"
@@ -186,6 +187,31 @@ static int btrfs_subvol(struct libmnt_fs *fs, const char *fsroot, struct fs_loca
 	return 0;
 }
 
+/* "/dev/root" (a kernel that mounted root= itself) names no node: the
+ * mount's device number does, as /dev/block/MAJ:MIN */
+static int device_by_number(const char *root, struct libmnt_fs *fs, struct fs_location *loc)
+{
+	_cleanup_free_ char *node = NULL;
+	char *byno = NULL;
+	dev_t devno = mnt_fs_get_devno(fs);
+
+	if (sysroot_path(root, loc->device, &node) < 0)
+		return -ENOMEM;
+	if (access(node, F_OK) == 0 || devno == 0)
+		return 0;
+	if (asprintf(&byno, "/dev/block/%u:%u", major(devno), minor(devno)) < 0)
+		return -ENOMEM;
+	free(node);
+	node = NULL;
+	if (sysroot_path(root, byno, &node) < 0 || access(node, F_OK) < 0) {
+		free(byno);
+		return node ? 0 : -ENOMEM;
+	}
+	free(loc->device);
+	loc->device = byno;
+	return 0;
+}
+
 static int fill_device(const char *root, struct fs_location *loc)
 {
 	_cleanup_free_ char *node = NULL;
@@ -252,7 +278,9 @@ int rootfs_locate(const char *root, const char *path, struct fs_location *loc)
 		_cleanup_free_ char *inside = join(below, real + strlen(loc->mountpoint));
 
 		loc->dir = inside ? join("/", inside) : NULL;
-		r = loc->dir ? fill_device(root, loc) : -ENOMEM;
+		r = loc->dir ? device_by_number(root, fs, loc) : -ENOMEM;
+		if (r == 0)
+			r = fill_device(root, loc);
 	}
 out:
 	mnt_unref_table(tb);

@@ -178,6 +178,26 @@ static void test_locate_stacked(void **state)
 	fs_location_clear(&loc);
 }
 
+/* root= mounted by the kernel itself: the source is /dev/root, which has no
+ * node; the device number finds it */
+static void test_locate_dev_root(void **state)
+{
+	struct fs_location loc;
+
+	write_mountinfo("22 1 254:3 / / rw - ext4 /dev/root rw\n");
+	assert_int_equal(rootfs_locate(root, "/var/lib", &loc), 0);
+	assert_string_equal(loc.device, "/dev/root");
+	fs_location_clear(&loc);
+	make_dir("dev");
+	make_dir("dev/block");
+	make_dir("dev/vda3"); /* anything that exists */
+	make_link("../vda3", "dev/block/254:3");
+	assert_int_equal(rootfs_locate(root, "/var/lib", &loc), 0);
+	assert_string_equal(loc.device, "/dev/block/254:3");
+	assert_string_equal(loc.spec, "/dev/block/254:3");
+	fs_location_clear(&loc);
+}
+
 static void test_locate_btrfs_subvolume(void **state)
 {
 	struct fs_location loc;
@@ -273,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_locate_bind_mount),
 		cmocka_unit_test(test_locate_follows_links),
 		cmocka_unit_test(test_locate_stacked),
+		cmocka_unit_test(test_locate_dev_root),
 		cmocka_unit_test(test_locate_btrfs_subvolume),
 		cmocka_unit_test(test_locate_not_a_block_device),
 		cmocka_unit_test(test_locate_no_mountinfo),
