@@ -13,7 +13,7 @@
 #   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
-# kdump-tools (all by default)
+# var-disk kdump-tools (all by default)
 set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -24,7 +24,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 destdir=$1
 results=$2
 shift 2
-ALL=(default systemd-init uuid-target invalid-conf small-target kdump-tools)
+ALL=(default systemd-init uuid-target invalid-conf small-target var-disk kdump-tools)
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
@@ -233,6 +233,25 @@ scenario_small_target() {
 		[ -n "$d" ] && ! grep -qE '(^|[[:space:]])vmcore([[:space:]]|$)' <<<"$files" &&
 		grep -q vmcore-incomplete <<<"$files" ||
 		{ VM_FAIL_MSG="${VM_FAIL_MSG:-expected vmcore-incomplete and no vmcore in /dumps/$d: $files}"; return 1; }
+}
+
+# /var on a second disk and no target directive: the dump goes to the file
+# system that holds path, /crash on that disk, not to the /var directory the
+# mount hides on the root disk
+scenario_var_disk() {
+	local stage=$work/var-disk-destdir
+	printf 'path /var/crash\n%s\nfinal_action poweroff\nfailure_action poweroff\n' "$COLLECTOR" >"$work/var-disk.conf"
+	rm -rf -- "$stage"
+	cp -a -- "$destdir" "$stage"
+	cp -- "$work/var-disk.conf" "$stage/etc/kdump.conf"
+	vm_guest_disk_args "$work/var.img" d1 kdumpvar
+	boot_image var-disk crash --pkg-destdir "$stage" --var-disk "$work/var.img" -- "${VM_GUEST_DISK_ARGS[@]}"
+	run_phases
+	expect_poweroff && vm_expect_log "$LOG" "kdumpctl: saving the dump" &&
+		check_dump "$work/var.img" /crash &&
+		vm_say "  dump: $DUMP_DIR on the /var disk" &&
+		[ -z "$(dump_dirs "$DISK" /var/crash)" ] ||
+		{ VM_FAIL_MSG="${VM_FAIL_MSG:-a dump landed in /var/crash on the root disk}"; return 1; }
 }
 
 # The stock peer. Its crash kernel boots the guest's root with
