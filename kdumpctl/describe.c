@@ -36,6 +36,22 @@ void describe_snp(const struct kdump_ctx *ctx, char *buf, size_t len)
 	}
 }
 
+void describe_snp_fix(const struct kdump_ctx *ctx, char *buf, size_t len)
+{
+	const struct snp_fix_info *f = &ctx->snp_fix;
+	const char *verdict;
+
+	if (f->fix == SNP_FIX_SERIES || f->fix == SNP_FIX_UPSTREAM)
+		verdict = "survivable";
+	else if (ctx->snp_hint)
+		verdict = "NOT SURVIVABLE";
+	else if (ctx->snp.enabled)
+		verdict = "NOT SURVIVABLE, armed anyway (KDUMP_SNP=off)";
+	else
+		verdict = "not survivable once SNP is enabled";
+	snprintf(buf, len, "%s: %s", verdict, f->evidence);
+}
+
 void describe_size(uint64_t bytes, char *buf, size_t len)
 {
 	if (bytes >= (1ULL << 30) && bytes % (1ULL << 30) == 0)

@@ -10,6 +10,8 @@
 /* Human words for what status and check print. */
 void describe_target(const struct kdump_conf *c, char *buf, size_t len);
 void describe_snp(const struct kdump_ctx *ctx, char *buf, size_t len);
+/* Whether the crash kernel survives an SNP crash, and what showed it. */
+void describe_snp_fix(const struct kdump_ctx *ctx, char *buf, size_t len);
 void describe_size(uint64_t bytes, char *buf, size_t len);
 
 /* A JSON string literal, escaped. */

@@ -3,10 +3,12 @@
 #define KDUMPCTL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "conf.h"
 #include "defaults.h"
 #include "probe.h"
+#include "snp-fix.h"
 
 /* Exit codes of the field: 0 ok, 1 failure, 2 usage, 3 not operational. */
 #define EXIT_USAGE 2
@@ -37,16 +39,34 @@ struct kdump_ctx {
 	char *rundir;        /* <root>/run */
 	struct snp_state snp;
 	bool snp_hint;
+	struct snp_fix_info snp_fix; /* of the crash kernel (kver) */
+	/* Errors of kdump.conf and the defaults file, empty when both are
+	 * valid. Then conf is NULL (or defaults are the built-in ones, when
+	 * the defaults file has errors), and only verbs that need no valid
+	 * configuration run (status, stop, showmem, estimate). */
+	struct conf_errors errs;
 };
 
-/* Read and validate kdump.conf and the defaults file, printing every
- * file:line error. Returns 0 or a negative errno. */
+/* Read and validate kdump.conf and the defaults file into ctx; their
+ * errors are kept in ctx->errs (print them with ctx_print_errors). Returns
+ * 0 (with or without errors) or a negative errno when the host cannot be
+ * described at all (no memory, no kernel release). */
 int ctx_load(struct kdump_ctx *ctx, const struct global_options *o);
 void ctx_free(struct kdump_ctx *ctx);
+
+/* At most CTX_ERRORS_SHOWN errors of ctx->errs, one a line, with indent
+ * before each, then "... and N more". */
+#define CTX_ERRORS_SHOWN 20
+void ctx_print_errors(const struct kdump_ctx *ctx, FILE *f, const char *indent);
 
 /* The crash command line for this host; logs and returns -EINVAL when an
  * option is refused. */
 int ctx_crash_cmdline(const struct kdump_ctx *ctx, char **out);
+
+/* On a host where the crash kernel gets kdump_snp=1, refuse (logging why
+ * and the override) a crash kernel not known to survive an SNP crash;
+ * -ENOEXEC then. */
+int ctx_check_snp_fix(const struct kdump_ctx *ctx);
 
 /* Capture image: the inputs it is built from, staleness, rebuild. */
 int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text);
@@ -54,8 +74,11 @@ int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text);
 int rebuild_is_stale(const struct kdump_ctx *ctx, char **reason);
 int rebuild_image(const struct kdump_ctx *ctx);
 
-/* Serialise kdumpctl invocations; returns an fd to close, or -errno. */
-int ctx_lock(const struct kdump_ctx *ctx);
+/* Serialise kdumpctl invocations that change the host (start, stop,
+ * rebuild, ...): taken before anything is read, so that the second of two
+ * works from what the first left. Returns an fd to close, or -errno
+ * (logged; for verb when not run as root). */
+int ctx_lock(const char *root, const char *verb);
 
 typedef int (*verb_fn)(struct kdump_ctx *ctx, const struct global_options *o);
 
@@ -65,6 +88,9 @@ int verb_restart(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_rebuild(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_check(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_status(struct kdump_ctx *ctx, const struct global_options *o);
+/* status when ctx_load failed with err: not operational, with the reason
+ * and what is known; returns EXIT_NOT_OPERATIONAL. */
+int status_unavailable(const struct kdump_ctx *ctx, const struct global_options *o, int err);
 int verb_showmem(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_estimate(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_test(struct kdump_ctx *ctx, const struct global_options *o);

@@ -5,6 +5,8 @@
 
 #include "kdumpctl.h"
 #include "log.h"
+#include "spawn.h"
+#include "sysroot.h"
 #include "util.h"
 
 enum verb_flags {
@@ -13,6 +15,7 @@ enum verb_flags {
 	VERB_YES = 1 << 2,             /* accepts --yes */
 	VERB_SAVE = 1 << 3,            /* accepts --vmcore and --target */
 	VERB_INIT = 1 << 4,            /* the capture image's /init: prepares the system first */
+	VERB_LOCK = 1 << 5,            /* changes the host: one at a time (ctx_lock) */
 };
 
 static const struct verb {
@@ -21,11 +24,11 @@ static const struct verb {
 	unsigned int flags;
 	const char *help;
 } verbs[] = {
-	{ "start", verb_start, VERB_CONFIG_REQUIRED, "check the config, rebuild the capture image if stale, load the crash kernel" },
-	{ "stop", verb_stop, 0, "unload the crash kernel" },
-	{ "restart", verb_restart, VERB_CONFIG_REQUIRED, "rebuild if stale, then load again; the loaded crash kernel stays until the new one replaces it" },
-	{ "reload", verb_restart, VERB_CONFIG_REQUIRED, "the same as restart" },
-	{ "rebuild", verb_rebuild, VERB_CONFIG_REQUIRED, "rebuild the capture image now" },
+	{ "start", verb_start, VERB_CONFIG_REQUIRED | VERB_LOCK, "check the config, rebuild the capture image if stale, load the crash kernel" },
+	{ "stop", verb_stop, VERB_LOCK, "unload the crash kernel" },
+	{ "restart", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "rebuild if stale, then load again; the loaded crash kernel stays until the new one replaces it" },
+	{ "reload", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "the same as restart" },
+	{ "rebuild", verb_rebuild, VERB_CONFIG_REQUIRED | VERB_LOCK, "rebuild the capture image now" },
 	{ "check", verb_check, VERB_CONFIG_REQUIRED, "validate the config and show what start would use" },
 	{ "status", verb_status, VERB_JSON, "exit 0 when kdump is operational, 3 when not (--json)" },
 	{ "showmem", verb_showmem, 0, "show the memory reserved for the crash kernel" },
@@ -134,10 +137,14 @@ int main(int argc, char **argv)
 {
 	struct global_options o = { 0 };
 	struct kdump_ctx ctx = { 0 };
+	_cleanup_close_ int lock = -1;
 	const struct verb *v;
 	const char *name = NULL;
 	int r;
 
+	/* before anything is opened; as /init, capture_prepare() retries once
+	 * /dev is mounted */
+	spawn_ensure_stdio();
 	log_set_program("kdumpctl");
 	r = parse_options(argc, argv, &o, &name);
 	if (r != 0)
@@ -158,15 +165,35 @@ int main(int argc, char **argv)
 	if (v->flags & VERB_INIT && capture_prepare() < 0)
 		return 1;
 	o.devices_later = v->flags & (VERB_SAVE | VERB_INIT);
+	/* before anything is read: a second start works from what the first left */
+	if (v->flags & VERB_LOCK) {
+		lock = ctx_lock(sysroot_get(), name);
+		if (lock < 0)
+			return 1;
+	}
 	r = ctx_load(&ctx, &o);
-	if (r < 0 && (v->flags & VERB_CONFIG_REQUIRED || !ctx.conf || !ctx.defaults)) {
-		if (r != -EINVAL)
-			log_error_errno(r, "cannot load the configuration");
+	if (r < 0) {
+		/* status still prints its one answer */
+		if (streq(name, "status"))
+			r = status_unavailable(&ctx, &o, r);
+		else
+			ctx_print_errors(&ctx, stderr, "");
+		if (v->flags & VERB_INIT)
+			capture_give_up("the capture image cannot describe this host");
+		ctx_free(&ctx);
+		return streq(name, "status") ? r : 1;
+	}
+	if (ctx.errs.n && v->flags & VERB_CONFIG_REQUIRED) {
+		ctx_print_errors(&ctx, stderr, "");
 		if (v->flags & VERB_INIT)
 			capture_give_up("the capture image's kdump.conf cannot be used");
 		ctx_free(&ctx);
-		return streq(name, "status") ? EXIT_NOT_OPERATIONAL : 1;
+		return 1;
 	}
+	/* status reports them itself; the others say where to look */
+	if (ctx.errs.n && !streq(name, "status"))
+		log_warn("the configuration has %zu error%s (kdumpctl check lists them); "
+			 "%s does not need it", ctx.errs.n, ctx.errs.n == 1 ? "" : "s", name);
 	r = v->fn(&ctx, &o);
 	ctx_free(&ctx);
 	if (r < 0)

@@ -2,6 +2,7 @@
 /* The capture initramfs: what it is built from, and building it with dracut. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <stdarg.h>
 
@@ -303,8 +304,11 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 		r = strv_push(&p->argv, "--add-device") ?: strv_push(&p->argv, *d);
 	for (char **a = c->dracut_args; a && *a && r == 0; a++)
 		r = strv_push(&p->argv, *a);
+	/* the image and the release after "--": nothing in dracut_args can
+	 * take their place (conf-dracut.c refuses positional words too) */
 	if (r == 0)
-		r = strv_push(&p->argv, tmp) ?: strv_push(&p->argv, ctx->kver);
+		r = strv_push(&p->argv, "--") ?: strv_push(&p->argv, tmp) ?:
+		    strv_push(&p->argv, ctx->kver);
 	if (r == 0)
 		r = push_env(p, "KDUMP_SNP_CONF=%s", ctx->config_path) ?:
 		    push_env(p, "KDUMP_SNP_KDUMPCTL=%s", self_path("kdumpctl", self, sizeof(self))) ?:
@@ -362,8 +366,40 @@ static int write_atomic(const char *path, const char *text)
 	return 0;
 }
 
+/* The temporary image while dracut writes it: a SIGTERM (systemctl stop,
+ * a start timeout), SIGINT or SIGHUP removes it before kdumpctl dies of
+ * the signal. dracut gets the signal from the same stop or terminal. */
+static const char *volatile building;
+static const int term_signals[] = { SIGTERM, SIGINT, SIGHUP };
+
+static void on_term(int sig)
+{
+	if (building)
+		unlink(building);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_term(const char *tmp, struct sigaction old[])
+{
+	struct sigaction sa = { .sa_handler = on_term };
+
+	building = tmp;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(term_signals); i++)
+		sigaction(term_signals[i], &sa, &old[i]);
+}
+
+static void release_term(const struct sigaction old[])
+{
+	for (size_t i = 0; i < ARRAY_SIZE(term_signals); i++)
+		sigaction(term_signals[i], &old[i], NULL);
+	building = NULL;
+}
+
 int rebuild_image(const struct kdump_ctx *ctx)
 {
+	struct sigaction old[ARRAY_SIZE(term_signals)];
 	_cleanup_free_ char *dir = NULL;
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_free_ char *inputs = NULL;
@@ -384,6 +420,7 @@ int rebuild_image(const struct kdump_ctx *ctx)
 	if (asprintf(&tmp, "%s.tmp-%d", ctx->initrd_path, (int)getpid()) < 0)
 		return -ENOMEM;
 	log_info("building the capture image %s for kernel %s", ctx->initrd_path, ctx->kver);
+	catch_term(tmp, old);
 	r = run_dracut(ctx, tmp);
 	if (r == 0 && access(tmp, F_OK) < 0) {
 		log_error("dracut succeeded but wrote no image at %s", tmp);
@@ -391,10 +428,11 @@ int rebuild_image(const struct kdump_ctx *ctx)
 	}
 	if (r == 0 && rename(tmp, ctx->initrd_path) < 0)
 		r = log_error_errno(-errno, "cannot rename %s to %s", tmp, ctx->initrd_path);
-	if (r < 0) {
+	if (r < 0)
 		unlink(tmp);
+	release_term(old);
+	if (r < 0)
 		return r;
-	}
 	r = write_atomic(ctx->inputs_path, inputs);
 	if (r < 0)
 		return log_error_errno(r, "cannot write %s", ctx->inputs_path);

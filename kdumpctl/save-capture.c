@@ -120,7 +120,7 @@ static int save_dmesg(struct save_job *job)
 
 static int check_space(struct save_job *job, uint64_t memory_bytes)
 {
-	uint64_t needed = save_space_needed(job->conf, job->collector, memory_bytes);
+	uint64_t needed = save_space_needed(job->conf, memory_bytes);
 	struct statvfs sv;
 	uint64_t avail;
 
@@ -134,7 +134,7 @@ static int check_space(struct save_job *job, uint64_t memory_bytes)
 		      (unsigned long long)((needed + (1 << 20) - 1) >> 20));
 }
 
-static void write_info(struct save_job *job, const struct vmcore_info *vi)
+static int write_info(struct save_job *job, const struct vmcore_info *vi)
 {
 	_cleanup_free_ char *path = NULL;
 	_cleanup_free_ char *cmd = job->collector ? strv_join_quoted(job->collector) : NULL;
@@ -146,13 +146,14 @@ static void write_info(struct save_job *job, const struct vmcore_info *vi)
 	int fd;
 
 	if (asprintf(&path, "%s/kdump-info.txt", job->dir) < 0)
-		return;
+		return -ENOMEM;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		int r = -errno;
+
 		if (fd >= 0)
 			close(fd);
-		log_warn("cannot write %s: %s", path, strerror(errno));
-		return;
+		return log_error_errno(r, "cannot write %s", path);
 	}
 	if (read_first_line("/proc/cmdline", &cmdline) == 0)
 		cmdline_get_param(cmdline, "kdump_snp", &hint);
@@ -171,8 +172,16 @@ static void write_info(struct save_job *job, const struct vmcore_info *vi)
 	fprintf(f, "dmesg_status: %d\n", job->dmesg_status);
 	fprintf(f, "bytes_written: %llu\n", (unsigned long long)job->bytes);
 	fprintf(f, "seconds: %.1f\n", job->seconds);
-	fflush(f);
-	fsync(fileno(f));
+	/* every write, the flush, the fsync and the close can fail (ENOSPC, EIO) */
+	errno = EIO;
+	if (ferror(f) || fflush(f) != 0 || fsync(fileno(f)) < 0)
+		return log_error_errno(-errno, "%s", path);
+	if (fclose(f) != 0) {
+		f = NULL;
+		return log_error_errno(-errno, "%s", path);
+	}
+	f = NULL;
+	return 0;
 }
 
 int save_capture(struct save_job *job)
@@ -211,13 +220,18 @@ int save_capture(struct save_job *job)
 			memcpy(strrchr(out, '/') + 1, "vmcore", sizeof("vmcore"));
 		if (stat(out, &st) == 0)
 			job->bytes = (uint64_t)st.st_size;
-		if (job->collector_status != 0)
+		if (job->collector_status < 0)
+			r = failed(job, "cannot start the collector %s: %s", job->collector[0],
+				   strerror(-job->collector_status));
+		else if (job->collector_status != 0)
 			r = failed(job, "the core collector %s exited with status %d; the partial dump "
 				   "is left as vmcore-incomplete", job->collector[0],
 				   job->collector_status);
 	}
 	job->seconds = now() - t0;
-	write_info(job, &vi);
+	/* the dump stays saved; the record of it is incomplete, and says so */
+	if (write_info(job, &vi) < 0)
+		log_warn("the record of this dump, kdump-info.txt, is missing or incomplete");
 	if (r == 0)
 		log_info("dump saved: %s/vmcore (%llu MiB in %.1f s)", job->dir,
 			 (unsigned long long)(job->bytes >> 20), job->seconds);

@@ -60,22 +60,21 @@ int save_collector_argv(const struct kdump_conf *conf, const char *vmcore,
 /*
  * An unfiltered, uncompressed copy needs the whole memory; a filtered or
  * compressed one at least the page descriptors, which every dump level
- * keeps: 64 bytes per 4 KiB page, 1/64 of memory. The pre-check only
- * refuses targets that cannot hold the dump at all; one that fills up
- * during the write fails the collector instead.
+ * keeps: 64 bytes per 4 KiB page, 1/64 of memory. With several dump
+ * levels makedumpfile tries the next one when the target is full, so any
+ * filtering level counts. The ELF format is never compressed. The
+ * pre-check only refuses targets that cannot hold the dump at all; one
+ * that fills up during the write fails the collector instead.
  */
-uint64_t save_space_needed(const struct kdump_conf *conf, char **collector,
-			   uint64_t memory_bytes)
+uint64_t save_space_needed(const struct kdump_conf *conf, uint64_t memory_bytes)
 {
-	bool filtered = false, compressed = false;
+	const struct conf_mdf *m = &conf->mdf;
+	bool filtered = false;
+	bool compressed = m->format == CONF_MDF_KDUMP && m->compression != CONF_MDF_UNCOMPRESSED;
 
 	if (conf->collector != CONF_COLLECTOR_MAKEDUMPFILE)
 		return memory_bytes;
-	for (char **a = collector; *a; a++) {
-		if (streq(*a, "-d") && a[1] && strtoul(a[1], NULL, 10) != 0)
-			filtered = true;
-		if (streq(*a, "-l") || streq(*a, "-c") || streq(*a, "-p") || streq(*a, "-z"))
-			compressed = true;
-	}
+	for (unsigned int i = 0; i < m->n_dump_levels; i++)
+		filtered = filtered || m->dump_levels[i] != 0;
 	return filtered || compressed ? memory_bytes / 64 : memory_bytes;
 }

@@ -27,9 +27,9 @@ struct save_job {
 int save_collector_argv(const struct kdump_conf *conf, const char *vmcore,
 			const char *out, char ***argv);
 
-/* Bytes the target needs at least, from the vmcore and the collector. */
-uint64_t save_space_needed(const struct kdump_conf *conf, char **collector,
-			   uint64_t memory_bytes);
+/* Bytes the target needs at least, from the memory in the vmcore and
+ * what the collector does with it (conf->mdf). */
+uint64_t save_space_needed(const struct kdump_conf *conf, uint64_t memory_bytes);
 
 /* The capture itself: dmesg, collector, info file; fills job. */
 int save_capture(struct save_job *job);

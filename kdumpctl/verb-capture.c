@@ -18,6 +18,7 @@
 #include "log.h"
 #include "modules-load.h"
 #include "save.h"
+#include "spawn.h"
 #include "util.h"
 
 static void mount_kernel_fs(const char *type, const char *dir)
@@ -76,6 +77,9 @@ int capture_prepare(void)
 	mount_kernel_fs("sysfs", "/sys");
 	mount_kernel_fs("devtmpfs", "/dev");
 	mount_kernel_fs("tmpfs", "/run");
+	/* without /dev/console the kernel starts init with fds 0-2 closed,
+	 * and /dev/null exists only now */
+	spawn_ensure_stdio();
 	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0)
 		log_set_kmsg(fd);

@@ -44,6 +44,10 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	r = ctx_crash_cmdline(ctx, &cmdline);
 	if (r < 0)
 		return r;
+	/* and so is a crash kernel that would hang after an SNP crash */
+	r = ctx_check_snp_fix(ctx);
+	if (r < 0)
+		return r;
 	r = dump_target_resolve(ctx, false, &t);
 	if (r < 0)
 		return r;
@@ -71,6 +75,10 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	printf("%-16s %s\n", "initramfs:", ctx->initrd_path);
 	describe_snp(ctx, buf, sizeof(buf));
 	printf("%-16s %s\n", "SEV-SNP:", buf);
+	if (ctx->snp.capable || ctx->snp_hint) {
+		describe_snp_fix(ctx, buf, sizeof(buf));
+		printf("%-16s %s\n", "SNP crash:", buf);
+	}
 	printf("%-16s %s\n", "crash cmdline:", cmdline);
 	return 0;
 }

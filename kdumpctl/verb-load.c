@@ -98,6 +98,19 @@ static int ensure_image(const struct kdump_ctx *ctx)
 	return rebuild_image(ctx);
 }
 
+/* kvm_amd decides the SNP state; loaded by udev, it can come after kdump */
+static void warn_snp_undecided(const struct kdump_ctx *ctx)
+{
+	const struct snp_state *s = &ctx->snp;
+
+	if (ctx->defaults->snp != SNP_MODE_AUTO || !s->capable || s->kvm_amd_loaded)
+		return;
+	log_warn("this host is SEV-SNP capable (from %s) but kvm_amd is not loaded yet: the crash "
+		 "kernel is armed without kdump_snp=1; loading kvm_amd arms kdump again "
+		 "(kdump-rearm.service), KDUMP_SNP=on arms it for SNP now",
+		 snp_source_name(s->capable_from));
+}
+
 /* everything before the load: the image (rebuilt when stale), the command line */
 static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 {
@@ -107,12 +120,16 @@ static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 		return r;
 	if (access(ctx->kernel_path, R_OK) < 0)
 		return log_error_errno(-errno, "crash kernel image %s", ctx->kernel_path);
+	r = ctx_check_snp_fix(ctx);
+	if (r < 0)
+		return r;
 	r = ensure_image(ctx);
 	if (r == 0)
 		r = ctx_crash_cmdline(ctx, cmdline);
-	if (r == 0)
-		r = load_record(ctx, *cmdline, record);
-	return r;
+	if (r < 0)
+		return r;
+	warn_snp_undecided(ctx);
+	return load_record(ctx, *cmdline, record);
 }
 
 /* start, or with replace (restart, reload) load again even when the same
@@ -130,7 +147,7 @@ static int load_locked(struct kdump_ctx *ctx, bool replace)
 		return r;
 	}
 	if (!replace && already_loaded(ctx, record)) {
-		log_info("kdump: crash kernel already loaded");
+		log_info("crash kernel already loaded");
 		return 0;
 	}
 	r = loader_load(&(struct load_request){
@@ -151,16 +168,16 @@ static int load_locked(struct kdump_ctx *ctx, bool replace)
 		return r;
 	}
 	save_state(ctx, record);
-	log_info("kdump: crash kernel loaded%s", ctx->snp_hint ? " (SEV-SNP host: kdump_snp=1)" : "");
+	if (ctx->snp_hint)
+		log_info("crash kernel loaded (SEV-SNP host: kdump_snp=1); it survives an SNP crash: %s",
+			 ctx->snp_fix.evidence);
+	else
+		log_info("crash kernel loaded");
 	return 0;
 }
 
 int verb_start(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
-
-	if (lock < 0)
-		return lock;
 	return load_locked(ctx, false);
 }
 
@@ -170,23 +187,19 @@ static int stop_locked(struct kdump_ctx *ctx)
 
 	if (loader_status(ctx->root, true) == 0) {
 		forget_state(ctx);
-		log_info("kdump: no crash kernel was loaded");
+		log_info("no crash kernel was loaded");
 		return 0;
 	}
 	r = loader_unload(ctx->root, true, stdout);
 	if (r < 0)
 		return r;
 	forget_state(ctx);
-	log_info("kdump: crash kernel unloaded");
+	log_info("crash kernel unloaded");
 	return 0;
 }
 
 int verb_stop(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
-
-	if (lock < 0)
-		return lock;
 	return stop_locked(ctx);
 }
 
@@ -194,18 +207,10 @@ int verb_stop(struct kdump_ctx *ctx, const struct global_options *o)
  * crash kernel stays loaded; only stop unloads */
 int verb_restart(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
-
-	if (lock < 0)
-		return lock;
 	return load_locked(ctx, true);
 }
 
 int verb_rebuild(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	_cleanup_close_ int lock = ctx_lock(ctx);
-
-	if (lock < 0)
-		return lock;
 	return rebuild_image(ctx);
 }

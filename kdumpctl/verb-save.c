@@ -127,8 +127,11 @@ static int capture(struct save_job *job, const struct global_options *o, bool ro
 			return -ENOMEM;
 	} else {
 		r = prepare_target(job, rootfs);
-		if (r < 0)
+		if (r < 0) {
+			/* it may have mounted the target before it failed */
+			finish_target(job);
 			return r;
+		}
 	}
 	r = save_capture(job);
 	if (job->conf->kdump_post && job->dir)

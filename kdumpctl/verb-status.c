@@ -12,25 +12,54 @@
 
 struct status {
 	int loaded;               /* 1, 0, or negative errno */
-	const char *image_state;  /* "up to date", "stale", "missing" */
+	bool operational;
+	char reason[512];
+	bool image_exists;
+	int image_fresh;          /* 1, 0, -1 unknown (the configuration has errors) */
 	char *stale_reason;
 	uint64_t image_size;
 	int res_err;
 	struct crash_reservation res;
 };
 
+static bool snp_at_risk(const struct kdump_ctx *ctx)
+{
+	return ctx->snp_hint && ctx->snp_fix.fix != SNP_FIX_SERIES &&
+	       ctx->snp_fix.fix != SNP_FIX_UPSTREAM;
+}
+
 static void gather(const struct kdump_ctx *ctx, struct status *st)
 {
 	struct stat sb;
 
 	st->loaded = loader_status(ctx->root, true);
-	if (stat(ctx->initrd_path, &sb) < 0) {
-		st->image_state = "missing";
-	} else {
+	st->image_fresh = 0;
+	if (stat(ctx->initrd_path, &sb) == 0) {
+		st->image_exists = true;
 		st->image_size = (uint64_t)sb.st_size;
-		st->image_state = rebuild_is_stale(ctx, &st->stale_reason) == 0 ? "up to date" : "stale";
+		/* staleness compares with a configuration that parses */
+		st->image_fresh = ctx->errs.n ? -1 : rebuild_is_stale(ctx, &st->stale_reason) == 0;
 	}
 	st->res_err = probe_crash_reservation(ctx->root, &st->res);
+
+	st->operational = st->loaded == 1 && !snp_at_risk(ctx);
+	if (st->loaded < 0)
+		snprintf(st->reason, sizeof(st->reason),
+			 "the kernel does not report a crash kernel state (%s)", strerror(-st->loaded));
+	else if (st->loaded == 0)
+		snprintf(st->reason, sizeof(st->reason), "no crash kernel is loaded (%s)",
+			 ctx->errs.n ? "and kdumpctl start refuses the configuration until its "
+				       "errors are fixed" : "kdumpctl start loads it");
+	else if (snp_at_risk(ctx))
+		snprintf(st->reason, sizeof(st->reason),
+			 "the crash kernel cannot survive a crash with SEV-SNP guests running: %s",
+			 ctx->snp_fix.evidence);
+	else if (ctx->errs.n)
+		snprintf(st->reason, sizeof(st->reason),
+			 "a crash kernel is loaded; the configuration on disk has errors, so the "
+			 "loaded crash kernel uses the last valid configuration");
+	else
+		snprintf(st->reason, sizeof(st->reason), "a crash kernel is loaded");
 }
 
 static void print_reservation(FILE *f, const struct status *st)
@@ -42,7 +71,8 @@ static void print_reservation(FILE *f, const struct status *st)
 		return;
 	}
 	if (st->res_err < 0) {
-		fprintf(f, "unknown (%s)\n", strerror(-st->res_err));
+		fprintf(f, "unknown (%s)\n", st->res_err == -EACCES ?
+			"/proc/iomem hides addresses from this user" : strerror(-st->res_err));
 		return;
 	}
 	describe_size(st->res.total, size, sizeof(size));
@@ -53,14 +83,17 @@ static void status_text(const struct kdump_ctx *ctx, const struct status *st)
 {
 	char buf[512];
 
-	if (st->loaded == 1)
+	if (st->operational)
 		printf("kdump: operational\n");
 	else
-		printf("kdump: not operational: %s\n",
-		       st->loaded == 0 ? "no crash kernel is loaded (kdumpctl start loads it)"
-				       : "the kernel does not report a crash kernel state");
+		printf("kdump: not operational: %s\n", st->reason);
+	if (st->operational && ctx->errs.n)
+		printf("  note:         the configuration has errors; the loaded crash kernel "
+		       "uses the last valid configuration\n");
 	printf("  crash kernel: %s (%s)\n", ctx->kernel_path, ctx->kver);
-	printf("  initramfs:    %s (%s", ctx->initrd_path, st->image_state);
+	printf("  initramfs:    %s (%s", ctx->initrd_path, !st->image_exists ? "missing" :
+	       st->image_fresh < 0 ? "freshness unknown: the configuration has errors" :
+	       st->image_fresh ? "up to date" : "stale");
 	if (st->image_size) {
 		describe_size(st->image_size, buf, sizeof(buf));
 		printf(", %s", buf);
@@ -68,12 +101,24 @@ static void status_text(const struct kdump_ctx *ctx, const struct status *st)
 	if (st->stale_reason)
 		printf(": %s", st->stale_reason);
 	printf(")\n");
-	describe_target(ctx->conf, buf, sizeof(buf));
+	if (ctx->conf)
+		describe_target(ctx->conf, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "unknown: the configuration has errors");
 	printf("  dump target:  %s\n", buf);
 	printf("  reservation:  ");
 	print_reservation(stdout, st);
 	describe_snp(ctx, buf, sizeof(buf));
 	printf("  SEV-SNP:      %s\n", buf);
+	if (ctx->snp.capable || ctx->snp_hint) {
+		describe_snp_fix(ctx, buf, sizeof(buf));
+		printf("  SNP crash:    %s\n", buf);
+	}
+	if (ctx->errs.n) {
+		printf("  config errors:\n");
+		fflush(stdout);
+		ctx_print_errors(ctx, stdout, "    ");
+	}
 }
 
 static void json_range(const char *name, const struct crash_range *r)
@@ -86,48 +131,95 @@ static void json_range(const char *name, const struct crash_range *r)
 	       r->start, r->end, crash_range_size(r));
 }
 
+static void json_string_or_null(const char *s)
+{
+	if (s)
+		json_string(stdout, s);
+	else
+		printf("null");
+}
+
+static const char *json_bool(bool b)
+{
+	return b ? "true" : "false";
+}
+
+/* every error, not only the first CTX_ERRORS_SHOWN: machines read these */
+static void json_errors(const struct conf_errors *errs)
+{
+	printf("\"config_errors\":[");
+	for (size_t i = 0; i < errs->n; i++) {
+		printf("%s{\"file\":", i ? "," : "");
+		json_string_or_null(errs->v[i].file);
+		printf(",\"line\":%u,\"column\":%u,\"message\":", errs->v[i].line,
+		       errs->v[i].column);
+		json_string(stdout, errs->v[i].message);
+		printf("}");
+	}
+	printf("]");
+}
+
+static void json_target(const struct kdump_conf *c)
+{
+	if (!c) {
+		printf("null");
+		return;
+	}
+	printf("{\"type\":");
+	json_string(stdout, conf_target_type_name(c->target_type));
+	printf(",\"spec\":");
+	json_string_or_null(c->target);
+	printf(",\"path\":");
+	json_string(stdout, c->path);
+	printf("}");
+}
+
+static void json_reservation(int err, const struct crash_reservation *res)
+{
+	static const struct crash_range none;
+
+	printf("\"reservation\":{\"state\":\"%s\",\"bytes\":%" PRIu64 ",",
+	       err == -ENOENT ? "none" : err < 0 ? "unknown" : "reserved", err < 0 ? 0 : res->total);
+	json_range("low", err < 0 ? &none : &res->low);
+	printf(",");
+	json_range("high", err < 0 ? &none : &res->high);
+	printf("}");
+}
+
 static void status_json(const struct kdump_ctx *ctx, const struct status *st)
 {
-	printf("{\"operational\":%s,\"loaded\":%s,", st->loaded == 1 ? "true" : "false",
-	       st->loaded == 1 ? "true" : "false");
-	printf("\"kernel\":");
+	printf("{\"operational\":%s,\"loaded\":%s,\"reason\":", json_bool(st->operational),
+	       st->loaded < 0 ? "null" : json_bool(st->loaded == 1));
+	json_string(stdout, st->reason);
+	printf(",\"config\":");
+	json_string(stdout, ctx->config_path);
+	printf(",\"defaults\":");
+	json_string(stdout, ctx->defaults_path);
+	printf(",");
+	json_errors(&ctx->errs);
+	printf(",\"kernel\":");
 	json_string(stdout, ctx->kernel_path);
 	printf(",\"kernel_release\":");
 	json_string(stdout, ctx->kver);
-	printf(",\"initramfs\":{\"path\":");
+	printf(",\"image\":{\"path\":");
 	json_string(stdout, ctx->initrd_path);
-	printf(",\"state\":");
-	json_string(stdout, st->image_state);
-	printf(",\"size\":%" PRIu64 ",\"stale_reason\":", st->image_size);
-	if (st->stale_reason)
-		json_string(stdout, st->stale_reason);
-	else
-		printf("null");
-	printf("},\"target\":{\"type\":");
-	json_string(stdout, conf_target_type_name(ctx->conf->target_type));
-	printf(",\"spec\":");
-	if (ctx->conf->target)
-		json_string(stdout, ctx->conf->target);
-	else
-		printf("null");
-	printf(",\"path\":");
-	json_string(stdout, ctx->conf->path);
-	printf("},\"reservation\":");
-	if (st->res_err < 0) {
-		printf("null");
-	} else {
-		printf("{\"total\":%" PRIu64 ",", st->res.total);
-		json_range("low", &st->res.low);
-		printf(",");
-		json_range("high", &st->res.high);
-		printf("}");
-	}
-	printf(",\"snp\":{\"capable\":%s,\"enabled\":%s,\"kvm_amd_loaded\":%s,"
-	       "\"source\":", ctx->snp.capable ? "true" : "false",
-	       ctx->snp.enabled ? "true" : "false", ctx->snp.kvm_amd_loaded ? "true" : "false");
+	printf(",\"exists\":%s,\"fresh\":%s,\"size\":%" PRIu64 ",\"stale_reason\":",
+	       json_bool(st->image_exists), st->image_fresh < 0 ? "null" : json_bool(st->image_fresh),
+	       st->image_size);
+	json_string_or_null(st->stale_reason);
+	printf("},\"target\":");
+	json_target(ctx->conf);
+	printf(",");
+	json_reservation(st->res_err, &st->res);
+	printf(",\"snp\":{\"capable\":%s,\"enabled\":%s,\"kvm_amd_loaded\":%s,\"source\":",
+	       json_bool(ctx->snp.capable), json_bool(ctx->snp.enabled),
+	       json_bool(ctx->snp.kvm_amd_loaded));
 	json_string(stdout, snp_source_name(ctx->snp.enabled ? ctx->snp.enabled_from
 							     : ctx->snp.capable_from));
-	printf(",\"hint\":%s}}\n", ctx->snp_hint ? "true" : "false");
+	printf(",\"hint\":%s,\"crash_kernel_fix\":\"%s\",\"crash_kernel_fix_evidence\":",
+	       json_bool(ctx->snp_hint), snp_fix_name(ctx->snp_fix.fix));
+	json_string(stdout, ctx->snp_fix.evidence);
+	printf("}}\n");
 }
 
 int verb_status(struct kdump_ctx *ctx, const struct global_options *o)
@@ -140,7 +232,35 @@ int verb_status(struct kdump_ctx *ctx, const struct global_options *o)
 	else
 		status_text(ctx, &st);
 	free(st.stale_reason);
-	return st.loaded == 1 ? 0 : EXIT_NOT_OPERATIONAL;
+	return st.operational ? 0 : EXIT_NOT_OPERATIONAL;
+}
+
+int status_unavailable(const struct kdump_ctx *ctx, const struct global_options *o, int err)
+{
+	int loaded = loader_status(ctx->root, true);
+	struct crash_reservation res = { 0 };
+	int res_err = probe_crash_reservation(ctx->root, &res);
+	char reason[256];
+
+	snprintf(reason, sizeof(reason), "kdumpctl cannot describe this host: %s", strerror(-err));
+	if (!o->json) {
+		printf("kdump: not operational: %s\n", reason);
+		if (ctx->errs.n) {
+			printf("  config errors:\n");
+			fflush(stdout);
+			ctx_print_errors(ctx, stdout, "    ");
+		}
+		return EXIT_NOT_OPERATIONAL;
+	}
+	printf("{\"operational\":false,\"loaded\":%s,\"reason\":",
+	       loaded < 0 ? "null" : json_bool(loaded == 1));
+	json_string(stdout, reason);
+	printf(",");
+	json_errors(&ctx->errs);
+	printf(",");
+	json_reservation(res_err, &res);
+	printf(",\"image\":null,\"target\":null,\"snp\":null}\n");
+	return EXIT_NOT_OPERATIONAL;
 }
 
 static void print_range(const char *name, const struct crash_range *r)
@@ -166,6 +286,13 @@ int verb_showmem(struct kdump_ctx *ctx, const struct global_options *o)
 	if (r == -ENOENT) {
 		printf("No memory is reserved for the crash kernel (no crashkernel= on the kernel command line).\n");
 		return 1;
+	}
+	/* non-root: /proc/iomem hides the ranges, sysfs still has the size */
+	if (r == -EACCES && probe_kexec_crash_size(ctx->root, &size) == 0) {
+		describe_size(size, buf, sizeof(buf));
+		printf("Reserved crash memory: %s (kexec_crash_size; /proc/iomem shows the ranges "
+		       "to root only)\n", buf);
+		return 0;
 	}
 	if (r == -EACCES) {
 		log_error("/proc/iomem hides addresses from this user; run kdumpctl showmem as root");

@@ -37,12 +37,20 @@ int verb_test(struct kdump_ctx *ctx, const struct global_options *o)
 			  "without a dump; run kdumpctl start first");
 		return -ENOENT;
 	}
+	if (sysroot_path(ctx->root, "/proc/sysrq-trigger", &trigger) < 0)
+		return -ENOMEM;
+	/* before asking: a question that cannot lead anywhere is not asked */
+	if (access(trigger, W_OK) < 0) {
+		if ((errno == EACCES || errno == EPERM) && geteuid() != 0) {
+			log_error("kdumpctl test must be run as root");
+			return -EPERM;
+		}
+		return log_error_errno(-errno, "cannot write to %s", trigger);
+	}
 	if (!o->yes && !confirmed()) {
 		log_info("test cancelled");
 		return -ECANCELED;
 	}
-	if (sysroot_path(ctx->root, "/proc/sysrq-trigger", &trigger) < 0)
-		return -ENOMEM;
 	log_info("triggering a kernel panic through %s", trigger);
 	sync();
 	fd = open(trigger, O_WRONLY | O_CLOEXEC);

@@ -9,6 +9,13 @@ FRAGMENT=$KERNEL_DIR/config/kdump-test.config
 CACHE=${KDUMP_SNP_CACHE:-/var/cache/kdump-snp}/kernel
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 JOBS=${KDUMP_SNP_JOBS:-$(nproc)}
+# One build directory for every bzImage built from the tree: check-build's
+# patch-by-patch builds and build-test-kernel's patched and stock kernels.
+# They share one config and differ only in the files the series touches,
+# which reset_tree and apply_patch rewrite, so switching variants
+# recompiles those few objects instead of the whole kernel.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+TREE_BUILD=$CACHE/build/tree
 START_TIME=${START_TIME:-$(date +%s)}
 PROG=${PROG:-$(basename "$0")}
 

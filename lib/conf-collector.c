@@ -29,6 +29,10 @@
  *    a file the capture image does not have, or does not write a dump, or
  *    is for Xen or sadump); options makedumpfile does not have, and
  *    abbreviated long options, are refused too.
+ *  - What the options add up to is kept in conf->mdf (conf.h) for the
+ *    code that acts on it (kdumpctl save sizes the target from it), so
+ *    that nothing else reads makedumpfile's options again. As in
+ *    makedumpfile, the last -d replaces the levels of an earlier one.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -108,12 +112,10 @@ static const struct mdf_opt mdf_opts[] = {
 	{ "--xen_phys_start", true, OPT_REFUSED, 0, 0, XEN },
 };
 
-/* makedumpfile keeps up to this many dump levels (NUM_ARRAY_DUMP_LEVEL) */
-#define MAX_DUMP_LEVELS 32
-
 /* What the options given add up to. */
 struct mdf_state {
 	struct conf_parser *p;
+	struct conf_mdf *mdf;		/* filled as the options are read */
 	unsigned int line;
 	const struct mdf_opt *compress;	/* the first compression given */
 	const struct mdf_opt *elf;
@@ -179,9 +181,11 @@ static bool parse_number(const char *s, const char *end, unsigned long min,
 	return v >= min;
 }
 
-/* N[,N...] as makedumpfile's parse_dump_level() takes it. */
-static bool parse_levels(const char *s, unsigned long max)
+/* N[,N...] as makedumpfile's parse_dump_level() takes it; a valid list
+ * replaces mdf's levels. */
+static bool parse_levels(const char *s, unsigned long max, struct conf_mdf *mdf)
 {
+	unsigned char levels[CONF_MDF_MAX_LEVELS];
 	unsigned long v;
 	size_t n = 0;
 
@@ -189,11 +193,29 @@ static bool parse_levels(const char *s, unsigned long max)
 		const char *comma = strchr(s, ',');
 		const char *end = comma ? comma : s + strlen(s);
 
-		if (!parse_number(s, end, 0, max, &v) || ++n > MAX_DUMP_LEVELS)
+		if (!parse_number(s, end, 0, max, &v) || n >= CONF_MDF_MAX_LEVELS)
 			return false;
+		levels[n++] = (unsigned char)v;
 		if (!comma)
-			return true;
+			break;
 		s = comma + 1;
+	}
+	memcpy(mdf->dump_levels, levels, n);
+	mdf->n_dump_levels = (unsigned int)n;
+	return true;
+}
+
+static enum conf_mdf_compression compression_of(const struct mdf_opt *o)
+{
+	switch (o->name[1]) {
+	case 'c':
+		return CONF_MDF_ZLIB;
+	case 'l':
+		return CONF_MDF_LZO;
+	case 'p':
+		return CONF_MDF_SNAPPY;
+	default:
+		return CONF_MDF_ZSTD;
 	}
 }
 
@@ -227,8 +249,10 @@ static void mdf_option(struct mdf_state *st, const struct mdf_opt *o,
 			conflict(st, column, o, st->elf, ELF_WHY);
 		else if (st->compress && st->compress != o)
 			conflict(st, column, o, st->compress, "; give one compression");
-		if (!st->compress)
+		if (!st->compress) {
 			st->compress = o;
+			st->mdf->compression = compression_of(o);
+		}
 		break;
 	case OPT_ELF:
 		if (st->compress)
@@ -236,6 +260,7 @@ static void mdf_option(struct mdf_state *st, const struct mdf_opt *o,
 		else if (st->threads)
 			conflict(st, column, o, st->threads, THREADS_WHY);
 		st->elf = o;
+		st->mdf->format = CONF_MDF_ELF;
 		break;
 	case OPT_EXCLUDE_VM:
 		st->exclude_vm = o;
@@ -245,9 +270,10 @@ static void mdf_option(struct mdf_state *st, const struct mdf_opt *o,
 		if (p->conf->target_type != CONF_TARGET_SSH)
 			conf_error(p, st->line, column,
 				   "makedumpfile option \"%s\" is only for ssh targets", o->name);
+		st->mdf->flattened = true;
 		break;
 	case OPT_LEVELS:
-		if (!parse_levels(value, o->max))
+		if (!parse_levels(value, o->max, st->mdf))
 			conf_error(p, st->line, value_column,
 				   "makedumpfile option \"%s\" needs dump levels from 0 to %lu, not \"%s\"",
 				   o->name, o->max, value);
@@ -259,10 +285,11 @@ static void mdf_option(struct mdf_state *st, const struct mdf_opt *o,
 				   o->name, o->min, o->max, value);
 			break;
 		}
-		if (streq(o->name, "--num-threads") && v > 0) {
-			if (st->elf)
+		if (streq(o->name, "--num-threads")) {
+			st->mdf->num_threads = (unsigned int)v;
+			st->threads = v > 0 ? o : NULL;
+			if (v > 0 && st->elf)
 				conflict(st, column, o, st->elf, THREADS_WHY);
-			st->threads = o;
 		}
 		break;
 	case OPT_DIR:
@@ -413,11 +440,12 @@ int conf_check_collector(struct conf_parser *p, const struct conf_where *where)
 	struct kdump_conf *c = p->conf;
 	_cleanup_free_ size_t *offsets = NULL;
 	_cleanup_free_ unsigned int *columns = NULL;
-	struct mdf_state st = { .p = p, .line = where->line };
+	struct mdf_state st = { .p = p, .mdf = &c->mdf, .line = where->line };
 	char **argv = NULL;
 	size_t at = 0, i, n;
 	int r;
 
+	c->mdf = (struct conf_mdf){ 0 };
 	r = strv_split_quoted_offsets(c->core_collector, &argv, &offsets, &at);
 	if (r == -EINVAL) {
 		conf_error(p, where->line, where->column + (unsigned int)at,

@@ -27,6 +27,7 @@
 
 #include "conf-private.h"
 #include "strv.h"
+#include "suggest.h"
 #include "util.h"
 
 #define _unused_ __attribute__((unused))
@@ -216,11 +217,13 @@ static void do_extra_modules(struct conf_parser *p, const struct conf_directive 
 static void do_dracut_args(struct conf_parser *p, const struct conf_directive *d _unused_,
 			   const struct conf_line *l)
 {
+	_cleanup_free_ size_t *offsets = NULL;
+	_cleanup_free_ unsigned int *columns = NULL;
 	char **words = NULL;
-	size_t at = 0;
+	size_t at = 0, n;
 	int r;
 
-	r = strv_split_quoted(l->rest, &words, &at);
+	r = strv_split_quoted_offsets(l->rest, &words, &offsets, &at);
 	if (r == -EINVAL) {
 		conf_error(p, l->number, l->rest_column + (unsigned int)at,
 			   l->rest[at] == '\\' ?
@@ -228,7 +231,13 @@ static void do_dracut_args(struct conf_parser *p, const struct conf_directive *d
 			   "unbalanced quote in dracut_args");
 		return;
 	}
-	if (r < 0 || strv_extend(&p->conf->dracut_args, words) < 0)
+	n = r < 0 ? 0 : strv_length(words);
+	columns = r < 0 ? NULL : calloc(n + 1, sizeof(*columns));
+	for (size_t i = 0; columns && i < n; i++)
+		columns[i] = l->rest_column + (unsigned int)offsets[i];
+	/* conf-dracut.c: nothing that overrides kdumpctl's own choices */
+	if (!columns || conf_check_dracut_args(p, l->number, words, columns) < 0 ||
+	    strv_extend(&p->conf->dracut_args, words) < 0)
 		oom(p);
 	strv_free(words);
 }
@@ -321,6 +330,18 @@ static void unknown_directive(struct conf_parser *p, const struct conf_line *l)
 			   "unknown directive \"%s\"; directives are lower case: \"%s\"",
 			   name, d->name);
 		return;
+	}
+	{
+		const char *names[ARRAY_SIZE(directives)], *near;
+
+		for (i = 0; i < ARRAY_SIZE(directives); i++)
+			names[i] = directives[i].name;
+		near = suggest_closest(name, names, ARRAY_SIZE(names));
+		if (near) {
+			conf_error(p, l->number, l->columns[0],
+				   "unknown directive \"%s\"; did you mean \"%s\"?", name, near);
+			return;
+		}
 	}
 	conf_error(p, l->number, l->columns[0], "unknown directive \"%s\"", name);
 }

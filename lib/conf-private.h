@@ -6,7 +6,8 @@
  * Shared between the parts of the kdump.conf parser: conf.c (lines,
  * errors, API), conf-directive.c (directives and the checks between them),
  * conf-validate.c (values: text, paths, devices, module names),
- * conf-collector.c (core_collector). Not for other modules.
+ * conf-collector.c (core_collector), conf-dracut.c (dracut_args). Not for
+ * other modules.
  */
 #include <stdbool.h>
 
@@ -136,8 +137,15 @@ bool conf_check_fstype(struct conf_parser *p, unsigned int line, unsigned int co
 /* conf-collector.c */
 
 /* Split and check p->conf->core_collector (given at where, or the default
- * when where->line is 0); fills collector_argv and collector. Returns 0,
+ * when where->line is 0); fills collector_argv, collector and mdf. Returns 0,
  * or -ENOMEM (other problems are recorded as errors). */
 int conf_check_collector(struct conf_parser *p, const struct conf_where *where);
+
+/* conf-dracut.c */
+
+/* Check the words of one dracut_args line (columns: where each starts);
+ * returns 0 or -ENOMEM, problems are recorded as errors. */
+int conf_check_dracut_args(struct conf_parser *p, unsigned int line, char **words,
+			   const unsigned int *columns);
 
 #endif

@@ -31,6 +31,7 @@
 
 #include "conf-private.h"
 #include "strv.h"
+#include "text-check.h"
 #include "util.h"
 
 void conf_error(struct conf_parser *p, unsigned int line, unsigned int column,
@@ -310,6 +311,7 @@ int conf_parse_buffer(const char *name, const char *buf, size_t len,
 		.errs = errs,
 		.errs_start = errs->n,
 	};
+	struct text_problem tp;
 	unsigned int number = 0;
 	size_t pos = 0;
 	int r;
@@ -319,6 +321,11 @@ int conf_parse_buffer(const char *name, const char *buf, size_t len,
 	r = conf_new(&p.conf);
 	if (r < 0)
 		return r;
+	/* a DOS, BOM or binary file is one error, not one per line */
+	if (text_file_problem(buf, len, "kdump.conf", &tp)) {
+		conf_error(&p, tp.line, tp.column, "%s", tp.message);
+		pos = len;
+	}
 	while (pos < len && !p.fatal) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - buf) : len;

@@ -35,11 +35,41 @@ enum conf_collector {
 	CONF_COLLECTOR_CAT,
 };
 
+/* makedumpfile keeps up to this many dump levels (NUM_ARRAY_DUMP_LEVEL) */
+#define CONF_MDF_MAX_LEVELS 32
+
+enum conf_mdf_compression {
+	CONF_MDF_UNCOMPRESSED,
+	CONF_MDF_ZLIB,		/* -c */
+	CONF_MDF_LZO,		/* -l */
+	CONF_MDF_SNAPPY,	/* -p */
+	CONF_MDF_ZSTD,		/* -z */
+};
+
+enum conf_mdf_format {
+	CONF_MDF_KDUMP,		/* kdump-compressed (the default) */
+	CONF_MDF_ELF,		/* -E */
+};
+
+/* What makedumpfile will do with the options of core_collector, read as
+ * its getopt_long() reads them (conf-collector.c); all zero for cp/cat. */
+struct conf_mdf {
+	/* the last -d: levels tried in order, the next one when the target
+	 * is full; none given is makedumpfile's level 0 */
+	unsigned char dump_levels[CONF_MDF_MAX_LEVELS];
+	unsigned int n_dump_levels;
+	enum conf_mdf_compression compression;
+	enum conf_mdf_format format;
+	bool flattened;		/* -F: flattened format on stdout (ssh) */
+	unsigned int num_threads;	/* --num-threads; 0 when not given */
+};
+
 struct kdump_conf {
 	char *path;                 /* absolute; default /var/crash */
 	char *core_collector;       /* as written; default below */
 	char **collector_argv;      /* split, NULL-terminated */
 	enum conf_collector collector;
+	struct conf_mdf mdf;        /* makedumpfile's options, understood */
 	enum conf_target_type target_type;
 	char *fstype;               /* CONF_TARGET_FS: ext4, xfs, ... */
 	char *target;               /* as written: /dev/vdb1, UUID=..., LABEL=... */

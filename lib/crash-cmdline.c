@@ -73,6 +73,29 @@ static int replace_one(const char *key, const char *value, void *data)
 	return take(line, r, next);
 }
 
+/* The crash kernel must run the capture image's /init: the host's init=
+ * and rdinit= are removed (CRASH_CMDLINE_REMOVE), and an append that sets
+ * them is refused. */
+static int check_no_init(const char *append, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "init", "rdinit" };
+	_cleanup_free_ char *value = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		int r = cmdline_get_param(append, keys[i], &value);
+
+		if (r < 0)
+			return r;
+		if (r == 0)
+			continue;
+		snprintf(err, errlen,
+			 "refusing \"%s=%s\" on the crash command line: the crash kernel must run "
+			 "the capture image's /init", keys[i], value ? value : "");
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int append_line(char **line, const char *append)
 {
 	char *next = NULL;
@@ -133,11 +156,15 @@ int crash_cmdline_compose(const struct crash_cmdline_input *in, char **out,
 	if (r >= 0)
 		r = cmdline_foreach_param(CRASH_CMDLINE_APPEND, replace_one, &line);
 	if (r >= 0)
+		r = check_no_init(in->append, err, errlen);
+	if (r >= 0)
 		r = append_line(&line, in->append);
 	if (r >= 0 && in->snp)
 		r = add_blacklist(&line);
 	if (r == -EINVAL)
 		snprintf(err, errlen, "cannot edit the crash command line \"%s\"", line);
+	if (r == -EPERM)
+		r = -EINVAL;	/* err is already written */
 	if (r < 0)
 		return r;
 	return snp_apply_to_cmdline(line, in->snp, out, err, errlen);

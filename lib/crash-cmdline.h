@@ -12,7 +12,8 @@
  *            ending in '.' such as "rd.lvm." removes every parameter that
  *            starts with it)
  *   append = CRASH_CMDLINE_APPEND + KDUMP_COMMANDLINE_APPEND (a parameter
- *            already present with another value is replaced, not repeated)
+ *            already present with another value is replaced, not repeated;
+ *            init= and rdinit= are refused there)
  *   SNP    = with the hint: module_blacklist=ccp,kvm_amd (merged into any
  *            module_blacklist= already there), kdump_snp=1, and IOMMU-off
  *            options refused (snp-policy.h)
@@ -20,7 +21,7 @@
 #define CRASH_CMDLINE_REMOVE \
 	"BOOT_IMAGE crashkernel hugepages hugepagesz default_hugepagesz quiet " \
 	"log_buf_len swiotlb cma hugetlb_cma root rd.lvm rd.lvm. rd.luks rd.luks. " \
-	"rd.md rd.md. panic_on_warn resume"
+	"rd.md rd.md. panic_on_warn resume init rdinit"
 #define CRASH_CMDLINE_APPEND \
 	"irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off " \
 	"udev.children-max=2 panic=10 acpi_no_memhotplug transparent_hugepage=never " \

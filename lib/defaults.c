@@ -5,13 +5,22 @@
 
 #include "defaults.h"
 #include "strv.h"
+#include "suggest.h"
+#include "text-check.h"
 #include "util.h"
+
+/* Where the SNP mode was set: KDUMP_SNP, or --snp= in KEXEC_ARGS. */
+struct snp_setting {
+	unsigned int line, column;
+	enum snp_mode mode;
+};
 
 struct line_ctx {
 	const char *file;
 	unsigned int line;
 	const char *start; /* of the line, for columns */
 	struct conf_errors *errs;
+	struct snp_setting snp_key, snp_arg;
 };
 
 #define col_of(c, p) ((unsigned int)((p) - (c)->start) + 1)
@@ -111,6 +120,45 @@ static int capture_init_parse(const char *s, enum capture_init *out)
 	return -EINVAL;
 }
 
+/*
+ * KDUMP_IMG and KDUMP_KERNELVER become parts of file names
+ * (/boot/<img>-<ver>, /lib/modules/<ver>, initramfs-<ver>-kdump.img) and
+ * arguments of dracut: one name, never a path or an option.
+ * KDUMP_INITRD_DIR is a directory that kdumpctl creates: absolute.
+ * Returns NULL when value is fine, else what is wrong with it.
+ */
+static const char *check_path_value(const char *key, const char *value)
+{
+	if (streq(key, "KDUMP_INITRD_DIR"))
+		return value[0] == '/' ? NULL : "must be an absolute path";
+	if (!streq(key, "KDUMP_IMG") && !streq(key, "KDUMP_KERNELVER"))
+		return NULL;
+	if (!*value)
+		return streq(key, "KDUMP_IMG") ? "must name the kernel image (the default is "
+						 DEFAULTS_IMG ")" : NULL;
+	if (value[0] == '-')
+		return "a file name cannot start with \"-\"";
+	if (strchr(value, '/'))
+		return "a file name cannot contain \"/\"";
+	if (strstr(value, ".."))
+		return "a file name cannot contain \"..\"";
+	return NULL;
+}
+
+static int unknown_key(struct line_ctx *c, const char *key, const char *keyp)
+{
+	static const char *const keys[] = {
+		"KDUMP_COMMANDLINE", "KDUMP_COMMANDLINE_APPEND", "KDUMP_COMMANDLINE_REMOVE",
+		"KDUMP_KERNELVER", "KDUMP_IMG", "KDUMP_INITRD_DIR", "KDUMP_SNP",
+		"KDUMP_CAPTURE_INIT", "KEXEC_ARGS",
+	};
+	const char *near = suggest_closest(key, keys, ARRAY_SIZE(keys));
+
+	if (near)
+		return add_err_at(c, keyp, "unknown setting \"%s\"; did you mean \"%s\"?", key, near);
+	return add_err_at(c, keyp, "unknown setting \"%s\"", key);
+}
+
 static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		 const char *keyp, const char *valp, char *value)
 {
@@ -126,9 +174,20 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		{ "KDUMP_INITRD_DIR", offsetof(struct kdump_defaults, initrd_dir) },
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(strings); i++)
-		if (streq(key, strings[i].key))
-			return set_string((char **)((char *)d + strings[i].offset), value);
+	for (size_t i = 0; i < ARRAY_SIZE(strings); i++) {
+		const char *why;
+
+		if (!streq(key, strings[i].key))
+			continue;
+		why = check_path_value(key, value);
+		if (why) {
+			int r = add_err_at(c, valp, "%s \"%s\": %s", key, value, why);
+
+			free(value);
+			return r;
+		}
+		return set_string((char **)((char *)d + strings[i].offset), value);
+	}
 
 	if (streq(key, "KDUMP_SNP")) {
 		int r = snp_mode_parse(value, &d->snp);
@@ -136,6 +195,8 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		if (r < 0)
 			r = add_err_at(c, valp, "invalid KDUMP_SNP value \"%s\": use auto, on or off",
 				       value);
+		else
+			c->snp_key = (struct snp_setting){ c->line, col_of(c, valp), d->snp };
 		free(value);
 		return r;
 	}
@@ -162,6 +223,7 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 			if (streq(*a, "-d") || streq(*a, "--debug")) {
 				d->debug = true;
 			} else if (strncmp(*a, "--snp=", 6) == 0 && snp_mode_parse(*a + 6, &d->snp) == 0) {
+				c->snp_arg = (struct snp_setting){ c->line, col_of(c, valp), d->snp };
 				continue;
 			} else {
 				r = add_err_at(c, valp, "KEXEC_ARGS: unsupported option \"%s\" "
@@ -174,7 +236,7 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		return r;
 	}
 	free(value);
-	return add_err_at(c, keyp, "unknown setting \"%s\"", key);
+	return unknown_key(c, key, keyp);
 }
 
 static int parse_line(struct line_ctx *c, struct kdump_defaults *d, const char *p, const char *end)
@@ -223,6 +285,24 @@ static int parse_line(struct line_ctx *c, struct kdump_defaults *d, const char *
 	return apply(c, d, key, keyp, valp, value);
 }
 
+/* KDUMP_SNP=on and KEXEC_ARGS="--snp=off" (or the other way round): an
+ * error on the later of the two, not a silent last-one-wins. */
+static int check_snp_conflict(struct line_ctx *c)
+{
+	const struct snp_setting *k = &c->snp_key, *a = &c->snp_arg;
+
+	if (!k->line || !a->line || k->mode == a->mode)
+		return 0;
+	if (k->line > a->line)
+		return conf_errors_addf(c->errs, c->file, k->line, k->column,
+					"KDUMP_SNP=%s conflicts with KEXEC_ARGS \"--snp=%s\" on line "
+					"%u; keep one", snp_mode_name(k->mode), snp_mode_name(a->mode),
+					a->line) ?: -EINVAL;
+	return conf_errors_addf(c->errs, c->file, a->line, a->column,
+				"KEXEC_ARGS \"--snp=%s\" conflicts with KDUMP_SNP=%s on line %u; "
+				"keep one", snp_mode_name(a->mode), snp_mode_name(k->mode), k->line) ?: -EINVAL;
+}
+
 static int defaults_init(struct kdump_defaults *d)
 {
 	*d = (struct kdump_defaults){ .snp = SNP_MODE_AUTO };
@@ -238,12 +318,19 @@ int defaults_parse_buffer(const char *name, const char *buf, size_t len,
 	struct kdump_defaults *d = malloc(sizeof(*d));
 	struct line_ctx c = { .file = name, .errs = errs };
 	const char *p = buf, *end = buf + len;
+	struct text_problem tp;
 	bool failed = false;
 	int r;
 
 	if (!d || defaults_init(d) < 0) {
 		defaults_free(d);
 		return -ENOMEM;
+	}
+	/* a DOS, BOM or binary file is one error, not one per line */
+	if (text_file_problem(buf, len, "the defaults file", &tp)) {
+		r = conf_errors_addf(errs, name, tp.line, tp.column, "%s", tp.message);
+		defaults_free(d);
+		return r < 0 ? r : -EINVAL;
 	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -262,6 +349,12 @@ int defaults_parse_buffer(const char *name, const char *buf, size_t len,
 		failed |= r < 0;
 		p = nl ? nl + 1 : end;
 	}
+	r = check_snp_conflict(&c);
+	if (r == -ENOMEM) {
+		defaults_free(d);
+		return r;
+	}
+	failed |= r < 0;
 	if (failed) {
 		defaults_free(d);
 		return -EINVAL;

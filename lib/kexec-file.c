@@ -93,13 +93,15 @@ int kexec_file_load_request(const struct kexec_file_request *req, FILE *dry_out)
 	return 0;
 }
 
-int kexec_reboot(FILE *dry_out)
+int kexec_reboot(bool sync_first, FILE *dry_out)
 {
 	if (kexec_dry_run()) {
-		fprintf(dry_out ? dry_out : stdout, "reboot: LINUX_REBOOT_CMD_KEXEC\n");
+		fprintf(dry_out ? dry_out : stdout, "sync: %s\nreboot: LINUX_REBOOT_CMD_KEXEC\n",
+			sync_first ? "yes" : "no");
 		return 0;
 	}
-	sync();
+	if (sync_first)
+		sync();
 	if (reboot(LINUX_REBOOT_CMD_KEXEC) < 0)
 		return -errno;
 	return 0;

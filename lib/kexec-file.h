@@ -37,9 +37,10 @@ bool kexec_dry_run(void);
  */
 int kexec_file_load_request(const struct kexec_file_request *req, FILE *dry_out);
 
-/* Boot the loaded kernel now (reboot(LINUX_REBOOT_CMD_KEXEC)); returns only
- * on failure, or in dry-run mode after printing "reboot: LINUX_REBOOT_CMD_KEXEC". */
-int kexec_reboot(FILE *dry_out);
+/* Boot the loaded kernel now (reboot(LINUX_REBOOT_CMD_KEXEC)), after sync()
+ * when sync_first; returns only on failure, or in dry-run mode after
+ * printing "sync: yes|no" and "reboot: LINUX_REBOOT_CMD_KEXEC". */
+int kexec_reboot(bool sync_first, FILE *dry_out);
 
 /* Format flags by name into buf ("KEXEC_FILE_ON_CRASH|KEXEC_FILE_NO_INITRAMFS"). */
 void kexec_file_flags_str(unsigned long flags, char *buf, size_t len);

@@ -50,6 +50,34 @@ static int check_initrd(const char *path)
 	return 0;
 }
 
+/*
+ * Linux 6.12 bzImage64_load() (arch/x86/kernel/kexec-bzimage64.c), for
+ * every kexec_file_load(2) of a bzImage, crash or not, refuses with
+ * -EINVAL when
+ *	cmdline_len + MAX_ELFCOREHDR_STR_LEN > header->cmdline_size
+ * where cmdline_len is the length passed to the syscall (the string and
+ * its NUL; 0 for an empty line) and MAX_ELFCOREHDR_STR_LEN (30) keeps room
+ * for the "elfcorehdr=0x<address> " that setup_cmdline() puts in front of a
+ * crash kernel's command line. Refuse the same lines here, with a reason.
+ */
+#define KERNEL_ELFCOREHDR_RESERVE 30
+
+static int check_cmdline_length(const char *cmdline, const char *kernel, uint32_t cmdline_size)
+{
+	size_t len = strlen(cmdline);
+	size_t syscall_len = len ? len + 1 : 0;
+
+	if (!cmdline_size || syscall_len + KERNEL_ELFCOREHDR_RESERVE <= cmdline_size)
+		return 0;
+	log_error("command line is %zu bytes; kernel %s accepts at most %u (its cmdline_size "
+		  "of %u, less the terminating NUL and the %u bytes the kernel keeps for "
+		  "elfcorehdr=)", len, kernel,
+		  cmdline_size > KERNEL_ELFCOREHDR_RESERVE + 1 ?
+		  cmdline_size - KERNEL_ELFCOREHDR_RESERVE - 1 : 0,
+		  cmdline_size, KERNEL_ELFCOREHDR_RESERVE);
+	return -E2BIG;
+}
+
 static bool snp_hint_for(const struct load_request *req)
 {
 	struct snp_state snp = { 0 };
@@ -122,11 +150,9 @@ int loader_load(const struct load_request *req, FILE *dry_out, char **final_cmdl
 	}
 	if (r < 0)
 		return log_error_errno(r, "cannot compose the command line");
-	if (info.cmdline_size && strlen(cmdline) > info.cmdline_size) {
-		log_error("command line is %zu bytes; kernel %s accepts at most %u",
-			  strlen(cmdline), req->kernel, info.cmdline_size);
-		return -E2BIG;
-	}
+	r = check_cmdline_length(cmdline, req->kernel, info.cmdline_size);
+	if (r < 0)
+		return r;
 	r = check_reservation(req);
 	if (r < 0)
 		return r;

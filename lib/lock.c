@@ -23,7 +23,9 @@ int lock_acquire(const char *path, unsigned int timeout_ms)
 			return r;
 		}
 		if (waited == 0)
-			log_info("waiting for another kdumpctl to finish (lock %s)", path);
+			log_info("waiting up to %u %s for another kdumpctl to finish (lock %s)",
+				 timeout_ms % 1000 ? timeout_ms : timeout_ms / 1000,
+				 timeout_ms % 1000 ? "ms" : "s", path);
 		if (waited >= timeout_ms) {
 			close(fd);
 			return -ETIMEDOUT;

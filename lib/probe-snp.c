@@ -41,9 +41,32 @@ int probe_cpu_flag(const char *root, const char *flag, bool *has)
 }
 
 /*
+ * Whether kvm_amd has finished its init: /sys/module/kvm_amd/initstate is
+ * "coming" while it runs and "live" after it; a built-in kvm_amd has no
+ * initstate and was initialised before userspace started. sev_snp holds
+ * its default until the init decides, so only a live module answers.
+ */
+static int kvm_amd_live(const char *root, bool *live)
+{
+	_cleanup_free_ char *buf = NULL;
+	int r = sysroot_read_line(root, "/sys/module/kvm_amd/initstate", &buf);
+
+	if (r == -ENOENT) {
+		*live = true;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	strip_trailing(buf);
+	*live = streq(buf, "live");
+	return 0;
+}
+
+/*
  * kvm_amd's sev_snp parameter: 1 on, 0 off, -ENOENT when the module is
  * loaded but has no such parameter (kernels before 6.11), -EINVAL for
- * anything else. *loaded tells whether /sys/module/kvm_amd exists.
+ * anything else. *loaded tells whether /sys/module/kvm_amd exists and the
+ * module has finished its init (-ENOENT when not).
  */
 static int kvm_amd_sev_snp(const char *root, bool *loaded)
 {
@@ -60,7 +83,11 @@ static int kvm_amd_sev_snp(const char *root, bool *loaded)
 		*loaded = false;
 		return -ENOENT;
 	}
-	*loaded = true;
+	r = kvm_amd_live(root, loaded);
+	if (r < 0)
+		return r;
+	if (!*loaded)
+		return -ENOENT;
 
 	r = sysroot_read_line(root, "/sys/module/kvm_amd/parameters/sev_snp", &buf);
 	if (r < 0)

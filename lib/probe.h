@@ -86,9 +86,11 @@ int probe_amd_iommu(const char *root, struct amd_iommu_info *info);
  *               KVM only reports Y after the firmware was initialised for
  *               SNP, which is what locks the IOMMU; N means no SNP guest
  *               can run on this boot.
- *            2. kvm_amd not loaded: off, with kvm_amd_loaded false so that
- *               callers can warn that loading it later with sev_snp=1
- *               changes the answer (use --snp=on for such hosts).
+ *            2. kvm_amd not loaded, or still running its init
+ *               (initstate "coming"): off, with kvm_amd_loaded false so
+ *               that callers can warn that loading it later with
+ *               sev_snp=1 changes the answer (use --snp=on for such
+ *               hosts; kdump-snp's udev rule re-arms when it is loaded).
  */
 enum snp_source {
 	SNP_SOURCE_NONE,

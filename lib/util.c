@@ -92,8 +92,11 @@ char *strip_trailing(char *s)
 
 int mkdir_p(const char *path, mode_t mode)
 {
-	_cleanup_free_ char *p = strdup(path);
+	_cleanup_free_ char *p = NULL;
 
+	if (!*path)
+		return -EINVAL; /* the walk below starts after the first byte */
+	p = strdup(path);
 	if (!p)
 		return -ENOMEM;
 	for (char *s = p + 1; *s; s++) {

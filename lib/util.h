@@ -51,7 +51,8 @@ ssize_t read_file_head(const char *path, void *buf, size_t len);
 int read_first_line(const char *path, char **out);
 
 /* Create path and its missing parents; parents get 0755, path itself mode.
- * An existing directory is fine. Returns 0 or a negative errno. */
+ * An existing directory is fine. Returns 0 or a negative errno (-EINVAL
+ * for an empty path). */
 int mkdir_p(const char *path, mode_t mode);
 
 /* Remove trailing whitespace in place; returns s. */

@@ -27,6 +27,25 @@ static int read_at(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+/* One "KEY=value" line of VMCOREINFO, copied so that numbers are parsed
+ * from a NUL-terminated string and never past the descriptor. */
+static void parse_vmcoreinfo_line(const char *p, size_t n, struct vmcore_info *info)
+{
+	char line[256];
+
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1; /* no key we read has a longer value */
+	memcpy(line, p, n);
+	line[n] = '\0';
+	if (strncmp(line, "OSRELEASE=", 10) == 0 && line[10])
+		snprintf(info->osrelease, sizeof(info->osrelease), "%.*s",
+			 (int)sizeof(info->osrelease) - 1, line + 10);
+	else if (strncmp(line, "PAGESIZE=", 9) == 0 && line[9])
+		info->page_size = strtoull(line + 9, NULL, 10);
+	else if (strncmp(line, "CRASHTIME=", 10) == 0 && line[10])
+		info->crash_time = strtoll(line + 10, NULL, 10);
+}
+
 static void parse_vmcoreinfo(const char *text, size_t len, struct vmcore_info *info)
 {
 	const char *p = text, *end = text + len;
@@ -35,31 +54,39 @@ static void parse_vmcoreinfo(const char *text, size_t len, struct vmcore_info *i
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		if (n > 10 && strncmp(p, "OSRELEASE=", 10) == 0)
-			snprintf(info->osrelease, sizeof(info->osrelease), "%.*s", (int)(n - 10), p + 10);
-		else if (n > 9 && strncmp(p, "PAGESIZE=", 9) == 0)
-			info->page_size = strtoull(p + 9, NULL, 10);
-		else if (n > 10 && strncmp(p, "CRASHTIME=", 10) == 0)
-			info->crash_time = strtoll(p + 10, NULL, 10);
+		parse_vmcoreinfo_line(p, n, info);
 		p += n + 1;
 	}
 }
 
-/* Walk the notes of one PT_NOTE segment for VMCOREINFO. */
+static uint64_t round4(uint32_t n)
+{
+	return ((uint64_t)n + 3) & ~UINT64_C(3);
+}
+
+/*
+ * Walk the notes of one PT_NOTE segment for VMCOREINFO. Sizes are 32-bit
+ * and attacker-controlled (a crafted --vmcore): round them in 64 bits and
+ * check that the whole name and descriptor lie inside the segment before
+ * reading either; the walk stops at the first note that does not fit.
+ */
 static void scan_notes(const char *buf, size_t len, struct vmcore_info *info)
 {
-	size_t off = 0;
+	static const char name[] = "VMCOREINFO"; /* namesz counts its NUL */
+	uint64_t off = 0;
 
-	while (off + sizeof(Elf64_Nhdr) <= len) {
-		const Elf64_Nhdr *nh = (const Elf64_Nhdr *)(buf + off);
-		size_t name_off = off + sizeof(*nh);
-		size_t desc_off = name_off + ((nh->n_namesz + 3) & ~3U);
-		size_t next = desc_off + ((nh->n_descsz + 3) & ~3U);
+	while (len - off >= sizeof(Elf64_Nhdr)) {
+		Elf64_Nhdr nh;
+		uint64_t name_off, desc_off, next;
 
-		if (next > len || next <= off)
+		memcpy(&nh, buf + off, sizeof(nh));
+		name_off = off + sizeof(nh);
+		desc_off = name_off + round4(nh.n_namesz);
+		next = desc_off + round4(nh.n_descsz);
+		if (next > len)
 			return;
-		if (nh->n_namesz >= 10 && memcmp(buf + name_off, "VMCOREINFO", 10) == 0)
-			parse_vmcoreinfo(buf + desc_off, nh->n_descsz, info);
+		if (nh.n_namesz == sizeof(name) && memcmp(buf + name_off, name, sizeof(name)) == 0)
+			parse_vmcoreinfo(buf + desc_off, nh.n_descsz, info);
 		off = next;
 	}
 }

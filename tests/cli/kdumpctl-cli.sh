@@ -2,7 +2,13 @@
 # kdumpctl(8) over copies of the fixture roots: the loader in dry-run mode,
 # dracut replaced by tests/cli/fake-dracut where the test is about a
 # decision (when to rebuild), not about dracut.
-. "$top_srcdir/tests/cli/lib.sh"
+# The checks are chained as 'check && check || fail MESSAGE': fail runs when
+# any check failed, as meant (SC2015); a command substitution inside a check
+# or a message can only change what is compared or printed (SC2312).
+# stale_after takes shell code, single-quoted so that it expands when the
+# case evals it (SC2016).
+# shellcheck source=tests/cli/lib.sh disable=SC2015,SC2016,SC2312
+. "${top_srcdir:?run through make}/tests/cli/lib.sh"
 
 KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
 MK=$top_builddir/tests/cli/mkfakekernel
@@ -57,11 +63,64 @@ case_check_plain_host() {
 }
 
 case_check_snp_host() {
-	host snp-host
+	host snp-host-fixed
 	kdumpctl check
 	expect_rc 0 &&
 	expect_line out "crash cmdline:   ro kvm_amd.sev=1 $DEFAULTS module_blacklist=ccp,kvm_amd kdump_snp=1" &&
-	expect_in out "SEV-SNP:         enabled (from kvm_amd); crash kernel gets kdump_snp=1"
+	expect_in out "SEV-SNP:         enabled (from kvm_amd); crash kernel gets kdump_snp=1" &&
+	expect_line out "SNP crash:       survivable: /boot/System.map-$kver lists parse_kdump_snp (the kdump-snp kernel series)"
+}
+
+# a crash kernel without the IOMMU reuse hangs after an SNP crash: check
+# and start refuse it on an SNP host, and say how to override
+case_check_snp_unfixed_kernel() {
+	host snp-host-unfixed
+	kdumpctl check
+	expect_rc 1 &&
+	expect_in err "refusing crash kernel $kver on this SEV-SNP host: it has no fix for crashes with SNP guests running (/boot/System.map-$kver lists no parse_kdump_snp" &&
+	expect_in err "set KDUMP_SNP=off in $DEFS to arm this one anyway"
+}
+
+case_start_snp_unfixed_kernel_refused() {
+	host snp-host-unfixed
+	kdumpctl start
+	expect_rc 1 && expect_empty out && dracut_runs 0 &&
+	expect_in err "refusing crash kernel $kver on this SEV-SNP host"
+}
+
+case_start_snp_unknown_kernel_refused() {
+	host snp-host
+	kdumpctl start
+	expect_rc 1 && expect_empty out && dracut_runs 0 &&
+	expect_in err "nothing shows that it has the fix for crashes with SNP guests running (no /boot/System.map-$kver with symbols"
+}
+
+case_start_snp_unfixed_kernel_override() {
+	host snp-host-unfixed
+	echo 'KDUMP_SNP=off' >"$DEFS"
+	kdumpctl start
+	expect_rc 0 && expect_not_in out "kdump_snp=1" &&
+	expect_in err "KDUMP_SNP=off: crash kernel $kver is armed on an SEV-SNP host; a crash with SNP guests running will hang it" || return
+	kdumpctl status
+	expect_rc 3 &&
+	expect_in out "SNP crash:    NOT SURVIVABLE, armed anyway (KDUMP_SNP=off): /boot/System.map-$kver lists no parse_kdump_snp"
+}
+
+case_status_snp_loaded_unfixed_kernel() {
+	host snp-host-unfixed
+	echo 1 >"$R/sys/kernel/kexec_crash_loaded"
+	kdumpctl status
+	expect_rc 3 &&
+	expect_in out "kdump: not operational: the crash kernel cannot survive a crash with SEV-SNP guests running" &&
+	expect_in out "SNP crash:    NOT SURVIVABLE: "
+}
+
+case_check_snp_conflicting_settings() {
+	host snp-host-fixed
+	printf 'KDUMP_SNP=on\nKEXEC_ARGS="-s --snp=off"\n' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$DEFS:2:12: KEXEC_ARGS \"--snp=off\" conflicts with KDUMP_SNP=on on line 1; keep one"
 }
 
 case_check_snp_off_in_defaults() {
@@ -83,7 +142,46 @@ case_check_bad_defaults() {
 	host amd-iommu
 	printf 'KDUMP_IMG=vmlinuz\nKDUMP_SNPP=on\n' >"$DEFS"
 	kdumpctl check
-	expect_rc 1 && expect_line err "$DEFS:2:1: unknown setting \"KDUMP_SNPP\""
+	expect_rc 1 && expect_line err "$DEFS:2:1: unknown setting \"KDUMP_SNPP\"; did you mean \"KDUMP_SNP\"?"
+}
+
+case_check_misspelled_names() {
+	host amd-iommu
+	printf 'path /var/crash\ncore_colector makedumpfile -l -d 31\n' >"$CONF"
+	printf 'KDUMP_COMANDLINE_APPEND="nr_cpus=1"\n' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$CONF:2:1: unknown directive \"core_colector\"; did you mean \"core_collector\"?" &&
+	expect_line err "$DEFS:1:1: unknown setting \"KDUMP_COMANDLINE_APPEND\"; did you mean \"KDUMP_COMMANDLINE_APPEND\"?"
+}
+
+# a person reads at most 20 errors, then how many more there are
+case_check_errors_capped() {
+	local i
+	host amd-iommu
+	for i in $(seq 1 25); do echo "frobnicate$i 1"; done >"$CONF"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$CONF:20:1: unknown directive \"frobnicate20\"" &&
+	expect_not_in err "frobnicate21" &&
+	expect_line err "... and 5 more" &&
+	[ "$(wc -l <"$TMP/err")" -eq 21 ] || fail "$(wc -l <"$TMP/err") lines of errors"
+}
+
+# a file saved by a Windows editor, or a binary given as --config: one error
+case_check_dos_and_binary_files() {
+	host amd-iommu
+	printf 'path /var/crash\r\nfinal_action reboot\r\n' >"$CONF"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$CONF:1:16: DOS line endings (\\r\\n) on 2 lines, from this one: kdump.conf must have \\n line endings (convert it with dos2unix); nothing further is checked" &&
+	[ "$(wc -l <"$TMP/err")" -eq 1 ] || { fail "not one error"; return; }
+	printf '\xef\xbb\xbfKDUMP_SNP=auto\n' >"$DEFS"
+	kdumpctl check --config="$KDUMPCTL"
+	expect_rc 1 &&
+	expect_in err "$KDUMPCTL:1:8: NUL byte: kdump.conf must be text, and this is a binary file" &&
+	expect_in err "$DEFS:1:1: UTF-8 byte order mark (BOM) at the start: the defaults file must be plain text" &&
+	[ "$(wc -l <"$TMP/err")" -eq 2 ] || fail "not two errors"
 }
 
 case_start_builds_and_loads() {
@@ -95,7 +193,8 @@ case_start_builds_and_loads() {
 	expect_line out "kernel: $R/boot/vmlinuz-$kver" &&
 	expect_line out "initrd: $IMG" &&
 	expect_line out "flags: KEXEC_FILE_ON_CRASH" &&
-	expect_in err "kdump: crash kernel loaded" &&
+	expect_in err "kdumpctl: crash kernel loaded" &&
+	expect_not_in err "kdumpctl: kdump:" &&
 	[ -s "$IMG" ] && [ -s "$IMG.inputs" ] || fail "no image or record"
 	grep -q -- "--hostonly" "$FAKE_DRACUT_LOG" &&
 	grep -q -- "--modules kdump-snp" "$FAKE_DRACUT_LOG" &&
@@ -171,6 +270,31 @@ case_rebuild_passes_extra_files() {
 	grep -qx "KDUMP_SNP_EXTRA_MODULES=dm_mod" "$FAKE_DRACUT_LOG" &&
 	grep -q -- "--mdadmconf --kmoddir /lib/x" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_FILES=/usr/bin/tool|/usr/bin/post" "$FAKE_DRACUT_LOG" || fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# dracut_args go after kdumpctl's options, and the image and release come
+# last, after a "--", so that no word of dracut_args can take their place
+case_rebuild_dracut_argument_order() {
+	local line
+	host amd-iommu
+	printf 'dracut_args --add-drivers "ext4 xfs" -i /etc/hosts /etc/hosts\n' >>"${CONF}"
+	kdumpctl rebuild
+	expect_rc 0 || return
+	line=$(grep '^dracut' "${FAKE_DRACUT_LOG}")
+	[[ ${line} == *" --kver ${kver} "*" --add-drivers ext4\ xfs -i /etc/hosts /etc/hosts -- ${IMG}.tmp-"[0-9]*" ${kver}" ]] ||
+		fail "dracut arguments: ${line}"
+}
+
+# what kdumpctl decides is refused in dracut_args, where it is written
+case_dracut_args_cannot_override() {
+	host amd-iommu
+	printf 'dracut_args --quiet --kver 6.1.0-41-amd64\ndracut_args --omit-drivers snd %s\n' \
+		/boot/other.img >>"${CONF}"
+	kdumpctl start
+	expect_rc 1 &&
+	expect_line err "${CONF}:3:21: dracut option \"--kver\" is not allowed in dracut_args: kdumpctl builds the image for the crash kernel's release (KDUMP_KERNELVER)" &&
+	expect_line err "${CONF}:4:32: unexpected argument \"/boot/other.img\" in dracut_args: kdumpctl gives dracut the image path and the kernel release" &&
+	dracut_runs 0
 }
 
 case_rebuild_needs_root_device() {
@@ -459,7 +583,7 @@ case_stale_hostname() {
 }
 
 case_stale_snp_decision() {
-	host snp-host
+	host snp-host-fixed
 	stale_by 'echo N >"$R/sys/module/kvm_amd/parameters/sev_snp"' "snp-hint changed"
 }
 
@@ -520,7 +644,7 @@ case_restart_replaces_without_unloading() {
 		expect_rc 0 &&
 		expect_line out "flags: KEXEC_FILE_ON_CRASH" &&
 		expect_not_in out "KEXEC_FILE_UNLOAD" &&
-		expect_in err "kdump: crash kernel loaded" &&
+		expect_in err "crash kernel loaded" &&
 		dracut_runs 1 || return
 	done
 }
@@ -539,6 +663,26 @@ case_restart_failed_rebuild_keeps_kernel() {
 	expect_rc 1 && expect_in err "the crash kernel loaded before stays loaded" && expect_empty out
 }
 
+# stopped while dracut runs (systemctl stop, a timeout): no half image left
+case_rebuild_sigterm_removes_temporary_image() {
+	local pid i
+	host amd-iommu
+	FAKE_DRACUT_SLEEP=3 "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" rebuild \
+		>"$TMP/out" 2>"$TMP/err" &
+	pid=$!
+	for i in $(seq 1 50); do
+		[ -n "$(find "$R/var/lib/kdump" -name '*.tmp-*' 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	[ -n "$(find "$R/var/lib/kdump" -name '*.tmp-*')" ] || { fail "no temporary image"; return; }
+	kill -TERM "$pid"
+	wait "$pid"
+	rc=$?
+	expect_rc 143 &&
+	[ -z "$(find "$R/var/lib/kdump" -name '*.tmp-*')" ] || fail "left: $(ls "$R/var/lib/kdump")"
+	[ ! -e "$IMG" ] || fail "an image was installed"
+}
+
 case_rebuild_verb_always_builds() {
 	host amd-iommu
 	kdumpctl rebuild && kdumpctl rebuild
@@ -546,18 +690,51 @@ case_rebuild_verb_always_builds() {
 }
 
 case_start_snp_host_cmdline() {
-	host snp-host
+	host snp-host-fixed
 	kdumpctl start
 	expect_rc 0 &&
 	expect_in out "module_blacklist=ccp,kvm_amd kdump_snp=1" &&
-	expect_in err "crash kernel loaded (SEV-SNP host: kdump_snp=1)"
+	expect_in err "crash kernel loaded (SEV-SNP host: kdump_snp=1); it survives an SNP crash: /boot/System.map-$kver lists parse_kdump_snp"
+}
+
+# kvm_amd decides the SNP state; until it is loaded (or while its init
+# runs) the crash kernel is armed without kdump_snp=1, and start says so
+case_start_warns_snp_capable_without_kvm_amd() {
+	host snp-no-kvm
+	kdumpctl start
+	expect_rc 0 &&
+	expect_in err "this host is SEV-SNP capable (from cpuinfo) but kvm_amd is not loaded yet" &&
+	expect_in err "loading kvm_amd arms kdump again" &&
+	expect_not_in out "kdump_snp=1"
+}
+
+case_start_warns_while_kvm_amd_initialises() {
+	host snp-host
+	echo coming >"${R}/sys/module/kvm_amd/initstate"
+	kdumpctl start
+	expect_rc 0 && expect_in err "kvm_amd is not loaded yet" && expect_not_in out "kdump_snp=1"
+}
+
+case_start_no_kvm_amd_warning_when_decided() {
+	host snp-host-fixed
+	kdumpctl start
+	expect_rc 0 && expect_not_in err "kvm_amd" && expect_in out "kdump_snp=1"
+	host snp-no-kvm
+	# a crash kernel with the fix, or start refuses to arm it with kdump_snp=1
+	cp "$FIXTURES/snp-host-fixed/boot/System.map-$kver" "$R/boot/"
+	echo KDUMP_SNP=on >"${DEFS}"
+	kdumpctl start
+	expect_rc 0 && expect_not_in err "kvm_amd" && expect_in out "kdump_snp=1"
+	host amd-iommu
+	kdumpctl start
+	expect_rc 0 && expect_not_in err "kvm_amd"
 }
 
 case_start_already_loaded() {
 	host crash-loaded
 	kdumpctl start
 	kdumpctl start
-	expect_rc 0 && expect_in err "kdump: crash kernel already loaded" && expect_empty out
+	expect_rc 0 && expect_in err "kdumpctl: crash kernel already loaded" && expect_empty out
 }
 
 case_start_no_crashkernel() {
@@ -607,20 +784,150 @@ case_status_not_operational() {
 	expect_in out "(missing)"
 }
 
+# json_check FILE PYTHON [ARG...]: FILE is one valid JSON object (json.tool),
+# and the assertions in PYTHON hold for it as d (ARGs in sys.argv[2:])
+json_check() {
+	python3 -m json.tool "$1" >/dev/null || { fail "not JSON: $(cat "$1")"; return; }
+	python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+$2" "$1" "${@:3}" || fail "JSON: $(cat "$1")"
+}
+
+# a typo in kdump.conf must neither blind status nor disarm the host: the
+# crash kernel loaded from the last valid configuration stays operational
+case_status_broken_conf_loaded() {
+	host crash-loaded
+	kdumpctl start
+	echo "core_colector makedumpfile -l" >>"$CONF"
+	kdumpctl status
+	expect_rc 0 &&
+	expect_line out "kdump: operational" &&
+	expect_in out "the loaded crash kernel uses the last valid configuration" &&
+	expect_in out "$CONF:3:1: unknown directive \"core_colector\""
+}
+
+case_status_json_broken_conf_loaded() {
+	host crash-loaded
+	kdumpctl start
+	echo "core_colector makedumpfile -l" >>"$CONF"
+	kdumpctl status --json
+	expect_rc 0 &&
+	json_check "$TMP/out" '
+assert d["loaded"] is True and d["operational"] is True, d
+assert "last valid configuration" in d["reason"], d
+e = d["config_errors"]
+assert e == [{"file": sys.argv[2], "line": 3, "column": 1,
+              "message": e[0]["message"]}], e
+assert e[0]["message"].startswith("unknown directive \"core_colector\""), e
+assert d["reservation"] == {"state": "reserved", "bytes": 402653184,
+                            "low": d["reservation"]["low"], "high": None}, d
+assert d["image"]["path"] == sys.argv[3] and d["image"]["exists"] is True, d
+assert d["image"]["fresh"] is None and d["image"]["size"] > 0, d
+assert d["snp"]["enabled"] is False and "crash_kernel_fix" in d["snp"], d
+' "$CONF" "$IMG"
+}
+
+case_status_json_missing_conf() {
+	host amd-iommu
+	rm "$CONF"
+	kdumpctl status --json
+	expect_rc 3 &&
+	json_check "$TMP/out" '
+assert d["loaded"] is False and d["operational"] is False, d
+assert d["config_errors"][0]["line"] == 0, d
+assert "No such file" in d["config_errors"][0]["message"], d
+assert d["image"] == {"path": sys.argv[2], "exists": False, "fresh": False,
+                      "size": 0, "stale_reason": d["image"]["stale_reason"]}, d
+assert d["reservation"]["state"] == "reserved", d
+' "$IMG"
+}
+
+# even when the host cannot be described, --json prints its one object
+case_status_json_host_unknown() {
+	host crash-loaded
+	rm "$R/proc/sys/kernel/osrelease"
+	echo "frobnicate 1" >>"$CONF"
+	kdumpctl status --json
+	expect_rc 3 &&
+	json_check "$TMP/out" '
+assert d["operational"] is False and d["loaded"] is True, d
+assert d["reason"].startswith("kdumpctl cannot describe this host: "), d
+assert d["reservation"]["state"] == "reserved", d
+assert d["config_errors"][0]["message"].startswith("unknown directive"), d
+' || return
+	kdumpctl status
+	expect_rc 3 && expect_in out "kdump: not operational: kdumpctl cannot describe this host"
+}
+
+case_status_json_no_reservation() {
+	host no-crashkernel
+	kdumpctl status --json
+	expect_rc 3 &&
+	json_check "$TMP/out" '
+assert d["reservation"] == {"state": "none", "bytes": 0, "low": None, "high": None}, d
+assert d["config_errors"] == [], d
+'
+}
+
+case_status_json_hidden_reservation() {
+	host nonroot-iomem
+	kdumpctl status --json
+	expect_rc 3 &&
+	json_check "$TMP/out" 'assert d["reservation"]["state"] == "unknown", d'
+}
+
+case_stop_broken_conf() {
+	host crash-loaded
+	echo "frobnicate 1" >>"$CONF"
+	kdumpctl stop
+	expect_rc 0 &&
+	expect_line out "flags: KEXEC_FILE_UNLOAD|KEXEC_FILE_ON_CRASH" &&
+	expect_in err "crash kernel unloaded"
+}
+
+# restart with a broken kdump.conf refuses before it unloads anything
+case_restart_broken_conf_keeps_kernel() {
+	host crash-loaded
+	echo "frobnicate 1" >>"$CONF"
+	kdumpctl restart
+	expect_rc 1 && expect_in err "$CONF:3:1: unknown directive \"frobnicate\"" &&
+	expect_not_in out "KEXEC_FILE_UNLOAD" && expect_not_in err "unloaded"
+}
+
+case_stop_missing_conf() {
+	host crash-loaded
+	rm "$CONF"
+	printf 'KDUMP_SNPP=on\n' >"$DEFS"
+	kdumpctl stop
+	expect_rc 0 && expect_in err "crash kernel unloaded"
+}
+
+case_showmem_estimate_broken_conf() {
+	host crash-lowhigh
+	echo "frobnicate 1" >>"$CONF"
+	kdumpctl showmem
+	expect_rc 0 && expect_line out "Reserved crash memory: 1280 MiB" || return
+	kdumpctl estimate
+	expect_rc 0 && expect_in out "Recommended: crashkernel="
+}
+
 case_status_json() {
 	host snp-host
 	kdumpctl status --json
 	expect_rc 3 &&
-	python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["operational"] is False, d
-assert d["reservation"]["total"] == 536870912, d
+	json_check "$TMP/out" '
+assert d["operational"] is False and d["loaded"] is False, d
+assert d["reason"] == "no crash kernel is loaded (kdumpctl start loads it)", d
+assert d["reservation"]["state"] == "reserved", d
+assert d["reservation"]["bytes"] == 536870912, d
 assert d["reservation"]["high"] is None, d
-assert d["snp"] == {"capable": True, "enabled": True, "kvm_amd_loaded": True, "source": "kvm_amd", "hint": True}, d
-assert d["initramfs"]["state"] == "missing", d
+assert d["snp"] == {"capable": True, "enabled": True, "kvm_amd_loaded": True,
+                    "source": "kvm_amd", "hint": True, "crash_kernel_fix": "unknown",
+                    "crash_kernel_fix_evidence": d["snp"]["crash_kernel_fix_evidence"]}, d
+assert d["image"]["exists"] is False and d["image"]["fresh"] is False, d
 assert d["target"]["type"] == "rootfs", d
-' "$TMP/out" || fail "JSON: $(cat "$TMP/out")"
+assert d["config_errors"] == [], d
+'
 }
 
 case_showmem_low_high() {
@@ -664,7 +971,7 @@ case_lock_contention_times_out() {
 	KDUMP_SNP_LOCK_TIMEOUT_MS=500 kdumpctl start
 	wait
 	expect_rc 1 &&
-	expect_in err "waiting for another kdumpctl to finish" &&
+	expect_in err "for another kdumpctl to finish" &&
 	expect_in err "giving up" && dracut_runs 0
 }
 
@@ -674,7 +981,67 @@ case_lock_contention_waits() {
 	sleep 0.3
 	KDUMP_SNP_LOCK_TIMEOUT_MS=10000 kdumpctl start
 	wait
-	expect_rc 0 && expect_in err "waiting for another kdumpctl to finish" && dracut_runs 1
+	expect_rc 0 && expect_in err "for another kdumpctl to finish" && dracut_runs 1
+}
+
+# the lock comes before the configuration is read: a start that waited
+# works from what the holder left, here a kdump.conf fixed meanwhile
+case_lock_taken_before_reading_config() {
+	host amd-iommu
+	echo "frobnicate 1" >>"$CONF"
+	flock "$R/run/kdump-snp.lock" sh -c 'sleep 1; sed -i "/frobnicate/d" "$1"' sh "$CONF" &
+	sleep 0.3
+	KDUMP_SNP_LOCK_TIMEOUT_MS=10000 kdumpctl start
+	wait
+	expect_rc 0 && expect_in err "for another kdumpctl to finish" && dracut_runs 1
+}
+
+# as_user CMD...: run CMD as nobody when the tests run as root
+as_user() {
+	if [ "$(id -u)" -eq 0 ]; then
+		chmod a+rx "$TMP" && chmod -R a+rX "$R" &&
+		run setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+	else
+		run "$@"
+	fi
+}
+
+case_start_not_root() {
+	host amd-iommu
+	[ "$(id -u)" -ne 0 ] || chmod 755 "$R/run"
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" start
+	expect_rc 1 && expect_line err "kdumpctl: error: kdumpctl start must be run as root" &&
+	expect_not_in err "Permission denied"
+}
+
+case_test_not_root() {
+	host crash-loaded
+	# root may write it, this user may not
+	if [ "$(id -u)" -eq 0 ]; then chmod 200 "$R/proc/sysrq-trigger"; else chmod 0 "$R/proc/sysrq-trigger"; fi
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" test </dev/null
+	expect_rc 1 && expect_line err "kdumpctl: error: kdumpctl test must be run as root" &&
+	expect_not_in err "pass --yes" &&
+	[ ! -s "$R/proc/sysrq-trigger" ] || fail "sysrq written"
+}
+
+# non-root: /proc/iomem hides the ranges, kexec_crash_size still tells the size
+case_showmem_estimate_not_root() {
+	host nonroot-iomem
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" showmem
+	expect_rc 0 &&
+	expect_line out "Reserved crash memory: 512 MiB (kexec_crash_size; /proc/iomem shows the ranges to root only)" || return
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" estimate
+	expect_rc 0 && expect_in out "Recommended: crashkernel=" &&
+	expect_in out "Reserved now: 512 MiB" || return
+	# what this user cannot read gets an allowance, said so
+	[ "$(id -u)" -eq 0 ] || return 0
+	mkdir -p "$R/var/lib/kdump" && : >"$IMG" && chmod 700 "$R/var/lib/kdump" &&
+	chmod 600 "$R/boot/vmlinuz-$kver"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+		"$KDUMPCTL" --config="$CONF" --defaults="$DEFS" estimate
+	expect_rc 0 &&
+	expect_in out "allowance: not readable by this user (root measures it)" &&
+	expect_in out "allowance: image not readable by this user (root measures it)"
 }
 
 case_test_refused_when_not_loaded() {
@@ -712,6 +1079,49 @@ case_json_only_for_status() {
 	host amd-iommu
 	kdumpctl start --json
 	expect_rc 2 && expect_in err "--json does not apply to start"
+}
+
+# kdumpctl.8 documents every command and every option that --help lists
+case_man_page_covers_help() {
+	local man=$top_srcdir/man/kdumpctl.8 w
+	run "$KDUMPCTL" --help
+	# the tags of the COMMANDS section: the line after each .TP
+	awk '/^\.SH/ { cmds = ($2 == "COMMANDS") } cmds && tp { print } { tp = /^\.TP/ }' \
+		"$man" | tr -d '",' | tr ' ' '\n' >"$TMP/tags"
+	while read -r w; do
+		grep -qx -- "$w" "$TMP/tags" || fail "kdumpctl.8 lacks the command $w"
+	done < <(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' "$TMP/out")
+	while read -r w; do
+		grep -qF -- "\\-\\-${w#--}" "$man" || fail "kdumpctl.8 lacks the option $w"
+	done < <(grep -oE -- '--[a-z]+' "$TMP/out" | sort -u)
+	[ "$case_failed" = 0 ]
+}
+
+# complete WORD...: what bash completion offers for the last word
+complete_words() {
+	bash -c '. /usr/share/bash-completion/bash_completion
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_kdumpctl kdumpctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}"' sh "$top_srcdir/shell-completion/kdumpctl" "$@" |
+		sort >"$TMP/out"
+}
+
+case_bash_completion() {
+	[ -r /usr/share/bash-completion/bash_completion ] || { fail "bash-completion is not installed"; return; }
+	complete_words kdumpctl s
+	expect_line out save && expect_line out showmem && expect_line out status &&
+	expect_line out start && expect_line out stop || return
+	complete_words kdumpctl c
+	expect_line out capture && expect_line out check || return
+	complete_words kdumpctl save --
+	expect_line out --vmcore= && expect_line out --target= && expect_line out --config= || return
+	mkdir -p "$TMP/compl" && : >"$TMP/compl/kdump.conf"
+	complete_words kdumpctl "--config=$TMP/compl/kd"
+	expect_line out "$TMP/compl/kdump.conf" || return
+	complete_words kdumpctl save --target "$TMP/com"
+	expect_line out "$TMP/compl"
 }
 
 case_help() {

@@ -4,8 +4,13 @@
 # installed), inspected with lsinitrd. Needs root (dracut, hostonly).
 #
 # Usage: tests/dracut/dracut-tests.sh   (make check-dracut)
+# The checks are chained as 'check && check || fail MESSAGE': fail runs when
+# any check failed, as meant (SC2015); a command substitution inside a check
+# or a message can only change what is compared or printed (SC2312).
+# shellcheck disable=SC2015,SC2312
 set -uo pipefail
-. "$top_srcdir/tests/cli/lib.sh"
+# shellcheck source=tests/cli/lib.sh
+. "${top_srcdir:?run through make}/tests/cli/lib.sh"
 # shellcheck source=tests/vm/lib.sh
 . "$top_srcdir/tests/vm/lib.sh"
 
@@ -181,7 +186,7 @@ case_capture_finds_its_config() {
 }
 
 case_dracut_failure_reported() {
-	build "path /var/crash" "dracut_args --add no-such-dracut-module"
+	build "path /var/crash" "dracut_args --kmoddir /nonexistent-kmoddir"
 	expect_rc 1 && expect_in err "dracut failed" && [ ! -e "$IMG" ] || fail "image written"
 }
 

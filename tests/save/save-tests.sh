@@ -4,15 +4,28 @@
 # Needs root for the small tmpfs targets.
 #
 # Usage: tests/save/save-tests.sh VMCORE   (run by make check-save)
-. "$top_srcdir/tests/cli/lib.sh"
+# The checks are chained as 'check && check || fail MESSAGE': fail runs when
+# any check failed, as meant (SC2015); a command substitution inside a check
+# or a message can only change what is compared or printed (SC2312).
+# shellcheck source=tests/cli/lib.sh disable=SC2015,SC2312
+. "${top_srcdir:?run through make}/tests/cli/lib.sh"
 
 VMCORE=${1:?usage: save-tests.sh VMCORE}
 KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
 unset KDUMP_SNP_DRY_RUN KDUMP_SNP_SYSROOT
 MOUNTS=()
 LOOPS=()
-trap 'for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
-for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null; done; rm -rf "$TMP"' EXIT
+cleanup() {
+	local m l
+	for m in "${MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null
+	done
+	for l in "${LOOPS[@]}"; do
+		losetup -d "$l" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
 
 conf() {
 	CONF=$TMP/kdump.conf.$RANDOM
@@ -105,6 +118,24 @@ case_too_small_target_refused_before_writing() {
 	dumpdir && [ -z "$(find "$D" -name 'vmcore*')" ] || fail "files written: $(ls "$D")"
 }
 
+# the room check reads makedumpfile's options as check does: a cluster
+# (-ld31) or an ELF dump with an attached level (-E -d31) is filtered and
+# fits where the whole memory (371 MiB) would not; the uncompressed ELF
+# dump of this vmcore is about 100 MiB
+case_clustered_options_are_filtered() {
+	local c
+	for c in "64M:makedumpfile -ld31 --message-level 1" "160M:makedumpfile -E -d31 --message-level 1"; do
+		conf "core_collector ${c#*:}" "failure_action poweroff"
+		target "${c%%:*}" || return 1
+		save --target="${T}"
+		if ! expect_rc 0 || ! dumpdir || [[ ! -s "${D}/vmcore" ]]; then
+			tail -c 300 "${TMP}/err"
+			fail "${c#*:}: no vmcore saved"
+			return
+		fi
+	done
+}
+
 case_unfiltered_copy_needs_whole_memory() {
 	conf "core_collector cp"
 	target 64M || return 1
@@ -182,12 +213,60 @@ case_device_without_fs_refused() {
 	expect_rc 1 && expect_line err "$CONF:1:1: device \"$LOOP\" holds no file system; make one with mkfs.ext4 first"
 }
 
+# the collector's output cannot even be created: say so, not "status -28"
+case_collector_cannot_start() {
+	conf "core_collector cat" "failure_action poweroff"
+	T=$TMP/target.$RANDOM
+	mkdir -p "$T" && mount -t tmpfs -o size=400M,nr_inodes=2 tmpfs "$T" && MOUNTS+=("$T") || return 1
+	save --target="$T"
+	expect_rc 1 &&
+	expect_in err "cannot start the collector cat: No space left on device" &&
+	expect_not_in err "exited with status -"
+}
+
+# kdump-info.txt that does not fit is reported, and the saved dump stays
+case_info_file_write_checked() {
+	local kib
+	conf "core_collector makedumpfile -l --message-level 1 -d 31"
+	target 64M || return 1
+	save --target="$T"
+	expect_rc 0 && dumpdir || return 1
+	# room for exactly what the collector and the kernel log took
+	kib=$(( ($(stat -c %b "$D/vmcore") + $(stat -c %b "$D/vmcore-dmesg.txt")) / 2 ))
+	target "${kib}k" || return 1
+	save --target="$T"
+	dumpdir &&
+	expect_in err "kdump-info.txt: No space left on device" &&
+	[ -s "$D/vmcore" ] || fail "no vmcore: $(ls -l "$D")"
+}
+
+# the target is mounted, then the dump directory cannot be made in it
+# (path /var/crash where var is a file): the target is unmounted again
+case_mount_then_failure_unmounts() {
+	local img dev
+	mkdir -p "$TMP/seed" && : >"$TMP/seed/var"
+	img=$TMP/ext4.img
+	truncate -s 32M "$img" && mkfs.ext4 -q -F -d "$TMP/seed" "$img" || return 1
+	dev=$(losetup -f --show "$img") || return 1
+	conf "ext4 $dev" "path /var/crash" "failure_action poweroff"
+	save
+	findmnt -rn -S "$dev" >"$TMP/mounted"
+	umount "$dev" 2>/dev/null
+	losetup -d "$dev"
+	rmdir /kdump-target 2>/dev/null
+	expect_rc 1 && expect_in err "cannot open or create /var/crash inside $dev (mounted at /kdump-target): Not a directory" &&
+	[ ! -s "$TMP/mounted" ] || fail "still mounted: $(cat "$TMP/mounted")"
+}
+
+# kdumpctl reads /proc/vmcore itself (no sysroot), so this case needs a host
+# that is not a crash kernel
 case_refuses_without_vmcore() {
+	if [ -e /proc/vmcore ]; then
+		skip "this host has /proc/vmcore (it runs as a crash kernel)"
+		return
+	fi
 	conf "path /var/crash"
 	run "$KDUMPCTL" --config="$CONF" --defaults=/dev/null save
-	if [ -e /proc/vmcore ]; then
-		return 0
-	fi
 	expect_rc 1 && expect_in err "there is no /proc/vmcore" && expect_empty out
 }
 

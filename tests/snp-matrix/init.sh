@@ -50,18 +50,19 @@ cmdline=$(cat /proc/cmdline)
 # param_value NAME: the value of NAME= on /proc/cmdline (the last one)
 param_value() {
 	value=
-	for word in $cmdline; do
-		case "$word" in
+	for word in ${cmdline}; do
+		case "${word}" in
 		"$1"=*) value=${word#*=} ;;
+		*) ;;
 		esac
 	done
-	echo "$value"
+	echo "${value}"
 }
 
 load_modules() {
 	[ -f /modules/load-order ] || return 0
 	while read -r m; do
-		insmod "/modules/$m" || fail "insmod $m"
+		insmod "/modules/${m}" || fail "insmod ${m}"
 	done </modules/load-order
 	mark "modules-loaded"
 }
@@ -69,12 +70,13 @@ load_modules() {
 row=$(param_value snpm_row)
 
 crash_kernel() {
-	mark "crash-kernel-up row=$row"
-	mark "crash-cmdline $cmdline"
+	mark "crash-kernel-up row=${row}"
+	mark "crash-cmdline ${cmdline}"
 	hostname snp-matrix
 	load_modules
 	[ -e /proc/vmcore ] || fail "no /proc/vmcore"
-	mark "vmcore-present size=$(stat -c %s /proc/vmcore)"
+	size=$(stat -c %s /proc/vmcore)
+	mark "vmcore-present size=${size}"
 	mark "kdumpctl-save"
 	kdumpctl -c /etc/kdump.conf --defaults=/etc/default/kdump save
 	mark "kdumpctl-save-returned rc=$?"
@@ -82,30 +84,31 @@ crash_kernel() {
 }
 
 first_kernel() {
-	mark "first-kernel-up row=$row"
+	mark "first-kernel-up row=${row}"
 	load_modules
 	snp=$(param_value snpm_snp)
 	extra=$(param_value snpm_extra)
-	[ -n "$snp" ] || fail "no snpm_snp= on the command line"
+	[ -n "${snp}" ] || fail "no snpm_snp= on the command line"
 	crash=$(param_value snpm_crash)
-	[ -n "$crash" ] || fail "no snpm_crash= on the command line"
-	append="$(echo "$crash" | tr ',' ' ') snpm_row=$row"
-	[ -z "$extra" ] || append="$append $extra"
-	kexec -p /boot/vmlinuz --initrd=/boot/crash.cpio --append="$append" --snp="$snp"
+	[ -n "${crash}" ] || fail "no snpm_crash= on the command line"
+	append="$(echo "${crash}" | tr ',' ' ') snpm_row=${row}"
+	[ -z "${extra}" ] || append="${append} ${extra}"
+	kexec -p /boot/vmlinuz --initrd=/boot/crash.cpio --append="${append}" --snp="${snp}"
 	rc=$?
-	mark "load rc=$rc"
-	[ "$rc" = 0 ] || fail "kexec -p failed"
-	mark "kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+	mark "load rc=${rc}"
+	[ "${rc}" = 0 ] || fail "kexec -p failed"
+	loaded=$(cat /sys/kernel/kexec_crash_loaded)
+	mark "kexec_crash_loaded=${loaded}"
 	cpu=$(param_value snpm_cpu)
-	[ -n "$cpu" ] || cpu=0
-	mark "sysrq-crash cpu=$cpu"
+	[ -n "${cpu}" ] || cpu=0
+	mark "sysrq-crash cpu=${cpu}"
 	sync
-	taskset -c "$cpu" sh -c 'echo c >/proc/sysrq-trigger' ||
-		fail "cannot crash on CPU $cpu"
+	taskset -c "${cpu}" sh -c 'echo c >/proc/sysrq-trigger' ||
+		fail "cannot crash on CPU ${cpu}"
 	fail "still running after sysrq-c"
 }
 
-case " $cmdline" in
+case " ${cmdline}" in
 *" elfcorehdr="*) crash_kernel ;;
 *) first_kernel ;;
 esac

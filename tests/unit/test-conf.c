@@ -221,7 +221,7 @@ static int corpus_file(const char *kind, const char *name)
 	char **expect, **checks;
 	ssize_t len;
 	int r, bad = 0;
-	size_t i;
+	size_t i, n;
 
 	assert_true(asprintf(&path, "%s/%s/%s", CONF_CORPUS, kind, name) > 0);
 	len = read_file(path, &buf);
@@ -257,12 +257,14 @@ static int corpus_file(const char *kind, const char *name)
 			print_error("%s: want -EINVAL, got %d\n", path, r);
 			bad++;
 		}
-		for (i = 0; i < errs.n || expect[i]; i++) {
+		/* expect[] ends at its NULL: never read past it */
+		for (i = 0, n = strv_length(expect); i < errs.n || i < n; i++) {
 			char *got = i < errs.n ? conf_error_format(&errs.v[i]) : NULL;
+			const char *want = i < n ? expect[i] : NULL;
 
-			if (!got || !expect[i] || !streq(got, expect[i])) {
+			if (!got || !want || !streq(got, want)) {
 				print_error("%s:\n  want: %s\n  got:  %s\n", path,
-					    expect[i] ? expect[i] : "(nothing)",
+					    want ? want : "(nothing)",
 					    got ? got : "(nothing)");
 				bad++;
 			}
@@ -355,9 +357,9 @@ static void test_accumulate(void **state UNUSED)
 {
 	struct kdump_conf *c = parse_ok(
 		"extra_bins /usr/bin/kdump-helper\n"
-		"dracut_args --add 'a b'\n"
+		"dracut_args --add-drivers 'a b'\n"
 		"extra_bins /usr/local/bin/pre.sh /usr/local/bin/post.sh\n"
-		"dracut_args --omit \"c\\\"d\" e\\ f\n"
+		"dracut_args -i \"c\\\"d\" e\\ f\n"
 		"extra_modules virtio_blk\n"
 		"extra_modules nvme xfs\n");
 
@@ -366,9 +368,9 @@ static void test_accumulate(void **state UNUSED)
 	assert_string_equal(c->extra_bins[1], "/usr/local/bin/pre.sh");
 	assert_string_equal(c->extra_bins[2], "/usr/local/bin/post.sh");
 	assert_int_equal(strv_length(c->dracut_args), 5);
-	assert_string_equal(c->dracut_args[0], "--add");
+	assert_string_equal(c->dracut_args[0], "--add-drivers");
 	assert_string_equal(c->dracut_args[1], "a b");
-	assert_string_equal(c->dracut_args[2], "--omit");
+	assert_string_equal(c->dracut_args[2], "-i");
 	assert_string_equal(c->dracut_args[3], "c\"d");
 	assert_string_equal(c->dracut_args[4], "e f");
 	assert_int_equal(strv_length(c->extra_modules), 3);
@@ -439,6 +441,13 @@ static void test_errors_inline(void **state UNUSED)
 		    "t.conf:1:29: makedumpfile option \"-d\" needs a value");
 	check_error("dracut_args 'a' \"b\n", "t.conf:1:17: unbalanced quote in dracut_args");
 	check_error("path /var/crash\n\xc3\n", "t.conf:2:1: invalid UTF-8 (byte 0xc3); kdump.conf must be text");
+	/* a BOM cannot be in the corpus: its files start with "# expect:" */
+	check_error("\xef\xbb\xbfpath /var/crash\nfoo\n",
+		    "t.conf:1:1: UTF-8 byte order mark (BOM) at the start: kdump.conf must be "
+		    "plain text; save it without one; nothing further is checked");
+	check_error("path /var/crash\r\nfoo\r\nbar\n",
+		    "t.conf:1:16: DOS line endings (\\r\\n) on 2 lines, from this one: kdump.conf "
+		    "must have \\n line endings (convert it with dos2unix); nothing further is checked");
 }
 
 /* Errors are appended to what errs already holds. */

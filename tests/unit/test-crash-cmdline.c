@@ -55,6 +55,39 @@ static void test_user_remove_and_append(void **state)
 	       "console=ttyS0 " DEFAULTS " debug foo=\"a b\"");
 }
 
+/* the capture image's own /init must run: an init= or rdinit= of the host
+ * would start the host's init (or none) in the crash kernel instead */
+static void test_removes_init_overrides(void **state)
+{
+	expect("console=ttyS0 init=/sbin/bootchartd rdinit=/bin/sh ro", NULL, NULL, false,
+	       "console=ttyS0 ro " DEFAULTS);
+	expect("rdinit=/init-debug", NULL, NULL, true,
+	       DEFAULTS " module_blacklist=ccp,kvm_amd kdump_snp=1");
+	/* a KDUMP_COMMANDLINE written by hand is the host's line too */
+	expect("init=/usr/lib/systemd/systemd console=ttyS0", NULL, NULL, false,
+	       "console=ttyS0 " DEFAULTS);
+}
+
+/* KDUMP_COMMANDLINE_APPEND is the admin's word, so it is refused, not
+ * silently dropped */
+static void test_refuses_init_in_append(void **state)
+{
+	char err[512] = "";
+	char *out = NULL;
+
+	assert_int_equal(crash_cmdline_compose(&(struct crash_cmdline_input){
+		.base = "console=ttyS0", .append = "debug rdinit=/bin/sh" }, &out, err,
+		sizeof(err)), -EINVAL);
+	assert_null(out);
+	assert_string_equal(err, "refusing \"rdinit=/bin/sh\" on the crash command line: the "
+			    "crash kernel must run the capture image's /init");
+	assert_int_equal(crash_cmdline_compose(&(struct crash_cmdline_input){
+		.base = "", .append = "init=/sbin/init" }, &out, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "\"init=/sbin/init\""));
+	/* after "--" it is an argument of init, not a kernel parameter */
+	expect("", NULL, "-- init=x", false, DEFAULTS " -- init=x");
+}
+
 static void test_init_args_kept_last(void **state)
 {
 	expect("console=ttyS0 -- single quiet", NULL, NULL, false,
@@ -96,6 +129,8 @@ int main(void)
 		cmocka_unit_test(test_removes_the_list),
 		cmocka_unit_test(test_defaults_replace_existing),
 		cmocka_unit_test(test_user_remove_and_append),
+		cmocka_unit_test(test_removes_init_overrides),
+		cmocka_unit_test(test_refuses_init_in_append),
 		cmocka_unit_test(test_init_args_kept_last),
 		cmocka_unit_test(test_snp_host),
 		cmocka_unit_test(test_snp_merges_blacklist),

@@ -87,6 +87,19 @@ static void test_snp_and_kexec_args(void **state)
 	defaults_free(d);
 }
 
+/* KDUMP_SNP and --snp= in KEXEC_ARGS must agree: no silent last-one-wins */
+static void test_snp_conflict(void **state)
+{
+	struct kdump_defaults *d = parse_ok("KDUMP_SNP=on\nKEXEC_ARGS=\"-s --snp=on\"\n");
+
+	assert_int_equal(d->snp, SNP_MODE_ON);
+	defaults_free(d);
+	parse_err("KDUMP_SNP=on\nKEXEC_ARGS=\"-s --snp=off\"\n",
+		  "kdump:2:12: KEXEC_ARGS \"--snp=off\" conflicts with KDUMP_SNP=on on line 1; keep one");
+	parse_err("KEXEC_ARGS=--snp=auto\n# x\nexport KDUMP_SNP='off'\n",
+		  "kdump:3:18: KDUMP_SNP=off conflicts with KEXEC_ARGS \"--snp=auto\" on line 1; keep one");
+}
+
 static void test_capture_init(void **state)
 {
 	struct kdump_defaults *d = parse_ok("KDUMP_IMG=a\n");
@@ -124,6 +137,41 @@ static void test_errors(void **state)
 	parse_err("KDUMP_IMG=a\\", "kdump:1:12: backslash at the end of the line");
 }
 
+/* KDUMP_INITRD_DIR is a directory kdumpctl creates; KDUMP_IMG and
+ * KDUMP_KERNELVER are put into file names under /boot and /lib/modules */
+static void test_paths_and_names(void **state)
+{
+	struct kdump_defaults *d = parse_ok("KDUMP_INITRD_DIR=/\n"
+					    "KDUMP_IMG=vmlinuz.efi\n"
+					    "KDUMP_KERNELVER=6.12.57+deb13-amd64\n");
+
+	assert_string_equal(d->initrd_dir, "/");
+	assert_string_equal(d->img, "vmlinuz.efi");
+	defaults_free(d);
+	d = parse_ok("KDUMP_KERNELVER=\"\"\nKDUMP_INITRD_DIR=/srv/kdump\n");
+	assert_string_equal(d->kernelver, "");
+	defaults_free(d);
+
+	parse_err("KDUMP_INITRD_DIR=var/lib/kdump\n",
+		  "kdump:1:18: KDUMP_INITRD_DIR \"var/lib/kdump\": must be an absolute path");
+	parse_err("KDUMP_INITRD_DIR=\"\"\n",
+		  "kdump:1:18: KDUMP_INITRD_DIR \"\": must be an absolute path");
+	parse_err("KDUMP_IMG=-vmlinuz\n",
+		  "kdump:1:11: KDUMP_IMG \"-vmlinuz\": a file name cannot start with \"-\"");
+	parse_err("KDUMP_IMG=../../etc/shadow\n",
+		  "kdump:1:11: KDUMP_IMG \"../../etc/shadow\": a file name cannot contain \"/\"");
+	parse_err("KDUMP_IMG=..\n",
+		  "kdump:1:11: KDUMP_IMG \"..\": a file name cannot contain \"..\"");
+	parse_err("KDUMP_IMG=\"\"\n",
+		  "kdump:1:11: KDUMP_IMG \"\": must name the kernel image (the default is vmlinuz)");
+	parse_err("  KDUMP_KERNELVER='6.12/../../../tmp/x'\n",
+		  "kdump:1:19: KDUMP_KERNELVER \"6.12/../../../tmp/x\": a file name cannot contain \"/\"");
+	parse_err("KDUMP_KERNELVER=..\n",
+		  "kdump:1:17: KDUMP_KERNELVER \"..\": a file name cannot contain \"..\"");
+	parse_err("KDUMP_KERNELVER=--help\n",
+		  "kdump:1:17: KDUMP_KERNELVER \"--help\": a file name cannot start with \"-\"");
+}
+
 static void test_nul_byte(void **state)
 {
 	struct conf_errors errs = { 0 };
@@ -135,6 +183,36 @@ static void test_nul_byte(void **state)
 	assert_int_equal(errs.v[0].line, 2);
 	assert_non_null(strstr(errs.v[0].message, "NUL byte"));
 	conf_errors_free(&errs);
+}
+
+/* a file that is not text for us is one error, not one per line */
+static void test_file_level_errors(void **state)
+{
+	static const char binary[] = "KDUMP_IMG=a\n\x7f" "ELF\x02\x01\x01\x00\x00\n\x00\x00\n";
+	struct conf_errors errs = { 0 };
+	struct kdump_defaults *d = NULL;
+
+	parse_err("KDUMP_IMG=a\r\nKDUMP_SNP=on\r\n",
+		  "kdump:1:12: DOS line endings (\\r\\n) on 2 lines, from this one: the defaults "
+		  "file must have \\n line endings (convert it with dos2unix); nothing further is checked");
+	parse_err("\xef\xbb\xbfKDUMP_IMG=a\n",
+		  "kdump:1:1: UTF-8 byte order mark (BOM) at the start: the defaults file must be "
+		  "plain text; save it without one; nothing further is checked");
+	assert_int_equal(defaults_parse_buffer("kdump", binary, sizeof(binary) - 1, &d, &errs), -EINVAL);
+	assert_int_equal(errs.n, 1);
+	assert_int_equal(errs.v[0].line, 2);
+	assert_int_equal(errs.v[0].column, 8);
+	conf_errors_free(&errs);
+}
+
+static void test_did_you_mean(void **state)
+{
+	parse_err("KDUMP_COMANDLINE_APPEND=x\n",
+		  "kdump:1:1: unknown setting \"KDUMP_COMANDLINE_APPEND\"; did you mean "
+		  "\"KDUMP_COMMANDLINE_APPEND\"?");
+	parse_err("KEXEC_ARSG=-s\n",
+		  "kdump:1:1: unknown setting \"KEXEC_ARSG\"; did you mean \"KEXEC_ARGS\"?");
+	parse_err("KDUMP_FOO=1\n", "kdump:1:1: unknown setting \"KDUMP_FOO\"");
 }
 
 static void test_all_errors_reported(void **state)
@@ -172,8 +250,12 @@ int main(void)
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_last_assignment_wins),
 		cmocka_unit_test(test_snp_and_kexec_args),
+		cmocka_unit_test(test_snp_conflict),
+		cmocka_unit_test(test_file_level_errors),
+		cmocka_unit_test(test_did_you_mean),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_capture_init),
+		cmocka_unit_test(test_paths_and_names),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_missing_file),

@@ -129,9 +129,11 @@ static void test_reboot_dry_run(void **state)
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
-	assert_int_equal(kexec_reboot(f), 0);
+	assert_int_equal(kexec_reboot(true, f), 0);
+	assert_int_equal(kexec_reboot(false, f), 0);
 	fclose(f);
-	assert_string_equal(text, "reboot: LINUX_REBOOT_CMD_KEXEC\n");
+	assert_string_equal(text, "sync: yes\nreboot: LINUX_REBOOT_CMD_KEXEC\n"
+				  "sync: no\nreboot: LINUX_REBOOT_CMD_KEXEC\n");
 	free(text);
 }
 

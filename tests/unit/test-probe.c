@@ -629,6 +629,23 @@ static void test_snp_sources(void **state)
 		.capable_from = SNP_SOURCE_CPUINFO,
 		.enabled_from = SNP_SOURCE_KVM_AMD });
 
+	/* kvm_amd still running its init ("coming"): sev_snp holds its
+	 * default, not the decision, which comes with the module's add event */
+	put(root, "sys/module/kvm_amd/parameters/sev_snp", "Y\n");
+	put(root, "sys/module/kvm_amd/initstate", "coming\n");
+	assert_int_equal(probe_snp_state(root, &snp), 0);
+	assert_snp_equal(&snp, &(struct snp_state){
+		.capable = true, .capable_from = SNP_SOURCE_CPUINFO });
+	put(root, "sys/module/kvm_amd/initstate", "live\n");
+	assert_int_equal(probe_snp_state(root, &snp), 0);
+	assert_snp_equal(&snp, &(struct snp_state){
+		.capable = true, .enabled = true, .kvm_amd_loaded = true,
+		.capable_from = SNP_SOURCE_CPUINFO,
+		.enabled_from = SNP_SOURCE_KVM_AMD });
+	/* built in: no initstate, initialised before userspace */
+	rm(root, "sys/module/kvm_amd/initstate");
+	put(root, "sys/module/kvm_amd/parameters/sev_snp", "N\n");
+
 	/* kvm_amd loaded without the parameter (before 6.11) */
 	rm(root, "sys/module/kvm_amd/parameters/sev_snp");
 	assert_int_equal(probe_snp_state(root, &snp), 0);

@@ -11,7 +11,8 @@
 # The scenario comes from kdumptest=NAME on the kernel command line:
 #   default  kexec -p without --snp; the crash kernel must lack kdump_snp=
 #   snp-on   kexec -p --snp=on; the crash kernel must have kdump_snp=1
-#   unload   kexec -p, then kexec -p -u; the crash must not boot a kernel
+#   unload   kexec -p, then kexec -p -u; the crash must not boot a kernel;
+#            with retain_initrd, kexec -l --reuse-initrd and kexec -u as well
 #
 # Every line for the host starts with "KDUMP-SNP-TEST: ".
 
@@ -135,8 +136,9 @@ first_kernel() {
 	esac
 
 	# nothing is loaded yet, in either slot
+	# kexec -S exits as in kexec-tools: 1 when loaded, 0 when not
 	run_kexec status-before -S -p
-	[ "$rc" = 1 ] || fail "kexec -S -p before loading: exit $rc, expected 1"
+	[ "$rc" = 0 ] || fail "kexec -S -p before loading: exit $rc, expected 0"
 	expect_loaded 0
 
 	# shellcheck disable=SC2086 # snp_opt is one word or none
@@ -145,21 +147,42 @@ first_kernel() {
 	[ "$rc" = 0 ] || fail "kexec -p failed with exit $rc"
 
 	run_kexec status-loaded -S -p
-	[ "$rc" = 0 ] || fail "kexec -S -p after loading: exit $rc, expected 0"
+	[ "$rc" = 1 ] || fail "kexec -S -p after loading: exit $rc, expected 1"
 	expect_loaded 1
 	# as in kexec-tools, -S alone asks about the crash kernel, and -S -l
 	# about the kexec (normal) slot, which stays empty
 	run_kexec status-default-slot -S
-	[ "$rc" = 0 ] || fail "kexec -S (crash kernel by default): exit $rc, expected 0"
+	[ "$rc" = 1 ] || fail "kexec -S (crash kernel by default): exit $rc, expected 1"
 	run_kexec status-normal-slot -S -l
-	[ "$rc" = 1 ] || fail "kexec -S -l (normal slot): exit $rc, expected 1"
+	[ "$rc" = 0 ] || fail "kexec -S -l (normal slot): exit $rc, expected 0"
 
 	if [ "$scenario" = unload ]; then
 		run_kexec unload -p -u
 		[ "$rc" = 0 ] || fail "kexec -p -u failed with exit $rc"
 		run_kexec status-unloaded -S -p
-		[ "$rc" = 1 ] || fail "kexec -S -p after unloading: exit $rc, expected 1"
+		[ "$rc" = 0 ] || fail "kexec -S -p after unloading: exit $rc, expected 0"
 		expect_loaded 0
+
+		# this boot has retain_initrd: --reuse-initrd passes the kept
+		# initrd, which Linux 6.8 and later offer as /sys/firmware/initrd,
+		# to kexec_file_load; older kernels get a refusal with the reason
+		if [ -e /sys/firmware/initrd ]; then
+			mark "retained-initrd present"
+			run_kexec reuse-initrd -l /boot/vmlinuz --reuse-initrd --append="console=ttyS0"
+			[ "$rc" = 0 ] || fail "kexec -l --reuse-initrd failed with exit $rc"
+			run_kexec status-kexec-loaded -S -l
+			[ "$rc" = 1 ] || fail "kexec -S -l after kexec -l: exit $rc, expected 1"
+			run_kexec unload-kexec -u
+			[ "$rc" = 0 ] || fail "kexec -u failed with exit $rc"
+			run_kexec status-kexec-unloaded -S -l
+			[ "$rc" = 0 ] || fail "kexec -S -l after kexec -u: exit $rc, expected 0"
+		else
+			mark "retained-initrd absent"
+			run_kexec reuse-initrd -l /boot/vmlinuz --reuse-initrd
+			[ "$rc" = 1 ] || fail "kexec -l --reuse-initrd without /sys/firmware/initrd: exit $rc, expected 1"
+			run_kexec status-kexec-unloaded -S -l
+			[ "$rc" = 0 ] || fail "kexec -S -l after a refused load: exit $rc, expected 0"
+		fi
 	fi
 
 	mark "sysrq-crash"

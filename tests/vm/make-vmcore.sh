@@ -18,6 +18,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 
 [ "$#" = 1 ] || vm_die "usage: $0 /path/to/static/kexec"
 kexec_bin=$1
+# shellcheck disable=SC2310 # vm_is_static returns its answer, without set -e
 vm_is_static "$kexec_bin" || vm_die "$kexec_bin is not a statically linked executable"
 
 vm_require_host_tools
@@ -25,7 +26,9 @@ command -v makedumpfile >/dev/null || vm_apt_install makedumpfile
 vm_cache_init
 vm_fetch_kernel
 
-key="$VM_KERNEL_ID $(vm_sha256 "${BASH_SOURCE[0]}") $(vm_sha256 "$kexec_bin")"
+script_sum=$(vm_sha256 "${BASH_SOURCE[0]}")
+kexec_sum=$(vm_sha256 "$kexec_bin")
+key="$VM_KERNEL_ID $script_sum $kexec_sum"
 dir=$VM_CACHE/vmcore/$(vm_sha256_str "$key")
 core=$dir/vmcore.elf
 if [ -s "$core" ]; then
@@ -35,7 +38,11 @@ if [ -s "$core" ]; then
 fi
 mkdir -p -- "$dir"
 work=$(mktemp -d "$dir/.work.XXXXXX")
-trap 'vm_kill_qemu; [ -n "${KDUMP_SNP_KEEP_WORK:-}" ] || rm -rf -- "$work"' EXIT
+cleanup() {
+	vm_kill_qemu
+	[ -n "${KDUMP_SNP_KEEP_WORK:-}" ] || rm -rf -- "$work"
+}
+trap cleanup EXIT
 
 # the crash kernel needs the virtio disk driver, modules in Debian's kernel
 vm_kernel_package
@@ -103,5 +110,6 @@ makedumpfile --dump-dmesg "$work/vmcore.elf" "$work/dmesg.txt" >"$work/mdf.log" 
 	{ cat -- "$work/mdf.log"; vm_die "makedumpfile --dump-dmesg failed on the filtered dump"; }
 grep -q "sysrq triggered crash" "$work/dmesg.txt" || vm_die "the filtered dump lacks the crash in its kernel log"
 mv -f -- "$work/vmcore.elf" "$core"
-vm_say "vmcore: $(du -h -- "$core" | cut -f1) ELF core cached"
+size=$(du -h -- "$core" | cut -f1)
+vm_say "vmcore: $size ELF core cached"
 printf '%s\n' "$core"
