@@ -50,7 +50,8 @@ static bool device_is_stacked(const char *root, const char *dev)
 	       has_slaves(root, name);
 }
 
-enum capture_init rebuild_choose_init(const struct kdump_ctx *ctx, const char *const *devices)
+enum capture_init rebuild_choose_init(const struct kdump_ctx *ctx, const char *const *devices,
+				      bool quiet)
 {
 	enum capture_init want = ctx->defaults->capture_init;
 
@@ -58,8 +59,9 @@ enum capture_init rebuild_choose_init(const struct kdump_ctx *ctx, const char *c
 		return want;
 	for (const char *const *d = devices; *d; d++)
 		if (device_is_stacked(ctx->root, *d)) {
-			log_info("the capture image gets systemd and udev: %s is a stacked device "
-				 "(device-mapper or md)", *d);
+			if (!quiet)
+				log_info("the capture image gets systemd and udev: %s is a stacked device "
+					 "(device-mapper or md)", *d);
 			return CAPTURE_INIT_SYSTEMD;
 		}
 	return CAPTURE_INIT_MINIMAL;

@@ -98,8 +98,10 @@ int verb_save(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_capture(struct kdump_ctx *ctx, const struct global_options *o);
 
 /* init-choice.c: KDUMP_CAPTURE_INIT, or for auto: systemd when one of the
- * devices (NULL-terminated) the capture mounts is stacked, else minimal. */
-enum capture_init rebuild_choose_init(const struct kdump_ctx *ctx, const char *const *devices);
+ * devices (NULL-terminated) the capture mounts is stacked, else minimal;
+ * says why unless quiet. */
+enum capture_init rebuild_choose_init(const struct kdump_ctx *ctx, const char *const *devices,
+				      bool quiet);
 
 /* The minimal capture image's init (verb-capture.c): mount /proc, /sys,
  * /dev, /run, log to /dev/kmsg, load the image's modules. -EPERM unless

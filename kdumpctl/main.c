@@ -26,7 +26,7 @@ static const struct verb {
 } verbs[] = {
 	{ "start", verb_start, VERB_CONFIG_REQUIRED | VERB_LOCK, "check the config, rebuild the capture image if stale, load the crash kernel" },
 	{ "stop", verb_stop, VERB_LOCK, "unload the crash kernel" },
-	{ "restart", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "stop, then start" },
+	{ "restart", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "rebuild if stale, then load again; the loaded crash kernel stays until the new one replaces it" },
 	{ "reload", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "the same as restart" },
 	{ "rebuild", verb_rebuild, VERB_CONFIG_REQUIRED | VERB_LOCK, "rebuild the capture image now" },
 	{ "check", verb_check, VERB_CONFIG_REQUIRED, "validate the config and show what start would use" },

@@ -9,7 +9,7 @@
 #include "inputs.h"
 #include "kdumpctl.h"
 #include "log.h"
-#include "rootfs.h"
+#include "dump-target.h"
 #include "spawn.h"
 #include "strv.h"
 #include "sysroot.h"
@@ -55,6 +55,75 @@ static int add_conf_file(struct inputs *in, const char *root, const char *label,
 	return inputs_add(in, label, full);
 }
 
+/* One line per field of a location; a field that is not there is "(none)"
+ * so that the records of two images line up. */
+static int add_location(struct inputs *in, const char *prefix, const struct fs_location *loc)
+{
+	static const char *const keys[] = { "device", "uuid", "spec", "fstype", "subvol",
+					    "options", "mountpoint", "dir" };
+	_cleanup_free_ char *text = NULL;
+	int r = loc->spec ? fs_location_format(loc, &text) : 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys) && r == 0; i++) {
+		_cleanup_free_ char *label = NULL, *value = NULL;
+		size_t klen = strlen(keys[i]);
+		const char *v = NULL;
+
+		for (const char *l = text; l && *l; l += strcspn(l, "\n") + 1) {
+			if (strncmp(l, keys[i], klen) == 0 && l[klen] == '=') {
+				v = l + klen + 1;
+				break;
+			}
+			if (!l[strcspn(l, "\n")])
+				break;
+		}
+		if (asprintf(&label, "%s-%s", prefix, keys[i]) < 0 ||
+		    !(value = v ? strndup(v, strcspn(v, "\n")) : strdup("(none)")))
+			return -ENOMEM;
+		r = inputs_add_value(in, label, value);
+	}
+	return r;
+}
+
+/* What the image bakes in besides files: where the dump goes, the root
+ * file system, the init and the crash command line. */
+static int add_decisions(struct inputs *in, const struct kdump_ctx *ctx)
+{
+	_cleanup_free_ char *cmdline = NULL;
+	const char *devices[3] = { 0 }, **next = devices;
+	struct fs_location root = { 0 };
+	struct dump_target t;
+	int r, rt = dump_target_resolve(ctx, true, &t);
+
+	if (rt < 0)
+		r = inputs_add_value(in, "target", strerror(-rt));
+	else
+		r = add_location(in, "target", &t.target) ?: add_location(in, "rootfs", &t.rootfs);
+	if (t.target.device)
+		*next++ = t.target.device;
+	if (t.rootfs.device)
+		*next++ = t.rootfs.device;
+	if (r == 0)
+		r = inputs_add_value(in, "capture-init",
+				     capture_init_name(rebuild_choose_init(ctx, devices, true)));
+	dump_target_clear(&t);
+	if (r == 0 && rootfs_locate(ctx->root, "/", &root) == 0) {
+		_cleanup_free_ char *spec = NULL;
+
+		if (asprintf(&spec, "%s %s", root.spec, root.fstype) < 0)
+			r = -ENOMEM;
+		else
+			r = inputs_add_value(in, "root-fs", spec);
+	} else if (r == 0) {
+		r = inputs_add_value(in, "root-fs", "(unknown)");
+	}
+	fs_location_clear(&root);
+	if (r == 0)
+		r = inputs_add_value(in, "crash-cmdline",
+				     ctx_crash_cmdline(ctx, &cmdline) == 0 ? cmdline : "(refused)");
+	return r;
+}
+
 int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text)
 {
 	const struct kdump_conf *c = ctx->conf;
@@ -78,6 +147,9 @@ int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text)
 		r |= add_conf_file(&in, ctx->root, "kdump_post", c->kdump_post);
 	if (c->sshkey)
 		r |= add_conf_file(&in, ctx->root, "sshkey", c->sshkey);
+	/* the dracut module installs the host's /etc/hostname */
+	r |= add_conf_file(&in, ctx->root, "hostname", "/etc/hostname");
+	r |= add_decisions(&in, ctx);
 	if (r) {
 		inputs_clear(&in);
 		return -ENOMEM;
@@ -178,27 +250,43 @@ static const char *unit_failure_action(enum conf_action action)
 	}
 }
 
+/* the location's "key=value" lines for the image, or "" */
+static char *location_text(const struct fs_location *loc)
+{
+	char *text = NULL;
+
+	if (!loc->spec)
+		return strdup("");
+	return fs_location_format(loc, &text) < 0 ? NULL : text;
+}
+
 static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct dracut_plan *p)
 {
 	const struct kdump_conf *c = ctx->conf;
-	bool needs_root = c->target_type == CONF_TARGET_ROOTFS ||
-			  c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS;
-	_cleanup_free_ char *spec = NULL, *fstype = NULL, *dev = NULL, *files = NULL;
+	_cleanup_free_ char *files = NULL, *target = NULL, *rootfs = NULL;
 	_cleanup_free_ char *modules = c->extra_modules ? strv_join_quoted(c->extra_modules) : NULL;
-	char self[4096];
-	int r = rootfs_find(ctx->root, &spec, &fstype, &dev);
 	const char *devices[3] = { 0 }, **next = devices;
+	const char *located = NULL;
+	struct dump_target t;
 	enum capture_init init;
+	char self[4096];
+	int r = dump_target_resolve(ctx, false, &t);
 
-	if (r < 0 && needs_root)
-		return log_error_errno(r, "cannot find the root file system's device, which the "
-				       "dump %s", c->target_type == CONF_TARGET_ROOTFS ?
-				       "is saved on" : "falls back to (dump_to_rootfs)");
-	if (dev && needs_root)
-		*next++ = dev;
-	if (c->target_type == CONF_TARGET_FS && c->target_device)
-		*next++ = c->target_device;
-	init = rebuild_choose_init(ctx, devices);
+	if (r < 0)
+		return r;
+	if (t.target.device)
+		*next++ = t.target.device;
+	if (t.rootfs.device)
+		*next++ = t.rootfs.device;
+	/* the file system driver of the located one (the explicit target's is c->fstype) */
+	located = c->target_type == CONF_TARGET_ROOTFS ? t.target.fstype : t.rootfs.fstype;
+	init = rebuild_choose_init(ctx, devices, false);
+	target = location_text(&t.target);
+	rootfs = location_text(&t.rootfs);
+	if (!target || !rootfs) {
+		dump_target_clear(&t);
+		return -ENOMEM;
+	}
 
 	/* minimal: only our module and what it depends on (--modules), so
 	 * no systemd; systemd: dracut's hostonly selection plus ours */
@@ -224,13 +312,15 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 	if (r == 0)
 		r = push_env(p, "KDUMP_SNP_CONF=%s", ctx->config_path) ?:
 		    push_env(p, "KDUMP_SNP_KDUMPCTL=%s", self_path("kdumpctl", self, sizeof(self))) ?:
-		    push_env(p, "KDUMP_SNP_ROOTFS=%s %s", spec ? spec : "", fstype ? fstype : "") ?:
+		    push_env(p, "KDUMP_SNP_TARGET=%s", target) ?:
+		    push_env(p, "KDUMP_SNP_ROOTFS=%s", rootfs) ?:
 		    push_env(p, "KDUMP_SNP_FSTYPES=%s %s", c->fstype ? c->fstype : "",
-			     needs_root && fstype ? fstype : "") ?:
+			     located ? located : "") ?:
 		    push_env(p, "KDUMP_SNP_EXTRA_MODULES=%s", modules ? modules : "") ?:
 		    push_env(p, "KDUMP_SNP_FILES=%s", files) ?:
 		    push_env(p, "KDUMP_SNP_FAILURE_ACTION=%s", unit_failure_action(c->failure_action)) ?:
 		    push_env(p, "KDUMP_SNP_INIT=%s", capture_init_name(init));
+	dump_target_clear(&t);
 	return r;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* check: the configuration as kdumpctl understands it. */
 #include "describe.h"
+#include "dump-target.h"
 #include "kdumpctl.h"
 #include "strv.h"
 #include "util.h"
@@ -12,10 +13,30 @@ static void print_list(const char *name, char **v)
 	printf("%-16s %s\n", name, s && *s ? s : "(none)");
 }
 
+/* the file system and directory the capture image will mount and use */
+static void print_location(const struct fs_location *loc, bool by_uuid, const char *what)
+{
+	if (loc->mountpoint)
+		printf("%-16s %s (mounted at %s)\n", what, loc->device, loc->mountpoint);
+	else
+		printf("%-16s %s\n", what, loc->device);
+	printf("%-16s %s\n", "target UUID:", loc->uuid ? loc->uuid
+			: "unknown (libblkid cannot read one on the device)");
+	printf("%-16s %s\n", "target fs type:", loc->fstype);
+	printf("%-16s %s\n", "target subvol:", loc->subvol ? loc->subvol : "(none)");
+	printf("%-16s %s (inside that file system)\n", "target dir:", loc->dir);
+	if (by_uuid)
+		printf("%-16s %s (%s is a kernel name that can change between boots)\n",
+		       "image mounts:", loc->spec, loc->device);
+	else
+		printf("%-16s %s\n", "image mounts:", loc->spec);
+}
+
 int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 {
 	const struct kdump_conf *c = ctx->conf;
 	_cleanup_free_ char *cmdline = NULL;
+	struct dump_target t;
 	char buf[512];
 	int r;
 
@@ -27,10 +48,18 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	r = ctx_check_snp_fix(ctx);
 	if (r < 0)
 		return r;
+	r = dump_target_resolve(ctx, false, &t);
+	if (r < 0)
+		return r;
 	printf("%-16s %s\n", "config:", ctx->config_path);
 	printf("%-16s %s\n", "defaults:", ctx->defaults_path);
 	describe_target(c, buf, sizeof(buf));
 	printf("%-16s %s\n", "dump target:", buf);
+	if (t.target.spec)
+		print_location(&t.target, t.by_uuid, "target device:");
+	if (t.rootfs.spec)
+		print_location(&t.rootfs, false, "dump_to_rootfs:");
+	dump_target_clear(&t);
 	printf("%-16s %s\n", "path:", c->path);
 	printf("%-16s %s\n", "core_collector:", c->core_collector);
 	printf("%-16s %s\n", "failure_action:", conf_action_name(c->failure_action));

@@ -75,6 +75,14 @@ static int check_reservation(const struct kdump_ctx *ctx)
 	return 0;
 }
 
+/* after a failure that happened before anything was loaded */
+static void say_still_loaded(const struct kdump_ctx *ctx)
+{
+	if (loader_status(ctx->root, true) == 1)
+		log_warn("the crash kernel loaded before stays loaded: kdump keeps working with "
+			 "the previous capture image and configuration");
+}
+
 static int ensure_image(const struct kdump_ctx *ctx)
 {
 	_cleanup_free_ char *reason = NULL;
@@ -103,13 +111,11 @@ static void warn_snp_undecided(const struct kdump_ctx *ctx)
 		 snp_source_name(s->capable_from));
 }
 
-static int start_locked(struct kdump_ctx *ctx)
+/* everything before the load: the image (rebuilt when stale), the command line */
+static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 {
-	_cleanup_free_ char *cmdline = NULL;
-	_cleanup_free_ char *record = NULL;
-	int r;
+	int r = check_reservation(ctx);
 
-	r = check_reservation(ctx);
 	if (r < 0)
 		return r;
 	if (access(ctx->kernel_path, R_OK) < 0)
@@ -118,16 +124,29 @@ static int start_locked(struct kdump_ctx *ctx)
 	if (r < 0)
 		return r;
 	r = ensure_image(ctx);
-	if (r < 0)
-		return r;
-	r = ctx_crash_cmdline(ctx, &cmdline);
+	if (r == 0)
+		r = ctx_crash_cmdline(ctx, cmdline);
 	if (r < 0)
 		return r;
 	warn_snp_undecided(ctx);
-	r = load_record(ctx, cmdline, &record);
-	if (r < 0)
+	return load_record(ctx, *cmdline, record);
+}
+
+/* start, or with replace (restart, reload) load again even when the same
+ * crash kernel is loaded: kexec_file_load replaces it, so it is never
+ * unloaded first and a failure before the load leaves it in place */
+static int load_locked(struct kdump_ctx *ctx, bool replace)
+{
+	_cleanup_free_ char *cmdline = NULL;
+	_cleanup_free_ char *record = NULL;
+	int r;
+
+	r = prepare_load(ctx, &cmdline, &record);
+	if (r < 0) {
+		say_still_loaded(ctx);
 		return r;
-	if (already_loaded(ctx, record)) {
+	}
+	if (!replace && already_loaded(ctx, record)) {
 		log_info("crash kernel already loaded");
 		return 0;
 	}
@@ -140,8 +159,14 @@ static int start_locked(struct kdump_ctx *ctx)
 		/* the SNP decision is made once, in ctx_load */
 		.snp = ctx->snp_hint ? SNP_MODE_ON : SNP_MODE_OFF,
 	}, stdout, NULL);
-	if (r < 0)
+	if (r < 0) {
+		/* the kernel frees a loaded crash kernel before it loads the new one */
+		if (loader_status(ctx->root, true) != 1)
+			log_error("no crash kernel is loaded now; kdumpctl start loads one again");
+		else
+			say_still_loaded(ctx);
 		return r;
+	}
 	save_state(ctx, record);
 	if (ctx->snp_hint)
 		log_info("crash kernel loaded (SEV-SNP host: kdump_snp=1); it survives an SNP crash: %s",
@@ -153,7 +178,7 @@ static int start_locked(struct kdump_ctx *ctx)
 
 int verb_start(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	return start_locked(ctx);
+	return load_locked(ctx, false);
 }
 
 static int stop_locked(struct kdump_ctx *ctx)
@@ -178,12 +203,11 @@ int verb_stop(struct kdump_ctx *ctx, const struct global_options *o)
 	return stop_locked(ctx);
 }
 
+/* restart and reload: the new image is built and checked while the old
+ * crash kernel stays loaded; only stop unloads */
 int verb_restart(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	int r;
-
-	r = stop_locked(ctx);
-	return r < 0 ? r : start_locked(ctx);
+	return load_locked(ctx, true);
 }
 
 int verb_rebuild(struct kdump_ctx *ctx, const struct global_options *o)

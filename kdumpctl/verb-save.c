@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
+#include "dump-target.h"
 #include "log.h"
 #include "save.h"
 #include "spawn.h"
@@ -17,71 +18,69 @@
 
 #define DEVICE_TIMEOUT_MS (90 * 1000)
 #define DEVICE_TIMEOUT_ENV "KDUMP_SNP_DEVICE_TIMEOUT"
-#define ROOTFS_SPEC_FILE "/etc/kdump-snp/rootfs"
 #define TARGET_MNT "/kdump-target"
 #define ROOTFS_MNT "/kdump-root"
 
-/* The root file system's "SPEC FSTYPE", recorded when the image was built. */
-static int rootfs_spec(char **spec, char **fstype)
-{
-	_cleanup_free_ char *line = NULL;
-	char *sp;
-	int r = read_first_line(ROOTFS_SPEC_FILE, &line);
-
-	if (r < 0)
-		return log_error_errno(r, "cannot read %s (the root file system is not known)",
-				       ROOTFS_SPEC_FILE);
-	sp = strchr(line, ' ');
-	if (!sp)
-		return -EINVAL;
-	*sp = '\0';
-	*spec = strdup(line);
-	*fstype = strdup(sp + 1);
-	return *spec && *fstype ? 0 : -ENOMEM;
-}
-
-static int mount_base(struct save_job *job, const char *spec, const char *fstype,
-		      const char *mnt)
+/* Wait for spec, mount it at mnt and open dir inside it: the base. */
+static int mount_base(struct save_job *job, const struct fs_location *loc, const char *mnt)
 {
 	_cleanup_free_ char *dev = NULL;
 	const char *env = getenv(DEVICE_TIMEOUT_ENV);
 	int r;
 
-	r = target_wait_device(spec, env ? (unsigned int)strtoul(env, NULL, 10) * 1000
-					 : DEVICE_TIMEOUT_MS, &dev);
+	r = target_wait_device(loc->spec, env ? (unsigned int)strtoul(env, NULL, 10) * 1000
+					      : DEVICE_TIMEOUT_MS, &dev);
 	if (r < 0)
 		return r;
-	r = target_mount(dev, fstype, mnt);
+	r = target_mount(dev, loc->fstype, loc->options, mnt);
 	if (r < 0)
 		return r;
 	job->mounted = strdup(mnt);
-	free(job->base);
-	if (!job->mounted || asprintf(&job->base, "%s%s", mnt, job->conf->path) < 0)
+	if (!job->mounted)
 		return -ENOMEM;
-	r = mkdir_p(job->base, 0700);
-	return r < 0 ? log_error_errno(r, "cannot create %s", job->base) : 0;
+	free(job->base);
+	job->base = NULL;
+	r = target_open_dir(mnt, loc->dir, &job->base);
+	return r < 0 ? log_error_errno(r, "cannot open or create %s inside %s (mounted at %s)",
+				       loc->dir, loc->spec, mnt) : 0;
+}
+
+/* The record the image was built with (dump-target.c). */
+static int read_location(const char *file, struct fs_location *loc)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = (int)read_file(file, &text);
+
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s (where the dump goes)", file);
+	r = fs_location_parse(text, loc);
+	return r < 0 ? log_error_errno(r, "%s is not a dump target record", file) : 0;
 }
 
 static int prepare_target(struct save_job *job, bool rootfs)
 {
-	_cleanup_free_ char *spec = NULL;
-	_cleanup_free_ char *fstype = NULL;
+	const struct kdump_conf *c = job->conf;
+	struct fs_location loc = { 0 };
 	int r;
 
-	if (!rootfs && job->conf->target_type == CONF_TARGET_FS)
-		return mount_base(job, job->conf->target, job->conf->fstype, TARGET_MNT);
-	if (access(ROOTFS_SPEC_FILE, F_OK) < 0) {
-		/* not in a capture image: the root file system is the running one */
-		job->base = strdup(job->conf->path);
-		if (!job->base)
-			return -ENOMEM;
-		r = mkdir_p(job->base, 0700);
-		return r < 0 ? log_error_errno(r, "cannot create %s", job->base) : 0;
-	}
-	r = rootfs_spec(&spec, &fstype);
-	if (r < 0)
+	if (access(DUMP_TARGET_FILE, F_OK) == 0) {
+		r = read_location(rootfs ? DUMP_ROOTFS_FILE : DUMP_TARGET_FILE, &loc);
+		if (r == 0)
+			r = mount_base(job, &loc, rootfs ? ROOTFS_MNT : TARGET_MNT);
+		fs_location_clear(&loc);
 		return r;
-	return mount_base(job, spec, fstype, ROOTFS_MNT);
+	}
+	/* not in a capture image: the target as kdump.conf names it, or the
+	 * running system's path */
+	if (!rootfs && c->target_type == CONF_TARGET_FS) {
+		loc = (struct fs_location){ .spec = c->target, .fstype = c->fstype, .dir = c->path };
+		return mount_base(job, &loc, TARGET_MNT);
+	}
+	job->base = strdup(c->path);
+	if (!job->base)
+		return -ENOMEM;
+	r = mkdir_p(job->base, 0700);
+	return r < 0 ? log_error_errno(r, "cannot create %s", job->base) : 0;
 }
 
 static int run_hook(const char *hook, const char *dir, int status)

@@ -84,8 +84,10 @@ static void do_target(struct conf_parser *p, const struct conf_directive *d,
 		set_string(p, &c->fstype, d->name);
 		/* fall through */
 	case CONF_TARGET_RAW:
-		conf_check_device(p, l->number, l->columns[1], l->words[1],
-				  &c->target_device);
+		if (conf_check_device(p, l->number, l->columns[1], l->words[1],
+				      &c->target_device) && c->target_type == CONF_TARGET_FS)
+			conf_check_fstype(p, l->number, l->columns[0], d->name, l->words[1],
+					  c->target_device);
 		if (c->target_type == CONF_TARGET_RAW)
 			conf_error(p, l->number, l->columns[0],
 				   "raw dump target \"%s\" is not supported yet; use a file system target",

@@ -129,6 +129,11 @@ bool conf_module_name_valid(const char *name);
 bool conf_check_device(struct conf_parser *p, unsigned int line,
 		       unsigned int column, const char *spec, char **devnode);
 
+/* The file system on devnode (resolved from spec) is fstype; see
+ * conf-validate.c for when it is compared. */
+bool conf_check_fstype(struct conf_parser *p, unsigned int line, unsigned int column,
+		       const char *fstype, const char *spec, const char *devnode);
+
 /* conf-collector.c */
 
 /* Split and check p->conf->core_collector (given at where, or the default

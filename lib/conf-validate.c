@@ -11,8 +11,11 @@
  *    with a value. conf_resolve_blkid() takes the root (const char *, NULL
  *    for "/") as its data: a /dev path must exist below that root, and be a
  *    block device when the root is "/"; tags are looked up on the running
- *    host with blkid_evaluate_spec(), whatever the root. The file system
- *    type on the device is not compared with the target directive.
+ *    host with blkid_evaluate_spec(), whatever the root.
+ *  - With that resolver, the file system libblkid finds on the device
+ *    (below the root for a /dev path) must be the one the target directive
+ *    names; a device without one is refused. A device the user cannot
+ *    read (not root, nothing in the blkid cache) is not compared.
  */
 #include <blkid.h>
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "blockdev.h"
 #include "conf-private.h"
 #include "util.h"
 
@@ -292,4 +296,42 @@ out:
 		return -ENOMEM;
 	*devnode = dev;
 	return 0;
+}
+
+bool conf_check_fstype(struct conf_parser *p, unsigned int line, unsigned int column,
+		       const char *fstype, const char *spec, const char *devnode)
+{
+	_cleanup_free_ char *below = NULL;
+	struct blockdev_info bi;
+	bool ok = true;
+	int r;
+
+	if (p->resolve != conf_resolve_blkid)
+		return true; /* the device may appear later: compared at rebuild */
+	if (!streq(p->root, "/") && strncmp(devnode, "/dev/", 5) == 0) {
+		below = under_root(p->root, devnode);
+		if (!below) {
+			p->fatal = -ENOMEM;
+			return false;
+		}
+	}
+	r = blockdev_probe(below ? below : devnode, &bi);
+	if (r == -EACCES)
+		return true;
+	if (r < 0) {
+		conf_error(p, line, column, "cannot read device \"%s\" to check its file system: %s",
+			   spec, strerror(-r));
+		return false;
+	}
+	if (!bi.type) {
+		conf_error(p, line, column, "device \"%s\" holds no file system; make one with mkfs.%s first",
+			   spec, fstype);
+		ok = false;
+	} else if (!streq(bi.type, fstype)) {
+		conf_error(p, line, column, "the file system on \"%s\" is %s, not %s",
+			   spec, bi.type, fstype);
+		ok = false;
+	}
+	blockdev_info_clear(&bi);
+	return ok;
 }

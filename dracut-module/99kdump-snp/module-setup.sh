@@ -12,7 +12,9 @@
 #   KDUMP_SNP_INIT           minimal or systemd
 #   KDUMP_SNP_CONF           the validated kdump.conf
 #   KDUMP_SNP_KDUMPCTL       the kdumpctl binary
-#   KDUMP_SNP_ROOTFS         "SPEC FSTYPE" of the root file system
+#   KDUMP_SNP_TARGET         where the dump goes: "key=value" lines (spec,
+#                            fstype, options, dir, ...) for kdumpctl save
+#   KDUMP_SNP_ROOTFS         the same for failure_action dump_to_rootfs, or empty
 #   KDUMP_SNP_FSTYPES        file system drivers the targets need
 #   KDUMP_SNP_EXTRA_MODULES  kdump.conf extra_modules
 #   KDUMP_SNP_FILES          newline-separated extra_bins and hooks
@@ -82,7 +84,8 @@ install() {
 	inst_multiple makedumpfile sync
 	inst_simple "$KDUMP_SNP_CONF" /etc/kdump.conf
 	inst_dir /etc/kdump-snp
-	printf '%s\n' "$KDUMP_SNP_ROOTFS" >"$initdir/etc/kdump-snp/rootfs"
+	printf '%s' "${KDUMP_SNP_TARGET:-}" >"$initdir/etc/kdump-snp/target"
+	[ -z "${KDUMP_SNP_ROOTFS:-}" ] || printf '%s' "$KDUMP_SNP_ROOTFS" >"$initdir/etc/kdump-snp/rootfs"
 	[ -f /etc/hostname ] && inst_simple /etc/hostname
 	while IFS= read -r f; do
 		[ -n "$f" ] && inst "$f"

@@ -202,7 +202,7 @@ case_start_builds_and_loads() {
 	grep -q -- "--compress zstd" "$FAKE_DRACUT_LOG" &&
 	grep -qF -- '--omit-drivers ccp\ kvm_amd\ kvm\ ' "$FAKE_DRACUT_LOG" &&
 	grep -q -- "--add-device /dev/kdump-test-root" "$FAKE_DRACUT_LOG" &&
-	grep -qx "KDUMP_SNP_ROOTFS=/dev/kdump-test-root ext4" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/kdump-test-root|spec=/dev/kdump-test-root|fstype=ext4|mountpoint=/|dir=/var/crash|" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_FSTYPES= ext4" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_KDUMPCTL=$KDUMPCTL" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_FAILURE_ACTION=reboot-force" "$FAKE_DRACUT_LOG" &&
@@ -302,8 +302,154 @@ case_rebuild_needs_root_device() {
 	rm "$R/proc/self/mountinfo"
 	kdumpctl rebuild
 	expect_rc 1 &&
-	expect_in err "cannot find the root file system's device, which the dump is saved on" &&
+	expect_in err "cannot find the file system that holds /var/crash in the mount table" &&
 	dracut_runs 0
+}
+
+# mountinfo NAME: the fixture's mounts (tests/fixtures/mountinfo/NAME)
+mountinfo() {
+	cp "$FIXTURES/mountinfo/$1" "$R/proc/self/mountinfo"
+}
+
+# /var on its own xfs: the dump goes to that file system, not to the /var
+# directory of the root file system that the mount hides
+case_target_var_on_own_fs() {
+	host amd-iommu
+	mountinfo var-xfs
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target device:   /dev/vdb1 (mounted at /var)" &&
+	expect_in out "target UUID:     unknown" &&
+	expect_line out "target fs type:  xfs" &&
+	expect_line out "target subvol:   (none)" &&
+	expect_line out "target dir:      /crash (inside that file system)" &&
+	expect_line out "image mounts:    /dev/vdb1" || return
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -q -- "--add-device /dev/vdb1" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/vdb1|spec=/dev/vdb1|fstype=xfs|mountpoint=/var|dir=/crash|" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_FSTYPES= xfs" "$FAKE_DRACUT_LOG" || fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# btrfs with subvol= (Ubuntu's @ and @home): the capture mounts the
+# subvolume, not the top level
+case_target_btrfs_subvolume() {
+	host amd-iommu
+	mountinfo btrfs-subvol
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target device:   /dev/nvme0n1p2 (mounted at /)" &&
+	expect_line out "target fs type:  btrfs" &&
+	expect_line out "target subvol:   /@" &&
+	expect_line out "target dir:      /var/crash (inside that file system)" || return
+	printf 'path /home/dumps
+' >"$CONF"
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/nvme0n1p2|spec=/dev/nvme0n1p2|fstype=btrfs|subvol=/@home|options=subvol=/@home|mountpoint=/home|dir=/dumps|" "$FAKE_DRACUT_LOG" ||
+		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# a symbolic link in path is followed on the host (below the root), not in
+# the capture image
+case_target_path_is_symlink() {
+	host amd-iommu
+	mountinfo var-xfs
+	mkdir -p "$R/var"
+	ln -s /srv/dumps "$R/var/crash"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target device:   /dev/vdc1 (mounted at /srv)" &&
+	expect_line out "target fs type:  ext4" &&
+	expect_line out "target dir:      /dumps (inside that file system)" || return
+	rm "$R/var/crash"
+	mkdir -p "$R/var/spool"
+	ln -s ../../srv/x "$R/var/spool/link"
+	printf 'path /var/spool/link/crash
+' >"$CONF"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target device:   /dev/vdc1 (mounted at /srv)" &&
+	expect_line out "target dir:      /x/crash (inside that file system)"
+}
+
+case_target_path_symlink_loop() {
+	host amd-iommu
+	mkdir -p "$R/var"
+	ln -s /var/crash "$R/var/crash"
+	kdumpctl check
+	expect_rc 1 && expect_in err "cannot resolve path /var/crash: Too many levels of symbolic links"
+}
+
+# a dump on a file system in memory would be lost with the reboot
+case_target_on_tmpfs_refused() {
+	host amd-iommu
+	mountinfo root-tmpfs-crash
+	kdumpctl start
+	expect_rc 1 &&
+	expect_in err "path /var/crash is on tmpfs \"tmpfs\" (mounted at /var/crash), not on a block device" &&
+	dracut_runs 0
+}
+
+# the file system's UUID, read by libblkid, is what the image mounts
+case_target_uuid_from_device() {
+	host amd-iommu
+	sed 's/ xfs \/dev\/vdb1 .*/ ext4 \/dev\/vdb1 rw/' "$FIXTURES/mountinfo/var-xfs" >"$R/proc/self/mountinfo"
+	ext4_device vdb1 0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77 || return
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target UUID:     0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77" &&
+	expect_line out "image mounts:    UUID=0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77" || return
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/vdb1|uuid=0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77|spec=UUID=0e6d4c1a-4b1c-4a55-9f39-2a3c1d0b9e77|fstype=ext4|mountpoint=/var|dir=/crash|" "$FAKE_DRACUT_LOG" ||
+		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# ext4_device NAME [UUID]: $R/dev/NAME, a file holding an ext4 file system
+# (libblkid probes files as it does devices)
+ext4_device() {
+	mkdir -p "$R/dev"
+	truncate -s 4M "$R/dev/$1"
+	mkfs.ext4 -q -F -U "${2:-random}" "$R/dev/$1"
+}
+
+# the target directive's type is compared with the one on the device
+case_target_fstype_mismatch() {
+	host amd-iommu
+	ext4_device sdb1 || return
+	printf 'path /dumps\nxfs /dev/sdb1\n' >"$CONF"
+	kdumpctl check
+	expect_rc 1 && expect_line err "$CONF:2:1: the file system on \"/dev/sdb1\" is ext4, not xfs" &&
+	expect_empty out || return
+	kdumpctl start
+	expect_rc 1 && dracut_runs 0
+}
+
+case_target_device_without_fs() {
+	host amd-iommu
+	mkdir -p "$R/dev" && truncate -s 4M "$R/dev/sdc"
+	printf 'ext4 /dev/sdc\n' >"$CONF"
+	kdumpctl check
+	expect_rc 1 && expect_line err "$CONF:1:1: device \"/dev/sdc\" holds no file system; make one with mkfs.ext4 first"
+}
+
+# a kernel name can change between boots: the image mounts the UUID
+case_target_kernel_name_stored_as_uuid() {
+	host amd-iommu
+	ext4_device sdb1 4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31 || return
+	printf 'path /dumps\next4 /dev/sdb1\n' >"$CONF"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "target device:   /dev/sdb1" &&
+	expect_line out "target UUID:     4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31" &&
+	expect_line out "target dir:      /dumps (inside that file system)" &&
+	expect_line out "image mounts:    UUID=4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31 (/dev/sdb1 is a kernel name that can change between boots)" || return
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -q -- "--add-device /dev/sdb1" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/sdb1|uuid=4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31|spec=UUID=4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31|fstype=ext4|dir=/dumps|" "$FAKE_DRACUT_LOG" ||
+		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
 }
 
 case_start_fresh_image_not_rebuilt() {
@@ -372,6 +518,80 @@ case_stale_kdumpctl_binary() {
 	expect_rc 0 && dracut_runs 2 && expect_in err "kdumpctl ($TMP/kdumpctl-copy) changed"
 }
 
+# stale_by CHANGE REASON: after a first start, CHANGE one thing the image
+# has baked in: status says stale and why, and the next start rebuilds
+stale_by() {
+	kdumpctl start
+	eval "$1"
+	kdumpctl status
+	expect_in out "(stale" && expect_in out "$2" || return
+	kdumpctl start
+	expect_rc 0 && dracut_runs 2 && expect_in err "rebuilding the capture image: $2"
+}
+
+case_stale_target_device() {
+	host amd-iommu
+	mountinfo var-xfs
+	stale_by 'sed -i "s|xfs /dev/vdb1|xfs /dev/vdd1|" "$R/proc/self/mountinfo"' "target-device changed"
+}
+
+case_stale_target_uuid() {
+	host amd-iommu
+	sed 's/ xfs \/dev\/vdb1 .*/ ext4 \/dev\/vdb1 rw/' "$FIXTURES/mountinfo/var-xfs" >"$R/proc/self/mountinfo"
+	ext4_device vdb1 || return
+	stale_by 'tune2fs -U 2a1f0c9e-7b6d-4e3a-8c5f-1d2e3f4a5b6c "$R/dev/vdb1" >/dev/null 2>&1' "target-uuid changed"
+}
+
+case_stale_target_fstype() {
+	host amd-iommu
+	mountinfo var-xfs
+	stale_by 'sed -i "s| xfs /dev/vdb1| ext4 /dev/vdb1|" "$R/proc/self/mountinfo"' "target-fstype changed"
+}
+
+case_stale_target_subvolume() {
+	host amd-iommu
+	mountinfo btrfs-subvol
+	stale_by 'sed -i "s|/@ / |/@root / |; s|subvol=/@$|subvol=/@root|" "$R/proc/self/mountinfo"' "target-subvol changed"
+}
+
+# the path moved to another file system (a new symbolic link)
+case_stale_target_dir() {
+	host amd-iommu
+	mountinfo var-xfs
+	mkdir -p "$R/var"
+	stale_by 'ln -s /var/spool/dumps "$R/var/crash"' "target-dir changed"
+}
+
+case_stale_root_fs() {
+	host amd-iommu
+	mountinfo var-xfs
+	stale_by 'sed -i "s| ext4 /dev/vda1 | ext4 /dev/vda3 |" "$R/proc/self/mountinfo"' "root-fs changed"
+}
+
+# the target's device became stacked (device-mapper below it): the image
+# needs systemd and udev now
+case_stale_capture_init() {
+	host amd-iommu
+	mountinfo var-xfs
+	stale_by 'mkdir -p "$R/sys/class/block/vdb1/slaves/dm-0"' "capture-init changed"
+}
+
+case_stale_hostname() {
+	host amd-iommu
+	mkdir -p "$R/etc" && echo node1 >"$R/etc/hostname"
+	stale_by 'echo node2 >"$R/etc/hostname"' "hostname ($R/etc/hostname) changed"
+}
+
+case_stale_snp_decision() {
+	host snp-host-fixed
+	stale_by 'echo N >"$R/sys/module/kvm_amd/parameters/sev_snp"' "snp-hint changed"
+}
+
+case_stale_crash_cmdline() {
+	host amd-iommu
+	stale_by 'sed -i "s/$/ console=ttyS1/" "$R/proc/cmdline"' "crash-cmdline changed"
+}
+
 case_stale_record_missing() {
 	host amd-iommu
 	kdumpctl start
@@ -412,6 +632,35 @@ case_dracut_failure_keeps_old_image() {
 	expect_in err "dracut failed (exit status 1); the previous capture image, if any, is kept" &&
 	cmp -s "$IMG" "$TMP/old.img" || fail "image changed"
 	[ -z "$(find "$R/var/lib/kdump" -name '*.tmp-*')" ] || fail "temporary image left behind"
+}
+
+# restart and reload replace the loaded crash kernel (kexec_file_load does
+# that by itself): never an unload first
+case_restart_replaces_without_unloading() {
+	host crash-loaded
+	kdumpctl start
+	for verb in restart reload; do
+		kdumpctl "$verb"
+		expect_rc 0 &&
+		expect_line out "flags: KEXEC_FILE_ON_CRASH" &&
+		expect_not_in out "KEXEC_FILE_UNLOAD" &&
+		expect_in err "crash kernel loaded" &&
+		dracut_runs 1 || return
+	done
+}
+
+# a failed rebuild keeps the working crash kernel, and says so
+case_restart_failed_rebuild_keeps_kernel() {
+	host crash-loaded
+	kdumpctl start
+	echo "final_action poweroff" >>"$CONF"
+	FAKE_DRACUT_FAIL=1 kdumpctl restart
+	expect_rc 1 &&
+	expect_in err "dracut failed" &&
+	expect_in err "the crash kernel loaded before stays loaded: kdump keeps working with the previous capture image" &&
+	expect_empty out || return
+	FAKE_DRACUT_FAIL=1 kdumpctl start
+	expect_rc 1 && expect_in err "the crash kernel loaded before stays loaded" && expect_empty out
 }
 
 # stopped while dracut runs (systemctl stop, a timeout): no half image left

@@ -83,7 +83,7 @@ lacks() {
 # the common content of both kinds of image
 has_capture_tools() {
 	has ' usr/sbin/kdumpctl$' && has '/makedumpfile$' && has ' etc/kdump.conf$' &&
-	has ' etc/kdump-snp/rootfs$' &&
+	has ' etc/kdump-snp/target$' &&
 	lacks '/ccp\.ko' && lacks '/kvm_amd\.ko' && lacks '/kvm\.ko' && lacks 'plymouth' &&
 	lacks 'lib/firmware/amdgpu' && lacks '/amdgpu\.ko' || return
 	lsinitrd -f etc/kdump.conf "$IMG" >"$TMP/kdump.conf.in-image" 2>&1
@@ -102,7 +102,7 @@ case_default_image_minimal() {
 	lacks 'usr/lib/systemd/systemd$' && lacks 'systemd-udevd' && lacks 'kdump-capture.service' &&
 	lacks 'libcrypto' || return
 	lsinitrd -f init "$IMG" >"$TMP/init" 2>&1
-	grep -qx 'exec /usr/sbin/kdumpctl capture' "$TMP/init" || fail "/init: $(cat "$TMP/init")"
+	grep -qx 'exec /usr/sbin/kdumpctl --config=/etc/kdump.conf capture' "$TMP/init" || fail "/init: $(cat "$TMP/init")"
 }
 
 # KDUMP_CAPTURE_INIT=systemd: dracut's systemd initrd with kdump-capture.service
@@ -144,6 +144,45 @@ case_failure_action_drop_in() {
 	lsinitrd -f "$dropin" "$IMG" >"$TMP/dropin" 2>&1
 	grep -qx 'FailureAction=none' "$TMP/dropin" && grep -qx 'OnFailure=emergency.target' "$TMP/dropin" ||
 		fail "drop-in for shell: $(cat "$TMP/dropin")"
+}
+
+# capture_runs_check INIT: the command the capture image runs (/init of the
+# minimal image, ExecStart= of kdump-capture.service) run with `check` for
+# its verb, chrooted into the unpacked image with plain files for what it
+# reads in /proc: the kdump.conf it names must be in the image, whatever
+# ./configure was given (with the default prefix kdumpctl's own default is
+# /usr/local/etc/kdump.conf)
+capture_runs_check() {
+	local x=$TMP/unpacked-$1 cmd
+	local -a words
+	rm -rf "$x" && mkdir -p "$x"
+	(cd "$x" && lsinitrd --unpack "$IMG") >/dev/null 2>&1 || { fail "lsinitrd --unpack failed"; return; }
+	if [ "$1" = minimal ]; then
+		cmd=$(sed -n 's/^exec //p' "$x/init")
+	else
+		cmd=$(sed -n 's/^ExecStart=//p' "$x/usr/lib/systemd/system/kdump-capture.service")
+	fi
+	read -ra words <<<"$cmd"
+	[ "${#words[@]}" -ge 2 ] || { fail "no capture command in the image: '$cmd'"; return; }
+	words[-1]=check
+	mkdir -p "$x/proc/self" "$x/proc/sys/kernel"
+	echo "$KVER" >"$x/proc/sys/kernel/osrelease"
+	echo "console=ttyS0 root=/dev/vda" >"$x/proc/cmdline"
+	echo "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda rw" >"$x/proc/self/mountinfo"
+	run env -u KDUMP_SNP_SYSROOT chroot "$x" "${words[@]}"
+	expect_rc 0 && expect_line out "path:            /var/crash" || return
+	printf '  capture command: %s\n' "$cmd"
+}
+
+case_capture_finds_its_config() {
+	local prefix
+	prefix=$(sed -n 's/^prefix = //p' "$top_builddir/Makefile")
+	printf '  kdumpctl built with --prefix=%s (its own default: %s)\n' "$prefix" \
+		"$("$KDUMPCTL" --help | sed -n 's/.*kdump.conf to use (default \(.*\))$/\1/p')"
+	CAPTURE_INIT=minimal build "path /var/crash"
+	expect_rc 0 && capture_runs_check minimal || return
+	CAPTURE_INIT=systemd build "path /var/crash"
+	expect_rc 0 && capture_runs_check systemd
 }
 
 case_dracut_failure_reported() {

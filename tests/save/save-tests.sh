@@ -14,10 +14,14 @@ VMCORE=${1:?usage: save-tests.sh VMCORE}
 KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
 unset KDUMP_SNP_DRY_RUN KDUMP_SNP_SYSROOT
 MOUNTS=()
+LOOPS=()
 cleanup() {
-	local m
+	local m l
 	for m in "${MOUNTS[@]}"; do
 		umount "$m" 2>/dev/null
+	done
+	for l in "${LOOPS[@]}"; do
+		losetup -d "$l" 2>/dev/null
 	done
 	rm -rf "$TMP"
 }
@@ -178,6 +182,37 @@ case_post_hook_gets_dir_and_status() {
 	[ "$(cat "$TMP/post.args")" = "$D 0" ] || fail "kdump_post got: $(cat "$TMP/post.args" 2>/dev/null)"
 }
 
+# loop_device SIZE: LOOP, a loop device over a new file (skips the case
+# where the machine has no loop devices)
+loop_device() {
+	local img=$TMP/loop.$RANDOM.img
+	truncate -s "$1" "$img"
+	LOOP=$(losetup --find --show "$img" 2>"$TMP/losetup.err") ||
+		{ skip "no loop device: $(cat "$TMP/losetup.err")"; return 1; }
+	LOOPS+=("$LOOP")
+}
+
+# the target directive's type against the file system on a real device
+case_fstype_mismatch_on_real_device() {
+	loop_device 64M || return 0
+	mkfs.ext4 -q -F "$LOOP" || return
+	conf "xfs $LOOP" "path /dumps"
+	run "$KDUMPCTL" --config="$CONF" --defaults=/dev/null check
+	expect_rc 1 && expect_line err "$CONF:1:1: the file system on \"$LOOP\" is ext4, not xfs" &&
+	expect_empty out || return
+	conf "ext4 $LOOP" "path /dumps"
+	run "$KDUMPCTL" --config="$CONF" --defaults=/dev/null check
+	expect_rc 0 && expect_line out "target UUID:     $(blkid -s UUID -o value "$LOOP")" &&
+	expect_line out "image mounts:    UUID=$(blkid -s UUID -o value "$LOOP") ($LOOP is a kernel name that can change between boots)"
+}
+
+case_device_without_fs_refused() {
+	loop_device 16M || return 0
+	conf "ext4 $LOOP"
+	run "$KDUMPCTL" --config="$CONF" --defaults=/dev/null check
+	expect_rc 1 && expect_line err "$CONF:1:1: device \"$LOOP\" holds no file system; make one with mkfs.ext4 first"
+}
+
 # the collector's output cannot even be created: say so, not "status -28"
 case_collector_cannot_start() {
 	conf "core_collector cat" "failure_action poweroff"
@@ -219,7 +254,7 @@ case_mount_then_failure_unmounts() {
 	umount "$dev" 2>/dev/null
 	losetup -d "$dev"
 	rmdir /kdump-target 2>/dev/null
-	expect_rc 1 && expect_in err "cannot create /kdump-target/var/crash" &&
+	expect_rc 1 && expect_in err "cannot open or create /var/crash inside $dev (mounted at /kdump-target): Not a directory" &&
 	[ ! -s "$TMP/mounted" ] || fail "still mounted: $(cat "$TMP/mounted")"
 }
 

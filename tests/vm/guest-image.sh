@@ -5,7 +5,8 @@
 # kdump-tools, with initramfs-tools).
 #
 # Usage: tests/vm/guest-image.sh [--flavour kdump-snp|kdump-tools]
-#            [--pkg-destdir DIR] [--out DIR] [--overlay DIR] [--rebuild-base]
+#            [--pkg-destdir DIR] [--out DIR] [--overlay DIR] [--var-disk FILE]
+#            [--rebuild-base]
 #
 #   --flavour F        kdump-snp (default): our package on a dracut guest;
 #                      kdump-tools: Debian's kdump-tools, kexec-tools,
@@ -16,6 +17,10 @@
 #   --out DIR          where the disk and guest.env go
 #                      (default $KDUMP_SNP_CACHE/guest/run)
 #   --overlay DIR      a tree copied over the run layer last (either flavour)
+#   --var-disk FILE    /var on a second disk: FILE becomes an ext4 image
+#                      (2 GiB sparse, label kdumpvar, UUID $VAR_UUID) of the
+#                      run layer's /var, mounted by fstab; the root disk
+#                      keeps its own /var below the mount point
 #   --rebuild-base     build the flavour's base again even when it is cached
 #
 # Layers:
@@ -70,6 +75,7 @@ ROOT_UUID=6b1d9a4e-3c2f-4d8e-9a51-0c0ffee5d0a1
 ROOT_LABEL=kdumproot
 DISK_SIZE=3G
 GUEST_HOSTNAME=kdump-guest
+VAR_UUID=3c9e1b7a-52d4-4f0e-b6a8-7d1c2e3f4a5b
 # debootstrap resolves only the first alternative of a dependency, so the
 # kernel (linux-initramfs-tool: initramfs-tools | dracut) is installed
 # afterwards with apt in the chroot, where dracut already provides it
@@ -93,6 +99,7 @@ kexec-tools kexec-tools/load_kexec boolean false'
 flavour=kdump-snp
 pkg_destdir=
 overlay=
+var_disk=
 out=$VM_GUEST_CACHE/run
 rebuild_base=0
 while [ "$#" -gt 0 ]; do
@@ -105,6 +112,11 @@ while [ "$#" -gt 0 ]; do
 	--overlay)
 		[ "$#" -ge 2 ] || vm_die "--overlay needs a folder"
 		overlay=$2
+		shift 2
+		;;
+	--var-disk)
+		[ "$#" -ge 2 ] || vm_die "--var-disk needs a file"
+		var_disk=$2
 		shift 2
 		;;
 	--pkg-destdir)
@@ -508,6 +520,20 @@ if [ -n "$overlay" ]; then
 	vm_say "run: overlay $overlay"
 	tar -C "$overlay" --owner=0 --group=0 --numeric-owner -cf - . |
 		tar -C "$root" --keep-directory-symlink -xf -
+fi
+
+if [ -n "$var_disk" ]; then
+	vm_say "run: /var on a second disk $var_disk (UUID $VAR_UUID)"
+	rm -f -- "$var_disk"
+	truncate -s 2G -- "$var_disk"
+	mkfs.ext4 -q -F -t ext4 -L kdumpvar -U "$VAR_UUID" -E root_owner=0:0 \
+		-d "$root/var" "$var_disk" || vm_die "mkfs.ext4 of the /var disk failed"
+	# a new file: /etc/fstab is a hard link into the cached base
+	{
+		cat -- "$root/etc/fstab"
+		printf 'UUID=%s /var ext4 defaults 0 2\n' "$VAR_UUID"
+	} >"$root/etc/fstab.new"
+	mv -f -- "$root/etc/fstab.new" "$root/etc/fstab"
 fi
 
 disk=$out/disk.img

@@ -13,7 +13,7 @@
 #   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
-# kdump-tools (all by default)
+# var-disk kdump-tools (all by default)
 # shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
 # shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
 # shellcheck disable=SC2310 # the functions called in conditions (the vm_expect_* and check_* assertions, on_disk) return their status explicitly, none relies on set -e inside
@@ -27,7 +27,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 destdir=$1
 results=$2
 shift 2
-ALL=(default systemd-init uuid-target invalid-conf small-target kdump-tools)
+ALL=(default systemd-init uuid-target invalid-conf small-target var-disk kdump-tools)
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
@@ -246,6 +246,27 @@ scenario_small_target() {
 		[ -n "$d" ] && ! grep -qE '(^|[[:space:]])vmcore([[:space:]]|$)' <<<"$files" &&
 		grep -q vmcore-incomplete <<<"$files"; }; then
 		VM_FAIL_MSG="${VM_FAIL_MSG:-expected vmcore-incomplete and no vmcore in /dumps/$d: $files}"
+		return 1
+	fi
+}
+
+# /var on a second disk and no target directive: the dump goes to the file
+# system that holds path, /crash on that disk, not to the /var directory the
+# mount hides on the root disk
+scenario_var_disk() {
+	local stage=$work/var-disk-destdir
+	printf 'path /var/crash\n%s\nfinal_action poweroff\nfailure_action poweroff\n' "$COLLECTOR" >"$work/var-disk.conf"
+	rm -rf -- "$stage"
+	cp -a -- "$destdir" "$stage"
+	cp -- "$work/var-disk.conf" "$stage/etc/kdump.conf"
+	vm_guest_disk_args "$work/var.img" d1 kdumpvar
+	boot_image var-disk crash --pkg-destdir "$stage" --var-disk "$work/var.img" -- "${VM_GUEST_DISK_ARGS[@]}"
+	run_phases
+	if ! { expect_poweroff && vm_expect_log "$LOG" "kdumpctl: saving the dump" &&
+		check_dump "$work/var.img" /crash &&
+		vm_say "  dump: $DUMP_DIR on the /var disk" &&
+		[ -z "$(dump_dirs "$DISK" /var/crash)" ]; }; then
+		VM_FAIL_MSG="${VM_FAIL_MSG:-a dump landed in /var/crash on the root disk}"
 		return 1
 	fi
 }
