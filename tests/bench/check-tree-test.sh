@@ -8,11 +8,9 @@ set -euo pipefail
 
 : "${top_srcdir:?run through make check}"
 
-passed=0
-failed=0
-skipped=0
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/kdump-bench-tree.XXXXXX")
-trap 'rm -rf -- "${TMP}"' EXIT
+# TMP, fail, expect_*, t and finish
+# shellcheck source=tests/cli/lib.sh
+. "${top_srcdir}/tests/cli/lib.sh"
 
 if ! command -v git >/dev/null 2>&1; then
 	if [[ ${CI:-} == true ]]; then
@@ -40,47 +38,14 @@ g add -A
 g commit -q -m 'the harness'
 commit=$(g rev-parse --short=7 HEAD)
 
-rc=0
 # run ENV...: run-bench --check-tree of the scratch repository
-run() {
-	rc=0
-	env -u BENCH_DOC -u BENCH_ALLOW_DIRTY -u BENCH_DESTDIR "$@" \
-		"${repo}/bench/run-bench" --check-tree >"${TMP}/out" 2>"${TMP}/err" || rc=$?
-}
-
-case_failed=0
-fail() {
-	printf '  %s\n' "$*"
-	case_failed=1
-}
-expect_rc() {
-	[[ ${rc} == "$1" ]] || fail "exit status ${rc}, expected $1"
-}
-# expect_in out|err STRING
-expect_in() {
-	grep -qF -- "$2" "${TMP}/$1" || fail "$1 lacks: $2"
-}
-expect_not_in() {
-	! grep -qF -- "$2" "${TMP}/$1" || fail "$1 has: $2"
-}
-
-t() {
-	case_failed=0
-	"$2" || fail "returned non-zero"
-	if [[ ${case_failed} == 0 ]]; then
-		printf 'ok   %s\n' "$1"
-		passed=$((passed + 1))
-	else
-		printf 'FAIL %s\n  stdout:\n' "$1"
-		sed 's/^/    /' "${TMP}/out"
-		printf '  stderr:\n'
-		sed 's/^/    /' "${TMP}/err"
-		failed=$((failed + 1))
-	fi
+run_check_tree() {
+	run env -u BENCH_DOC -u BENCH_ALLOW_DIRTY -u BENCH_DESTDIR "$@" \
+		"${repo}/bench/run-bench" --check-tree
 }
 
 clean_tree() {
-	run
+	run_check_tree
 	expect_rc 0
 	expect_in out "measures ${commit}; harness (bench/, tests/vm/) from the working tree at ${commit}"
 	expect_not_in out dirty
@@ -88,7 +53,7 @@ clean_tree() {
 
 dirty_refused() {
 	printf '# changed\n' >>"${repo}/bench/lib.sh"
-	run
+	run_check_tree
 	expect_rc 1
 	expect_in out "at ${commit}-dirty"
 	expect_in err "the working tree is ${commit}-dirty"
@@ -97,30 +62,30 @@ dirty_refused() {
 }
 
 dirty_allowed() {
-	run BENCH_ALLOW_DIRTY=1
+	run_check_tree BENCH_ALLOW_DIRTY=1
 	expect_rc 0
 	expect_in out "WARNING: writing ${repo}/docs/BENCHMARKS.md from a dirty tree (${commit}-dirty"
 	expect_in out 'as BENCH_ALLOW_DIRTY=1 asks; the report says so'
 }
 
 dirty_elsewhere() {
-	run BENCH_DOC="${TMP}/report.md"
+	run_check_tree BENCH_DOC="${TMP}/report.md"
 	expect_rc 0
 	expect_in out "the working tree is dirty; the report (${TMP}/report.md) says so"
 }
 
 bad_value() {
-	run BENCH_ALLOW_DIRTY=yes
+	run_check_tree BENCH_ALLOW_DIRTY=yes
 	expect_rc 1
 	expect_in err 'BENCH_ALLOW_DIRTY=yes: give 0 or 1'
 }
 
 new_file_refused() {
 	g checkout -q -- bench/lib.sh
-	run
+	run_check_tree
 	expect_rc 0
 	printf 'true\n' >"${repo}/tests/vm/new-helper.sh"
-	run
+	run_check_tree
 	expect_rc 1
 	expect_in err 'files not in git: tests/vm/new-helper.sh'
 	rm -f -- "${repo}/tests/vm/new-helper.sh"
@@ -128,7 +93,7 @@ new_file_refused() {
 
 no_git_refused() {
 	rm -rf -- "${repo}/.git"
-	run
+	run_check_tree
 	expect_rc 1
 	expect_in out 'measures not a git checkout'
 	expect_in err 'the working tree is not a git checkout'
@@ -142,5 +107,4 @@ t 'BENCH_ALLOW_DIRTY takes 0 or 1' bad_value
 t 'a file git does not know under tests/vm/ makes the tree dirty' new_file_refused
 t 'no git checkout: refused' no_git_refused
 
-printf '%d passed, %d failed, %d skipped\n' "${passed}" "${failed}" "${skipped}"
-[[ ${failed} == 0 ]]
+finish
