@@ -6,7 +6,7 @@ void describe_target(const struct kdump_conf *c, char *buf, size_t len)
 {
 	switch (c->target_type) {
 	case CONF_TARGET_ROOTFS:
-		snprintf(buf, len, "%s on the root file system", c->path);
+		snprintf(buf, len, "%s on the file system that holds it", c->path);
 		break;
 	case CONF_TARGET_FS:
 		snprintf(buf, len, "%s on %s %s (%s)", c->path, c->fstype, c->target,

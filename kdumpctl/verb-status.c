@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "describe.h"
+#include "dump-target.h"
 #include "kdumpctl.h"
 #include "loader.h"
 #include "log.h"
@@ -78,6 +79,20 @@ static void print_reservation(FILE *f, const struct status *st)
 	describe_size(st->res.total, size, sizeof(size));
 	fprintf(f, "%s\n", size);
 }
+/* No target directive: which file system holds path, as check shows it. */
+static void print_resolved_target(const struct kdump_ctx *ctx)
+{
+	struct dump_target t;
+
+	if (!ctx->conf || ctx->conf->target_type != CONF_TARGET_ROOTFS ||
+	    dump_target_resolve(ctx, true, &t) < 0)
+		return;
+	if (t.target.device)
+		printf(" (%s, %s%s%s)", t.target.device, t.target.fstype,
+		       t.target.subvol ? ", subvol=" : "", t.target.subvol ? t.target.subvol : "");
+	dump_target_clear(&t);
+}
+
 
 static void status_text(const struct kdump_ctx *ctx, const struct status *st)
 {
@@ -105,7 +120,9 @@ static void status_text(const struct kdump_ctx *ctx, const struct status *st)
 		describe_target(ctx->conf, buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "unknown: the configuration has errors");
-	printf("  dump target:  %s\n", buf);
+	printf("  dump target:  %s", buf);
+	print_resolved_target(ctx);
+	printf("\n");
 	printf("  reservation:  ");
 	print_reservation(stdout, st);
 	describe_snp(ctx, buf, sizeof(buf));

@@ -57,7 +57,7 @@ case_check_plain_host() {
 	kdumpctl check
 	expect_rc 0 &&
 	expect_line out "crash cmdline:   ro $DEFAULTS" &&
-	expect_in out "dump target:     /var/crash on the root file system" &&
+	expect_in out "dump target:     /var/crash on the file system that holds it" &&
 	expect_in out "core_collector:  makedumpfile -l --message-level 7 -d 31" &&
 	expect_in out "SEV-SNP:         not available"
 }
@@ -329,6 +329,8 @@ case_target_var_on_own_fs() {
 	grep -q -- "--add-device /dev/vdb1" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_TARGET=device=/dev/vdb1|spec=/dev/vdb1|fstype=xfs|mountpoint=/var|dir=/crash|" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_FSTYPES= xfs" "$FAKE_DRACUT_LOG" || fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+	kdumpctl status
+	expect_line out "  dump target:  /var/crash on the file system that holds it (/dev/vdb1, xfs)"
 }
 
 # btrfs with subvol= (Ubuntu's @ and @home): the capture mounts the
@@ -773,7 +775,7 @@ case_status_operational() {
 	expect_line out "kdump: operational" &&
 	expect_in out "  initramfs:    $IMG (up to date, " &&
 	expect_line out "  reservation:  384 MiB" &&
-	expect_line out "  dump target:  /var/crash on the root file system"
+	expect_line out "  dump target:  /var/crash on the file system that holds it (/dev/kdump-test-root, ext4)"
 }
 
 case_status_not_operational() {
