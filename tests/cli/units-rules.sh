@@ -5,7 +5,8 @@
 # itself reads and applies them: `udevadm test` (which runs no RUN program)
 # on this machine's module, CPU and memory devices, in a private mount
 # namespace whose rules directories hold only our file. That part needs
-# root and unshare(1); it is skipped without them.
+# root and unshare(1); without them the cases are skipped (lib.sh's skip:
+# counted as skipped, a failure under CI=true).
 # shellcheck disable=SC2154 # top_srcdir, top_builddir: make check; TMP: lib.sh
 # shellcheck source=/dev/null # lib.sh, found at run time
 . "${top_srcdir}/tests/cli/lib.sh"
@@ -13,7 +14,6 @@
 RULES=${top_builddir}/udev/98-kdump-snp.rules
 UNITS=${top_builddir}/systemd
 KDUMPCTL=${top_builddir}/kdumpctl/kdumpctl
-skipped=0
 
 for f in "${RULES}" "${UNITS}/kdump.service" "${UNITS}/kdump-rearm.service"; do
 	if [[ ! -s "${f}" ]]; then
@@ -24,11 +24,6 @@ done
 SYSTEMCTL=$(sed -n 's/^ExecCondition=\([^ ]*\) .*/\1/p' "${UNITS}/kdump-rearm.service")
 RELOAD="${SYSTEMCTL} --no-block try-reload-or-restart kdump.service"
 REARM="${SYSTEMCTL} --no-block start kdump-rearm.service"
-
-skip() {
-	echo "  (${1}: skipped)"
-	skipped=$((skipped + 1))
-}
 
 case_no_placeholders_left() {
 	run grep -n '@[A-Za-z_]*@' "${RULES}" "${UNITS}/kdump.service" "${UNITS}/kdump-rearm.service"
@@ -63,14 +58,15 @@ case_units_verify() {
 	expect_rc 0 && expect_empty err
 }
 
-case_udevadm_verify() {
-	if ! udevadm verify --help >/dev/null 2>&1; then
-		skip "this udevadm has no verify"
-		return 0
-	fi
-	run udevadm verify "${RULES}"
-	expect_rc 0
-}
+# udevadm verify exists from systemd 254 (not in Debian 12's 252): a case
+# only where it does; the udevadm test cases below read the rules as udev
+# does on every version, and fail on a syntax error udev reports
+if udevadm verify --help >/dev/null 2>&1; then
+	case_udevadm_verify() {
+		run udevadm verify "${RULES}"
+		expect_rc 0
+	}
+fi
 
 can_namespace() {
 	local uid
@@ -205,5 +201,4 @@ case_rules_skip_replayed_events() {
 for f in $(declare -F | awk '$3 ~ /^case_/ {print $3}'); do
 	t "${f#case_}" "${f}"
 done
-[[ "${skipped}" -eq 0 ]] || echo "${skipped} checks skipped"
 finish
