@@ -59,11 +59,12 @@ SNPM_IOAPIC_DEVID=0xa0
 # QEMU trace events of every run: the SNP lock (armed, ignored writes),
 # the DMA translations (amdvi_translation_result, one line per translated
 # access), the forced DMA faults of the negative control (tests/qemu patch
-# 0005), and interrupt remapping (request and result, for the IO-APIC
-# timer check)
+# 0005), interrupt remapping (request and result, for the IO-APIC
+# timer check), and the completion stores the SNP completion-store rule
+# refused (tests/qemu patch 0007)
 SNPM_TRACE_EVENTS=(amdvi_snp_lock_armed amdvi_snp_lock_ignored
 	amdvi_translation_result amdvi_dma_fault_devid amdvi_dma_fault_forced
-	amdvi_ir_remap_msi_req amdvi_ir_remap_msi)
+	amdvi_ir_remap_msi_req amdvi_ir_remap_msi amdvi_snp_store_refused)
 # the suite Debian's newest kernel comes from, derived from debian.sources
 SNPM_KERNEL_SUITE=trixie-backports
 SNPM_SOURCES_IN=/etc/apt/sources.list.d/debian.sources
