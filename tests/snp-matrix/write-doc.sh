@@ -28,6 +28,7 @@ doc_expected() {
 	saved) echo "vmcore saved" ;;
 	saved-reuse) echo "vmcore saved; reuses device table, command buffer, event log" ;;
 	saved-reuse-cwb) echo "vmcore saved; reuses device table, command buffer, event log, completion-wait buffer" ;;
+	saved-found-lock) echo "vmcore saved; finds the lock itself and reuses device table, command buffer, event log, completion-wait buffer" ;;
 	cwait-timeout)
 		if [[ "${SNPM_SMP}" -gt 1 ]]; then
 			echo "no vmcore; Completion-Wait loop timed out, then the panic \"timer doesn't work through Interrupt-remapped IO-APIC\" (the seed's failure)"
