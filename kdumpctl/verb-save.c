@@ -16,7 +16,7 @@
 #include "target-mount.h"
 #include "util.h"
 
-#define DEVICE_TIMEOUT_MS (90 * 1000)
+/* overrides kdump.conf disk_timeout, in seconds (tests) */
 #define DEVICE_TIMEOUT_ENV "KDUMP_SNP_DEVICE_TIMEOUT"
 #define TARGET_MNT "/kdump-target"
 #define ROOTFS_MNT "/kdump-root"
@@ -28,8 +28,8 @@ static int mount_base(struct save_job *job, const struct fs_location *loc, const
 	const char *env = getenv(DEVICE_TIMEOUT_ENV);
 	int r;
 
-	r = target_wait_device(loc->spec, env ? (unsigned int)strtoul(env, NULL, 10) * 1000
-					      : DEVICE_TIMEOUT_MS, &dev);
+	r = target_wait_device(loc->spec, (env ? (unsigned int)strtoul(env, NULL, 10)
+					       : job->conf->disk_timeout) * 1000, &dev);
 	if (r < 0)
 		return r;
 	r = target_mount(dev, loc->fstype, loc->options, mnt);

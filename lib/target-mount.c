@@ -27,7 +27,8 @@ int target_wait_device(const char *spec, unsigned int timeout_ms, char **devnode
 		}
 		free(dev);
 		if (waited >= timeout_ms) {
-			log_error("dump target %s did not appear within %u s", spec, timeout_ms / 1000);
+			log_error("dump target %s did not appear within %u s (disk_timeout)", spec,
+				  timeout_ms / 1000);
 			return -ENODEV;
 		}
 		if (!said && waited >= 1000) {
