@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/watchdog.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "strv.h"
+#include "util.h"
+#include "watchdog.h"
+
+/* The last component of the target of the symlink path, or NULL. */
+static char *link_name(const char *path)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	const char *slash;
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	return strdup(slash ? slash + 1 : buf);
+}
+
+static bool contains(char **v, const char *s)
+{
+	for (; v && *v; v++)
+		if (streq(*v, s))
+			return true;
+	return false;
+}
+
+/* Modules of the drivers of the device at dir and of its parents, up to
+ * the root of /sys/devices; the device's own first. */
+static int collect_modules(const char *dir, char ***modules)
+{
+	_cleanup_free_ char *real = realpath(dir, NULL);
+	char *top, *slash;
+
+	if (!real)
+		return -errno;
+	top = strstr(real, "/sys/devices/");
+	if (!top)
+		return 0;
+	top += strlen("/sys/devices");
+	for (;;) {
+		_cleanup_free_ char *path = NULL, *module = NULL;
+
+		if (asprintf(&path, "%s/driver/module", real) < 0)
+			return -ENOMEM;
+		module = link_name(path);
+		if (module && !contains(*modules, module) && strv_push(modules, module) < 0)
+			return -ENOMEM;
+		slash = strrchr(real, '/');
+		if (!slash || slash <= top)
+			return 0;
+		*slash = '\0';
+	}
+}
+
+static unsigned int read_uint(const char *path)
+{
+	_cleanup_free_ char *line = NULL;
+
+	if (read_first_line(path, &line) < 0)
+		return 0;
+	return (unsigned int)strtoul(line, NULL, 10);
+}
+
+static int probe_one(const char *class, const char *name, struct watchdog_host *info)
+{
+	_cleanup_free_ char *dev = NULL, *drv = NULL, *id = NULL, *max = NULL;
+	char *line = NULL;
+	int r;
+
+	if (asprintf(&dev, "%s/%s/device", class, name) < 0 ||
+	    asprintf(&drv, "%s/driver", dev) < 0 ||
+	    asprintf(&id, "%s/%s/identity", class, name) < 0 ||
+	    asprintf(&max, "%s/%s/max_timeout", class, name) < 0)
+		return -ENOMEM;
+	info->driver = link_name(drv);
+	if (!info->driver)
+		return -ENOENT;
+	info->device = strdup(name);
+	if (!info->device)
+		return -ENOMEM;
+	if (read_first_line(id, &line) == 0 && *strip_trailing(line))
+		info->identity = line;
+	else
+		free(line);
+	info->max_timeout = read_uint(max);
+	r = collect_modules(dev, &info->modules);
+	if (r == 0 && !info->modules)
+		r = strv_extend(&info->modules, NULL);
+	return r;
+}
+
+static int cmp_names(const struct dirent **a, const struct dirent **b)
+{
+	return strverscmp((*a)->d_name, (*b)->d_name);
+}
+
+int watchdog_probe(const char *root, struct watchdog_host *info)
+{
+	_cleanup_free_ char *class = NULL;
+	struct dirent **names = NULL;
+	int n, r = -ENOENT;
+
+	*info = (struct watchdog_host){ 0 };
+	if (asprintf(&class, "%s/sys/class/watchdog", root) < 0)
+		return -ENOMEM;
+	n = scandir(class, &names, NULL, cmp_names);
+	if (n < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	for (int i = 0; i < n; i++) {
+		if (r == -ENOENT && strncmp(names[i]->d_name, "watchdog", 8) == 0) {
+			r = probe_one(class, names[i]->d_name, info);
+			if (r < 0)
+				watchdog_host_clear(info);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+void watchdog_host_clear(struct watchdog_host *info)
+{
+	free(info->device);
+	free(info->driver);
+	free(info->identity);
+	strv_free(info->modules);
+	*info = (struct watchdog_host){ 0 };
+}
+
+unsigned int watchdog_timeout_for(unsigned int capture_timeout, unsigned int max_timeout)
+{
+	unsigned int t = capture_timeout ? capture_timeout + WATCHDOG_MARGIN
+					 : WATCHDOG_UNBOUNDED_TIMEOUT;
+
+	return max_timeout && t > max_timeout ? max_timeout : t;
+}
+
+int watchdog_arm(const char *devnode, unsigned int timeout, unsigned int *armed)
+{
+	int fd = open(devnode, O_WRONLY | O_CLOEXEC);
+	int t = (int)timeout;
+
+	if (fd < 0)
+		return -errno;
+	/* opening starts it; a refused timeout leaves the driver's own */
+	ioctl(fd, WDIOC_SETTIMEOUT, &t);
+	if (ioctl(fd, WDIOC_GETTIMEOUT, &t) < 0)
+		t = 0;
+	*armed = t > 0 ? (unsigned int)t : 0;
+	ioctl(fd, WDIOC_KEEPALIVE, 0);
+	return fd;
+}
+
+int watchdog_pet(int fd)
+{
+	return ioctl(fd, WDIOC_KEEPALIVE, 0) < 0 ? -errno : 0;
+}
+
+int watchdog_disarm(int fd)
+{
+	int r = 0;
+
+	if (write(fd, "V", 1) != 1)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
