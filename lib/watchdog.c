@@ -145,6 +145,76 @@ unsigned int watchdog_timeout_for(unsigned int capture_timeout, unsigned int max
 	return max_timeout && t > max_timeout ? max_timeout : t;
 }
 
+int watchdog_record_format(const struct watchdog_host *h, unsigned int timeout, char **text)
+{
+	_cleanup_free_ char *modules = NULL;
+	size_t len = 0;
+
+	for (char **m = h->modules; m && *m; m++)
+		len += strlen(*m) + 1;
+	modules = calloc(1, len + 1);
+	if (!modules)
+		return -ENOMEM;
+	for (char **m = h->modules; m && *m; m++) {
+		if (m != h->modules)
+			strcat(modules, " ");
+		strcat(modules, *m);
+	}
+	return asprintf(text, "driver=%s\nmodules=%s\ntimeout=%u\n", h->driver, modules,
+			timeout) < 0 ? -ENOMEM : 0;
+}
+
+static int split_modules(const char *s, char ***out)
+{
+	_cleanup_free_ char *copy = strdup(s);
+	char *save = NULL;
+	int r = strv_extend(out, NULL);
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *w = strtok_r(copy, " ", &save); w && r == 0; w = strtok_r(NULL, " ", &save))
+		r = strv_push(out, w);
+	return r;
+}
+
+int watchdog_record_parse(const char *text, struct watchdog_record *rec)
+{
+	_cleanup_free_ char *copy = strdup(text);
+	char *save = NULL, *end;
+	int r = 0;
+
+	*rec = (struct watchdog_record){ 0 };
+	if (!copy)
+		return -ENOMEM;
+	for (char *l = strtok_r(copy, "\n", &save); l && r == 0; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, "driver=", 7) == 0 && l[7] && !rec->driver) {
+			rec->driver = strdup(l + 7);
+			r = rec->driver ? 0 : -ENOMEM;
+		} else if (strncmp(l, "modules=", 8) == 0 && !rec->modules) {
+			r = split_modules(l + 8, &rec->modules);
+		} else if (strncmp(l, "timeout=", 8) == 0 && l[8] >= '1' && l[8] <= '9') {
+			unsigned long t = strtoul(l + 8, &end, 10);
+
+			r = *end || t > 0xffffff ? -EINVAL : 0;
+			rec->timeout = (unsigned int)t;
+		} else {
+			r = -EINVAL;
+		}
+	}
+	if (r == 0 && (!rec->driver || !rec->modules || !rec->timeout))
+		r = -EINVAL;
+	if (r < 0)
+		watchdog_record_clear(rec);
+	return r;
+}
+
+void watchdog_record_clear(struct watchdog_record *rec)
+{
+	free(rec->driver);
+	strv_free(rec->modules);
+	*rec = (struct watchdog_record){ 0 };
+}
+
 int watchdog_arm(const char *devnode, unsigned int timeout, unsigned int *armed)
 {
 	int fd = open(devnode, O_WRONLY | O_CLOEXEC);

@@ -42,6 +42,24 @@ unsigned int watchdog_timeout_for(unsigned int capture_timeout, unsigned int max
 #define WATCHDOG_UNBOUNDED_TIMEOUT 600
 
 /*
+ * What the capture image records about the host's watchdog
+ * (/etc/kdump-snp/watchdog): "driver=NAME", "modules=NAME ..." (loaded
+ * before the image's other modules) and "timeout=SECONDS" lines.
+ */
+struct watchdog_record {
+	char *driver;
+	char **modules;		/* NULL-terminated, may be empty */
+	unsigned int timeout;
+};
+
+/* Returns 0 and a newly allocated *text, or -ENOMEM. */
+int watchdog_record_format(const struct watchdog_host *h, unsigned int timeout, char **text);
+/* Returns 0, -EINVAL when a line or the driver is missing or wrong, or
+ * -ENOMEM. */
+int watchdog_record_parse(const char *text, struct watchdog_record *rec);
+void watchdog_record_clear(struct watchdog_record *rec);
+
+/*
  * Open and arm devnode ("/dev/watchdog0") with timeout seconds; the
  * device may round it or refuse it (then its own stays): *armed is what
  * it runs with. Returns the open fd, or a negative errno.

@@ -153,6 +153,36 @@ static void test_timeout_for(void **state)
 	assert_int_equal(watchdog_timeout_for(0, 300), 300);
 }
 
+static void test_record(void **state)
+{
+	char *mods[] = { "iTCO_wdt", "lpc_ich", NULL }, *none[] = { NULL };
+	struct watchdog_host h = { .driver = "iTCO_wdt", .modules = mods };
+	struct watchdog_record rec;
+	_cleanup_free_ char *text = NULL, *builtin = NULL;
+
+	(void)state;
+	assert_int_equal(watchdog_record_format(&h, 613, &text), 0);
+	assert_string_equal(text, "driver=iTCO_wdt\nmodules=iTCO_wdt lpc_ich\ntimeout=613\n");
+	assert_int_equal(watchdog_record_parse(text, &rec), 0);
+	assert_string_equal(rec.driver, "iTCO_wdt");
+	assert_int_equal(strv_length(rec.modules), 2);
+	assert_string_equal(rec.modules[1], "lpc_ich");
+	assert_int_equal(rec.timeout, 613);
+	watchdog_record_clear(&rec);
+	/* a built-in driver: no modules */
+	h.modules = none;
+	assert_int_equal(watchdog_record_format(&h, 7260, &builtin), 0);
+	assert_int_equal(watchdog_record_parse(builtin, &rec), 0);
+	assert_int_equal(strv_length(rec.modules), 0);
+	watchdog_record_clear(&rec);
+	assert_int_equal(watchdog_record_parse("driver=x\nmodules=\ntimeout=0\n", &rec), -EINVAL);
+	assert_int_equal(watchdog_record_parse("driver=x\nmodules=\ntimeout=5s\n", &rec), -EINVAL);
+	assert_int_equal(watchdog_record_parse("modules=x\ntimeout=5\n", &rec), -EINVAL);
+	assert_int_equal(watchdog_record_parse("driver=x\nmodules=\ntimeout=5\nextra=1\n", &rec),
+			 -EINVAL);
+	assert_null(rec.driver);
+}
+
 /* Not a watchdog: the ioctls fail, so the device keeps its own timeout
  * (reported as 0); the magic close still writes 'V'. */
 static void test_arm_disarm_file(void **state)
@@ -183,6 +213,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_builtin, teardown),
 		cmocka_unit_test_teardown(test_none, teardown),
 		cmocka_unit_test(test_timeout_for),
+		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_arm_disarm_file),
 	};
 
