@@ -88,6 +88,35 @@ static int add_location(struct inputs *in, const char *prefix, const struct fs_l
 
 /* What the image bakes in besides files: where the dump goes, the root
  * file system, the init and the crash command line. */
+/* the record of the host's watchdog for the image (watchdog.h), or "" */
+static char *watchdog_text(const struct kdump_ctx *ctx)
+{
+	struct watchdog_host h;
+	char *text = NULL;
+	int r = watchdog_probe(ctx->root, &h);
+
+	if (r < 0)
+		return r == -ENOENT ? strdup("") : NULL;
+	r = watchdog_record_format(&h, watchdog_timeout_for(ctx->conf->capture_timeout,
+							    h.max_timeout), &text);
+	watchdog_host_clear(&h);
+	return r < 0 ? NULL : text;
+}
+
+/* the watchdog the image would get, on one line: a driver loaded after
+ * the image was built makes it stale */
+static int add_watchdog(struct inputs *in, const struct kdump_ctx *ctx)
+{
+	_cleanup_free_ char *text = watchdog_text(ctx);
+
+	if (!text)
+		return -ENOMEM;
+	for (char *c = text; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	return inputs_add_value(in, "watchdog", *strip_trailing(text) ? text : "none");
+}
+
 static int add_decisions(struct inputs *in, const struct kdump_ctx *ctx)
 {
 	_cleanup_free_ char *cmdline = NULL;
@@ -122,6 +151,8 @@ static int add_decisions(struct inputs *in, const struct kdump_ctx *ctx)
 	if (r == 0)
 		r = inputs_add_value(in, "crash-cmdline",
 				     ctx_crash_cmdline(ctx, &cmdline) == 0 ? cmdline : "(refused)");
+	if (r == 0)
+		r = add_watchdog(in, ctx);
 	return r;
 }
 
@@ -259,21 +290,6 @@ static char *location_text(const struct fs_location *loc)
 	if (!loc->spec)
 		return strdup("");
 	return fs_location_format(loc, &text) < 0 ? NULL : text;
-}
-
-/* the record of the host's watchdog for the image (watchdog.h), or "" */
-static char *watchdog_text(const struct kdump_ctx *ctx)
-{
-	struct watchdog_host h;
-	char *text = NULL;
-	int r = watchdog_probe(ctx->root, &h);
-
-	if (r < 0)
-		return r == -ENOENT ? strdup("") : NULL;
-	r = watchdog_record_format(&h, watchdog_timeout_for(ctx->conf->capture_timeout,
-							    h.max_timeout), &text);
-	watchdog_host_clear(&h);
-	return r < 0 ? NULL : text;
 }
 
 static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct dracut_plan *p)

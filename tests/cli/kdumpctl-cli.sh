@@ -546,6 +546,13 @@ case_stale_dracut_module() {
 		"dracut-module ($TMP/module/module-setup.sh) changed"
 }
 
+# a watchdog driver loaded after the image was built (udev loads them
+# asynchronously): the image lacks its modules, so it is stale
+case_stale_watchdog_appears() {
+	host amd-iommu
+	stale_after fake_watchdog "watchdog changed"
+}
+
 case_stale_extra_bins() {
 	host amd-iommu
 	printf '#!/bin/sh\n' >"$R/usr/bin/tool" && chmod +x "$R/usr/bin/tool"
