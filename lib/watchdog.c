@@ -222,8 +222,11 @@ int watchdog_arm(const char *devnode, unsigned int timeout, unsigned int *armed)
 
 	if (fd < 0)
 		return -errno;
-	/* opening starts it; a refused timeout leaves the driver's own */
-	ioctl(fd, WDIOC_SETTIMEOUT, &t);
+	/* opening starts it. A device whose maximum sysfs does not tell
+	 * refuses a longer timeout with EINVAL and keeps its own default (30 s
+	 * for iTCO_wdt): take the longest of timeout, timeout/2, ... it accepts */
+	while (ioctl(fd, WDIOC_SETTIMEOUT, &t) < 0 && errno == EINVAL && t > 1)
+		t = (int)(timeout /= 2);
 	if (ioctl(fd, WDIOC_GETTIMEOUT, &t) < 0)
 		t = 0;
 	*armed = t > 0 ? (unsigned int)t : 0;

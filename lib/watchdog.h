@@ -60,9 +60,9 @@ int watchdog_record_parse(const char *text, struct watchdog_record *rec);
 void watchdog_record_clear(struct watchdog_record *rec);
 
 /*
- * Open and arm devnode ("/dev/watchdog0") with timeout seconds; the
- * device may round it or refuse it (then its own stays): *armed is what
- * it runs with. Returns the open fd, or a negative errno.
+ * Open and arm devnode ("/dev/watchdog0") with timeout seconds, or the
+ * longest of timeout/2, timeout/4, ... the device accepts; the device may
+ * round it: *armed is what it runs with (0 when it does not say). Returns the open fd, or a negative errno.
  */
 int watchdog_arm(const char *devnode, unsigned int timeout, unsigned int *armed);
 int watchdog_pet(int fd);
