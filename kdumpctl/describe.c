@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <string.h>
+
 #include "describe.h"
+#include "watchdog.h"
 #include "util.h"
 
 void describe_target(const struct kdump_conf *c, char *buf, size_t len)
@@ -88,4 +92,29 @@ void json_string(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+void describe_watchdog(const struct kdump_ctx *ctx, const struct kdump_conf *c,
+		       char *buf, size_t len)
+{
+	struct watchdog_host h;
+	int r = watchdog_probe(ctx->root, &h);
+
+	if (r == -ENOENT) {
+		snprintf(buf, len, "none on this host: a crash kernel that hangs in the kernel "
+			 "stays down until it is reset by hand (a watchdog driver such as "
+			 "sp5100_tco or iTCO_wdt would reset it)");
+		return;
+	}
+	if (r < 0) {
+		snprintf(buf, len, "unknown: %s", strerror(-r));
+		return;
+	}
+	if (c)
+		snprintf(buf, len, "%s (%s): the capture arms it for %u s and pets it while "
+			 "the dump makes progress", h.device, h.driver,
+			 watchdog_timeout_for(c->capture_timeout, h.max_timeout));
+	else
+		snprintf(buf, len, "%s (%s)", h.device, h.driver);
+	watchdog_host_clear(&h);
 }

@@ -14,6 +14,7 @@
 #include "strv.h"
 #include "sysroot.h"
 #include "util.h"
+#include "watchdog.h"
 
 static const char *dracut_program(void)
 {
@@ -87,6 +88,35 @@ static int add_location(struct inputs *in, const char *prefix, const struct fs_l
 
 /* What the image bakes in besides files: where the dump goes, the root
  * file system, the init and the crash command line. */
+/* the record of the host's watchdog for the image (watchdog.h), or "" */
+static char *watchdog_text(const struct kdump_ctx *ctx)
+{
+	struct watchdog_host h;
+	char *text = NULL;
+	int r = watchdog_probe(ctx->root, &h);
+
+	if (r < 0)
+		return r == -ENOENT ? strdup("") : NULL;
+	r = watchdog_record_format(&h, watchdog_timeout_for(ctx->conf->capture_timeout,
+							    h.max_timeout), &text);
+	watchdog_host_clear(&h);
+	return r < 0 ? NULL : text;
+}
+
+/* the watchdog the image would get, on one line: a driver loaded after
+ * the image was built makes it stale */
+static int add_watchdog(struct inputs *in, const struct kdump_ctx *ctx)
+{
+	_cleanup_free_ char *text = watchdog_text(ctx);
+
+	if (!text)
+		return -ENOMEM;
+	for (char *c = text; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	return inputs_add_value(in, "watchdog", *strip_trailing(text) ? text : "none");
+}
+
 static int add_decisions(struct inputs *in, const struct kdump_ctx *ctx)
 {
 	_cleanup_free_ char *cmdline = NULL;
@@ -121,6 +151,8 @@ static int add_decisions(struct inputs *in, const struct kdump_ctx *ctx)
 	if (r == 0)
 		r = inputs_add_value(in, "crash-cmdline",
 				     ctx_crash_cmdline(ctx, &cmdline) == 0 ? cmdline : "(refused)");
+	if (r == 0)
+		r = add_watchdog(in, ctx);
 	return r;
 }
 
@@ -264,6 +296,7 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 {
 	const struct kdump_conf *c = ctx->conf;
 	_cleanup_free_ char *files = NULL, *target = NULL, *rootfs = NULL;
+	_cleanup_free_ char *watchdog = watchdog_text(ctx);
 	_cleanup_free_ char *modules = c->extra_modules ? strv_join_quoted(c->extra_modules) : NULL;
 	const char *devices[3] = { 0 }, **next = devices;
 	const char *located = NULL;
@@ -283,7 +316,7 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 	init = rebuild_choose_init(ctx, devices, false);
 	target = location_text(&t.target);
 	rootfs = location_text(&t.rootfs);
-	if (!target || !rootfs) {
+	if (!target || !rootfs || !watchdog) {
 		dump_target_clear(&t);
 		return -ENOMEM;
 	}
@@ -319,6 +352,8 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 		    push_env(p, "KDUMP_SNP_EXTRA_MODULES=%s", modules ? modules : "") ?:
 		    push_env(p, "KDUMP_SNP_FILES=%s", files) ?:
 		    push_env(p, "KDUMP_SNP_FAILURE_ACTION=%s", unit_failure_action(c->failure_action)) ?:
+		    push_env(p, "KDUMP_SNP_CAPTURE_TIMEOUT=%u", c->capture_timeout) ?:
+		    push_env(p, "KDUMP_SNP_WATCHDOG=%s", watchdog) ?:
 		    push_env(p, "KDUMP_SNP_INIT=%s", capture_init_name(init));
 	dump_target_clear(&t);
 	return r;

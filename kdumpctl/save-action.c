@@ -2,7 +2,9 @@
 /* Ending a capture: reboot, poweroff, halt or a shell. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/reboot.h>
+#include <sys/wait.h>
 
 #include "kexec-file.h"
 #include "log.h"
@@ -24,6 +26,31 @@ static int shell(void)
 	if (fd >= 0)
 		close(fd);
 	return RB_AUTOBOOT;
+}
+
+/* sync(2), but on a dump disk that stopped answering it never returns:
+ * the action must not wait for it longer than SYNC_WAIT_MS. */
+#define SYNC_WAIT_MS 10000
+
+void save_sync_bounded(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		sync();
+		_exit(0);
+	}
+	if (pid < 0) {
+		sync();
+		return;
+	}
+	for (unsigned int waited = 0; waited < SYNC_WAIT_MS; waited += 100) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return;
+		usleep(100 * 1000);
+	}
+	kill(pid, SIGKILL);
+	log_warn("sync did not finish within %u s; going on without it", SYNC_WAIT_MS / 1000);
 }
 
 int save_action(enum conf_action action, bool manual, const char *why)
@@ -51,7 +78,7 @@ int save_action(enum conf_action action, bool manual, const char *why)
 		how = RB_AUTOBOOT;
 		break;
 	}
-	sync();
+	save_sync_bounded();
 	reboot(how);
 	return log_error_errno(-errno, "%s failed", conf_action_name(action));
 }

@@ -211,7 +211,9 @@ int save_capture(struct save_job *job)
 		 (unsigned long long)(vi.memory_bytes >> 20), job->dir);
 	r = check_space(job, vi.memory_bytes);
 	if (r == 0) {
+		capture_progress_set(job->progress, "saving the kernel log", NULL);
 		save_dmesg(job);
+		capture_progress_set(job->progress, "running the collector", out);
 		job->collector_status = run_to_file(job, job->collector,
 						    job->conf->collector == CONF_COLLECTOR_CAT,
 						    "vmcore-incomplete", "vmcore");

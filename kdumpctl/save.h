@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "deadline.h"
 #include "kdumpctl.h"
 
 /* One capture: where it goes and what happened, for kdump-info.txt. */
@@ -20,6 +21,7 @@ struct save_job {
 	uint64_t bytes;
 	double seconds;
 	char *failure;         /* why the capture failed, NULL on success */
+	struct capture_progress *progress; /* shared with PID 1, or NULL */
 };
 
 /* The collector command for this vmcore and output (saves the default
@@ -33,6 +35,15 @@ uint64_t save_space_needed(const struct kdump_conf *conf, uint64_t memory_bytes)
 
 /* The capture itself: dmesg, collector, info file; fills job. */
 int save_capture(struct save_job *job);
+
+/* verb save without the action: the capture, and which action it ends
+ * in (*why "final_action" or "failure_action", NULL for none); progress
+ * (or NULL) tells PID 1 what it does. */
+int save_run(struct kdump_ctx *ctx, const struct global_options *o,
+	     struct capture_progress *progress, enum conf_action *action, const char **why);
+
+/* sync(2) that gives up after 10 s (a dead dump disk) and goes on. */
+void save_sync_bounded(void);
 
 /* The final or failure action: taken in the capture environment, only
  * reported when manual (save --vmcore/--target). */

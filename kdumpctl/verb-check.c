@@ -71,6 +71,13 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	printf("%-16s %s\n", "kdump_post:", c->kdump_post ? c->kdump_post : "(none)");
 	printf("%-16s %s\n", "rebuild:", c->force_rebuild ? "always (force_rebuild)" :
 	       c->force_no_rebuild ? "never once built (force_no_rebuild)" : "when stale");
+	printf("%-16s %u s\n", "disk_timeout:", c->disk_timeout);
+	if (c->capture_timeout)
+		printf("%-16s %u s\n", "capture_timeout:", c->capture_timeout);
+	else
+		printf("%-16s none (0)\n", "capture_timeout:");
+	describe_watchdog(ctx, c, buf, sizeof(buf));
+	printf("%-16s %s\n", "watchdog:", buf);
 	printf("%-16s %s (%s)\n", "crash kernel:", ctx->kernel_path, ctx->kver);
 	printf("%-16s %s\n", "initramfs:", ctx->initrd_path);
 	describe_snp(ctx, buf, sizeof(buf));

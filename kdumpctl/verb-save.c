@@ -16,7 +16,7 @@
 #include "target-mount.h"
 #include "util.h"
 
-#define DEVICE_TIMEOUT_MS (90 * 1000)
+/* overrides kdump.conf disk_timeout, in seconds (tests) */
 #define DEVICE_TIMEOUT_ENV "KDUMP_SNP_DEVICE_TIMEOUT"
 #define TARGET_MNT "/kdump-target"
 #define ROOTFS_MNT "/kdump-root"
@@ -28,10 +28,12 @@ static int mount_base(struct save_job *job, const struct fs_location *loc, const
 	const char *env = getenv(DEVICE_TIMEOUT_ENV);
 	int r;
 
-	r = target_wait_device(loc->spec, env ? (unsigned int)strtoul(env, NULL, 10) * 1000
-					      : DEVICE_TIMEOUT_MS, &dev);
+	capture_progress_set(job->progress, "waiting for the dump device", NULL);
+	r = target_wait_device(loc->spec, (env ? (unsigned int)strtoul(env, NULL, 10)
+					       : job->conf->disk_timeout) * 1000, &dev);
 	if (r < 0)
 		return r;
+	capture_progress_set(job->progress, "mounting the dump target", NULL);
 	r = target_mount(dev, loc->fstype, loc->options, mnt);
 	if (r < 0)
 		return r;
@@ -140,30 +142,38 @@ static int capture(struct save_job *job, const struct global_options *o, bool ro
 	return r;
 }
 
-int verb_save(struct kdump_ctx *ctx, const struct global_options *o)
+/* The capture and the action it ends in: final_action on success, else
+ * failure_action (reboot in place of a dump_to_rootfs already tried);
+ * *why is NULL when there is nothing to act on (no crash dump). */
+int save_run(struct kdump_ctx *ctx, const struct global_options *o,
+	     struct capture_progress *progress, enum conf_action *action, const char **why)
 {
 	const struct kdump_conf *c = ctx->conf;
 	bool manual = o->vmcore || o->target;
-	struct save_job job = { .conf = c, .vmcore = o->vmcore ? o->vmcore : "/proc/vmcore" };
+	struct save_job job = { .conf = c, .vmcore = o->vmcore ? o->vmcore : "/proc/vmcore",
+				.progress = progress };
 	int r;
 
+	*action = c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS ? CONF_ACTION_REBOOT
+								   : c->failure_action;
+	*why = "failure_action";
 	if (!manual && access("/proc/vmcore", F_OK) < 0) {
 		log_error("there is no /proc/vmcore: kdumpctl save runs in the crash kernel; "
 			  "to save a dump file give --vmcore FILE --target DIR");
+		*why = NULL;	/* not in a crash kernel: no action */
 		return -ENOENT;
 	}
 	if (c->target_type != CONF_TARGET_ROOTFS && c->target_type != CONF_TARGET_FS && !o->target) {
 		log_error("kdumpctl save cannot write to a %s target", conf_target_type_name(c->target_type));
-		save_action(c->failure_action, manual, "failure_action");
+		*action = c->failure_action;
 		return -EOPNOTSUPP;
 	}
 	umask(077);
 	if (c->kdump_pre) {
+		capture_progress_set(progress, "running kdump_pre", NULL);
 		r = run_hook(c->kdump_pre, NULL, 0);
 		if (r != 0) {
 			log_error("kdump_pre %s failed (%d): no dump is saved", c->kdump_pre, r);
-			save_action(c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS ?
-				    CONF_ACTION_REBOOT : c->failure_action, manual, "failure_action");
 			return -ECANCELED;
 		}
 	}
@@ -175,12 +185,21 @@ int verb_save(struct kdump_ctx *ctx, const struct global_options *o)
 		r = capture(&job, o, true);
 	}
 	job_reset(&job);
-	if (r < 0) {
-		save_action(c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS ? CONF_ACTION_REBOOT
-									     : c->failure_action,
-			    manual, "failure_action");
+	if (r < 0)
 		return r;
-	}
-	save_action(c->final_action, manual, "final_action");
+	*action = c->final_action;
+	*why = "final_action";
 	return 0;
+}
+
+int verb_save(struct kdump_ctx *ctx, const struct global_options *o)
+{
+	bool manual = o->vmcore || o->target;
+	enum conf_action action;
+	const char *why;
+	int r = save_run(ctx, o, NULL, &action, &why);
+
+	if (why)
+		save_action(action, manual, why);
+	return r;
 }

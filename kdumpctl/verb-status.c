@@ -10,6 +10,7 @@
 #include "loader.h"
 #include "log.h"
 #include "util.h"
+#include "watchdog.h"
 
 struct status {
 	int loaded;               /* 1, 0, or negative errno */
@@ -127,6 +128,8 @@ static void status_text(const struct kdump_ctx *ctx, const struct status *st)
 	print_reservation(stdout, st);
 	describe_snp(ctx, buf, sizeof(buf));
 	printf("  SEV-SNP:      %s\n", buf);
+	describe_watchdog(ctx, ctx->conf, buf, sizeof(buf));
+	printf("  watchdog:     %s\n", buf);
 	if (ctx->snp.capable || ctx->snp_hint) {
 		describe_snp_fix(ctx, buf, sizeof(buf));
 		printf("  SNP crash:    %s\n", buf);
@@ -203,6 +206,32 @@ static void json_reservation(int err, const struct crash_reservation *res)
 	printf("}");
 }
 
+/* the host's watchdog, or null; timeout: what the capture arms it with */
+static void json_watchdog(const struct kdump_ctx *ctx)
+{
+	struct watchdog_host h;
+
+	if (watchdog_probe(ctx->root, &h) < 0) {
+		printf("null");
+		return;
+	}
+	printf("{\"device\":");
+	json_string(stdout, h.device);
+	printf(",\"driver\":");
+	json_string(stdout, h.driver);
+	printf(",\"modules\":[");
+	for (char **m = h.modules; m && *m; m++) {
+		printf("%s", m == h.modules ? "" : ",");
+		json_string(stdout, *m);
+	}
+	printf("],\"timeout\":");
+	if (ctx->conf)
+		printf("%u}", watchdog_timeout_for(ctx->conf->capture_timeout, h.max_timeout));
+	else
+		printf("null}");
+	watchdog_host_clear(&h);
+}
+
 static void status_json(const struct kdump_ctx *ctx, const struct status *st)
 {
 	printf("{\"operational\":%s,\"loaded\":%s,\"reason\":", json_bool(st->operational),
@@ -236,7 +265,9 @@ static void status_json(const struct kdump_ctx *ctx, const struct status *st)
 	printf(",\"hint\":%s,\"crash_kernel_fix\":\"%s\",\"crash_kernel_fix_evidence\":",
 	       json_bool(ctx->snp_hint), snp_fix_name(ctx->snp_fix.fix));
 	json_string(stdout, ctx->snp_fix.evidence);
-	printf("}}\n");
+	printf("},\"watchdog\":");
+	json_watchdog(ctx);
+	printf("}\n");
 }
 
 int verb_status(struct kdump_ctx *ctx, const struct global_options *o)

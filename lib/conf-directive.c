@@ -290,11 +290,13 @@ static const struct conf_directive directives[] = {
 	{ "kdump_post", CONF_ARGS_ONE, CONF_SLOT_KDUMP_POST, do_hook, 0 },
 	{ "force_rebuild", CONF_ARGS_ONE, CONF_SLOT_FORCE_REBUILD, do_bool, 0 },
 	{ "force_no_rebuild", CONF_ARGS_ONE, CONF_SLOT_FORCE_NO_REBUILD, do_bool, 0 },
+	{ "disk_timeout", CONF_ARGS_ONE, CONF_SLOT_DISK_TIMEOUT, conf_do_timeout, 0 },
+	{ "capture_timeout", CONF_ARGS_ONE, CONF_SLOT_CAPTURE_TIMEOUT, conf_do_timeout, 0 },
 };
 
 /* RHEL kdump.conf directives that kdump-snp does not have. */
 static const char *const unsupported[] = {
-	"auto_reset_crashkernel", "blacklist", "disk_timeout",
+	"auto_reset_crashkernel", "blacklist",
 	"fence_kdump_args", "fence_kdump_nodes", "link_delay", "options",
 };
 
@@ -414,6 +416,8 @@ void conf_check_all(struct conf_parser *p)
 	if (w->line && c->sshkey && c->target_type != CONF_TARGET_SSH)
 		conf_error(p, w->line, w->column,
 			   "sshkey \"%s\" needs an ssh target", c->sshkey);
+
+	conf_check_timeouts(p);
 
 	if (c->force_rebuild && c->force_no_rebuild) {
 		const struct conf_where *a = &p->seen[CONF_SLOT_FORCE_REBUILD];

@@ -33,6 +33,8 @@ enum conf_slot {
 	CONF_SLOT_KDUMP_POST,
 	CONF_SLOT_FORCE_REBUILD,
 	CONF_SLOT_FORCE_NO_REBUILD,
+	CONF_SLOT_DISK_TIMEOUT,
+	CONF_SLOT_CAPTURE_TIMEOUT,
 	CONF_SLOT_NONE,		/* may repeat */
 	CONF_SLOT_COUNT,
 };
@@ -140,6 +142,17 @@ bool conf_check_fstype(struct conf_parser *p, unsigned int line, unsigned int co
  * when where->line is 0); fills collector_argv, collector and mdf. Returns 0,
  * or -ENOMEM (other problems are recorded as errors). */
 int conf_check_collector(struct conf_parser *p, const struct conf_where *where);
+
+/* conf-timeout.c */
+
+/* Longest disk_timeout or capture_timeout: 7 days. */
+#define CONF_TIMEOUT_MAX (7U * 24 * 3600)
+
+/* disk_timeout and capture_timeout (d->slot tells which). */
+void conf_do_timeout(struct conf_parser *p, const struct conf_directive *d,
+		     const struct conf_line *l);
+/* A disk_timeout that a capture_timeout would cut short. */
+void conf_check_timeouts(struct conf_parser *p);
 
 /* conf-dracut.c */
 

@@ -289,6 +289,8 @@ static int conf_new(struct kdump_conf **out)
 	c->target_type = CONF_TARGET_ROOTFS;
 	c->failure_action = CONF_ACTION_REBOOT;
 	c->final_action = CONF_ACTION_REBOOT;
+	c->disk_timeout = CONF_DEFAULT_DISK_TIMEOUT;
+	c->capture_timeout = CONF_DEFAULT_CAPTURE_TIMEOUT;
 	c->collector = CONF_COLLECTOR_MAKEDUMPFILE;
 	if (strv_extend(&c->extra_bins, NULL) < 0 ||
 	    strv_extend(&c->extra_modules, NULL) < 0 ||

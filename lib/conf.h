@@ -84,9 +84,15 @@ struct kdump_conf {
 	char *kdump_post;
 	bool force_rebuild;
 	bool force_no_rebuild;
+	unsigned int disk_timeout;    /* seconds to wait for the dump device */
+	unsigned int capture_timeout; /* seconds from /init to the final action; 0: none */
 };
 
 #define CONF_DEFAULT_PATH "/var/crash"
+/* 90 s: what the capture waited before the directive existed */
+#define CONF_DEFAULT_DISK_TIMEOUT 90
+/* 2 hours; kdump.conf(5) gives the reasons */
+#define CONF_DEFAULT_CAPTURE_TIMEOUT 7200
 #define CONF_DEFAULT_COLLECTOR "makedumpfile -l --message-level 7 -d 31"
 
 struct conf_error {

@@ -117,14 +117,40 @@ static int visit(struct dep_table *t, struct dep_entry *e, char ***order)
 	return strv_push(order, e->name);
 }
 
-int modules_load_order(const char *dep_text, char ***out, unsigned int *bad_line)
+/* "kernel/drivers/watchdog/iTCO_wdt.ko.zst" is module iTCO_wdt; '-' and
+ * '_' are the same in module names. */
+static bool is_module(const char *path, const char *name)
+{
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base ? base + 1 : path;
+	for (i = 0; name[i] && base[i]; i++)
+		if (base[i] != name[i] && !(strchr("-_", base[i]) && strchr("-_", name[i])))
+			return false;
+	return !name[i] && strncmp(base + i, ".ko", 3) == 0;
+}
+
+static bool wanted(const char *path, char *const *names)
+{
+	if (!names)
+		return true;
+	for (; *names; names++)
+		if (is_module(path, *names))
+			return true;
+	return false;
+}
+
+int modules_load_order_of(const char *dep_text, char *const *names, char ***out,
+			  unsigned int *bad_line)
 {
 	struct dep_table t = { 0 };
 	char **order = NULL;
 	int r = table_parse(dep_text, &t, bad_line);
 
 	for (size_t i = 0; i < t.n && r == 0; i++)
-		r = visit(&t, &t.v[i], &order);
+		if (wanted(t.v[i].name, names))
+			r = visit(&t, &t.v[i], &order);
 	if (r == 0 && !order) {
 		order = calloc(1, sizeof(*order));
 		r = order ? 0 : -ENOMEM;
@@ -136,6 +162,11 @@ int modules_load_order(const char *dep_text, char ***out, unsigned int *bad_line
 	}
 	*out = order;
 	return 0;
+}
+
+int modules_load_order(const char *dep_text, char ***out, unsigned int *bad_line)
+{
+	return modules_load_order_of(dep_text, NULL, out, bad_line);
 }
 
 static bool is_compressed(const char *path)
@@ -177,6 +208,11 @@ static int load_one(const char *dir, const char *rel)
 
 int modules_load_all(const char *dir, unsigned int *failed)
 {
+	return modules_load_some(dir, NULL, failed);
+}
+
+int modules_load_some(const char *dir, char *const *names, unsigned int *failed)
+{
 	_cleanup_free_ char *dep_path = NULL, *text = NULL;
 	char **order = NULL;
 	unsigned int bad = 0;
@@ -189,7 +225,7 @@ int modules_load_all(const char *dir, unsigned int *failed)
 	len = read_file(dep_path, &text);
 	if (len < 0)
 		return log_error_errno((int)len, "cannot read %s", dep_path);
-	r = modules_load_order(text, &order, &bad);
+	r = modules_load_order_of(text, names, &order, &bad);
 	if (r == -EINVAL)
 		return log_error_errno(r, "%s:%u: a line without \"module: dependencies\"", dep_path, bad);
 	if (r < 0)

@@ -25,4 +25,10 @@ int modules_load_order(const char *dep_text, char ***out, unsigned int *bad_line
  */
 int modules_load_all(const char *dir, unsigned int *failed);
 
+/* The same for the modules named (iTCO_wdt, i6300esb; '-' and '_' alike)
+ * and what they need, only: those the capture needs before the others. */
+int modules_load_order_of(const char *dep_text, char *const *names, char ***out,
+			  unsigned int *bad_line);
+int modules_load_some(const char *dir, char *const *names, unsigned int *failed);
+
 #endif

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <libmount.h>
 #include <linux/openat2.h>
+#include <stdint.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -12,13 +13,24 @@
 #include "target-mount.h"
 #include "util.h"
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* the time is the clock's, not the sum of the sleeps: each look (blkid)
+ * takes time too, and on a loaded machine much of it */
 int target_wait_device(const char *spec, unsigned int timeout_ms, char **devnode)
 {
-	unsigned int waited = 0;
+	uint64_t start = now_ms();
 	bool said = false;
 
 	for (;;) {
 		char *dev = blkid_evaluate_spec(spec, NULL);
+		uint64_t waited = now_ms() - start;
 		struct stat st;
 
 		if (dev && stat(dev, &st) == 0) {
@@ -27,7 +39,8 @@ int target_wait_device(const char *spec, unsigned int timeout_ms, char **devnode
 		}
 		free(dev);
 		if (waited >= timeout_ms) {
-			log_error("dump target %s did not appear within %u s", spec, timeout_ms / 1000);
+			log_error("dump target %s did not appear within %u s (disk_timeout)", spec,
+				  timeout_ms / 1000);
 			return -ENODEV;
 		}
 		if (!said && waited >= 1000) {
@@ -35,7 +48,6 @@ int target_wait_device(const char *spec, unsigned int timeout_ms, char **devnode
 			said = true;
 		}
 		nanosleep(&(struct timespec){ .tv_nsec = 200 * 1000 * 1000 }, NULL);
-		waited += 200;
 	}
 }
 

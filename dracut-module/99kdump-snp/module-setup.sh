@@ -20,6 +20,9 @@
 #   KDUMP_SNP_FILES          newline-separated extra_bins and hooks
 #   KDUMP_SNP_FAILURE_ACTION systemd FailureAction= for kdump-capture.service
 #                            when kdumpctl save dies ("none": a shell)
+#   KDUMP_SNP_CAPTURE_TIMEOUT kdump.conf capture_timeout in seconds (0: none)
+#   KDUMP_SNP_WATCHDOG       the host's hardware watchdog ("driver=",
+#                            "modules=", "timeout=" lines), or empty
 
 check() {
 	# only when kdumpctl asks for it
@@ -39,10 +42,15 @@ install_dev_drivers() {
 	done
 }
 
+# the modules the host's watchdog needs (its "modules=" line)
+watchdog_modules() {
+	sed -n 's/^modules=//p' <<<"${KDUMP_SNP_WATCHDOG:-}"
+}
+
 installkernel() {
 	local m
-	# shellcheck disable=SC2086 # word lists
-	for m in $KDUMP_SNP_FSTYPES $KDUMP_SNP_EXTRA_MODULES; do
+	# shellcheck disable=SC2086,SC2046 # word lists
+	for m in $KDUMP_SNP_FSTYPES $KDUMP_SNP_EXTRA_MODULES $(watchdog_modules); do
 		hostonly='' instmods "$m"
 	done
 	[ "${KDUMP_SNP_INIT:-systemd}" = minimal ] || return 0
@@ -66,12 +74,24 @@ install_failure_action() {
 	} >"$d/failure-action.conf"
 }
 
+# install_timeout SECONDS: the unit's bound on the whole capture; a start
+# that times out fails the unit, which takes failure_action
+# (failure-action.conf). A process that SIGKILL cannot end (D state) does
+# not hold the action up for more than TimeoutStopSec.
+install_timeout() {
+	local d="$initdir$systemdsystemunitdir/kdump-capture.service.d" t=$1
+	[ "$t" != 0 ] || t=infinity
+	mkdir -p "$d"
+	printf '[Service]\nTimeoutStartSec=%s\nTimeoutStopSec=10\n' "$t" >"$d/timeout.conf"
+}
+
 # install_minimal_init: /init runs kdumpctl capture; a shell for hooks and
-# failure_action shell
+# failure_action shell; the watchdog record kdumpctl capture arms it from
 install_minimal_init() {
 	inst_multiple sh
 	inst_simple "$moddir/capture-init.sh" /init
 	chmod 0755 "$initdir/init"
+	[ -z "${KDUMP_SNP_WATCHDOG:-}" ] || printf '%s' "$KDUMP_SNP_WATCHDOG" >"$initdir/etc/kdump-snp/watchdog"
 }
 
 install() {
@@ -96,5 +116,6 @@ install() {
 	fi
 	inst_simple "$moddir/kdump-capture.service" "$systemdsystemunitdir/kdump-capture.service"
 	install_failure_action "${KDUMP_SNP_FAILURE_ACTION:-reboot-force}"
+	install_timeout "${KDUMP_SNP_CAPTURE_TIMEOUT:-0}"
 	$SYSTEMCTL -q --root "$initdir" add-wants initrd.target kdump-capture.service
 }

@@ -62,6 +62,62 @@ case_check_plain_host() {
 	expect_in out "SEV-SNP:         not available"
 }
 
+# fake_watchdog: the sysfs of QEMU's i6300esb, bound, as a module
+fake_watchdog() {
+	local dev=$R/sys/devices/pci0000:00/0000:00:03.0
+	mkdir -p "$dev/watchdog/watchdog0" "$R/sys/bus/pci/drivers/i6300esb" \
+		"$R/sys/module/i6300esb" "$R/sys/class/watchdog"
+	ln -s ../../../bus/pci/drivers/i6300esb "$dev/driver"
+	ln -s ../../../module/i6300esb "$R/sys/bus/pci/drivers/i6300esb/module"
+	ln -s ../../../0000:00:03.0 "$dev/watchdog/watchdog0/device"
+	ln -s ../../devices/pci0000:00/0000:00:03.0/watchdog/watchdog0 "$R/sys/class/watchdog/watchdog0"
+	echo 2046 >"$dev/watchdog/watchdog0/max_timeout"
+}
+
+case_check_timeouts_and_no_watchdog() {
+	host amd-iommu
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "disk_timeout:    90 s" &&
+	expect_line out "capture_timeout: 7200 s" &&
+	expect_in out "watchdog:        none on this host: a crash kernel that hangs in the kernel stays down"
+	printf 'capture_timeout 0\ndisk_timeout 30\n' >>"$CONF"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "disk_timeout:    30 s" &&
+	expect_line out "capture_timeout: none (0)"
+}
+
+# a bound watchdog: check and status say the capture uses it, and the
+# image gets its module and the timeout, above capture_timeout
+case_watchdog_used() {
+	host amd-iommu
+	fake_watchdog
+	printf 'capture_timeout 600\n' >>"$CONF"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "watchdog:        watchdog0 (i6300esb): the capture arms it for 660 s and pets it while the dump makes progress" || return
+	kdumpctl status
+	expect_line out "  watchdog:     watchdog0 (i6300esb): the capture arms it for 660 s and pets it while the dump makes progress" || return
+	kdumpctl status --json
+	json_check "$TMP/out" 'assert d["watchdog"] == {"device": "watchdog0", "driver": "i6300esb", "modules": ["i6300esb"], "timeout": 660}, d["watchdog"]' || return
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -qx "KDUMP_SNP_WATCHDOG=driver=i6300esb|modules=i6300esb|timeout=660|" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_CAPTURE_TIMEOUT=600" "$FAKE_DRACUT_LOG" || fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# without one, the image gets no record (and status --json says null)
+case_watchdog_absent_image() {
+	host amd-iommu
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -qx "KDUMP_SNP_WATCHDOG=" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_CAPTURE_TIMEOUT=7200" "$FAKE_DRACUT_LOG" || fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+	kdumpctl status --json
+	json_check "$TMP/out" 'assert d["watchdog"] is None'
+}
+
 case_check_snp_host() {
 	host snp-host-fixed
 	kdumpctl check
@@ -488,6 +544,13 @@ case_stale_dracut_module() {
 	host amd-iommu
 	stale_after 'echo "# v2" >>"$TMP/module/module-setup.sh"' \
 		"dracut-module ($TMP/module/module-setup.sh) changed"
+}
+
+# a watchdog driver loaded after the image was built (udev loads them
+# asynchronously): the image lacks its modules, so it is stale
+case_stale_watchdog_appears() {
+	host amd-iommu
+	stale_after fake_watchdog "watchdog changed"
 }
 
 case_stale_extra_bins() {

@@ -146,6 +146,39 @@ case_failure_action_drop_in() {
 		fail "drop-in for shell: $(cat "$TMP/dropin")"
 }
 
+# the systemd image bounds the capture by the unit's start timeout
+case_capture_timeout_drop_in() {
+	local dropin=usr/lib/systemd/system/kdump-capture.service.d/timeout.conf
+	CAPTURE_INIT=systemd build "path /var/crash" "capture_timeout 600"
+	expect_rc 0 && has " $dropin\$" || return
+	lsinitrd -f "$dropin" "$IMG" >"$TMP/dropin" 2>&1
+	grep -qx 'TimeoutStartSec=600' "$TMP/dropin" && grep -qx 'TimeoutStopSec=10' "$TMP/dropin" ||
+		{ fail "drop-in: $(cat "$TMP/dropin")"; return; }
+	CAPTURE_INIT=systemd build "path /var/crash" "capture_timeout 0"
+	lsinitrd -f "$dropin" "$IMG" >"$TMP/dropin" 2>&1
+	grep -qx 'TimeoutStartSec=infinity' "$TMP/dropin" || fail "drop-in for 0: $(cat "$TMP/dropin")"
+}
+
+# a host with QEMU's i6300esb bound: the minimal image gets the module and
+# the record kdumpctl capture arms it from; without one, neither
+case_watchdog_in_image() {
+	local dev=$ROOT/sys/devices/pci0000:00/0000:00:03.0
+	build "path /var/crash"
+	lacks ' etc/kdump-snp/watchdog$' && lacks '/i6300esb\.ko' || return
+	mkdir -p "$dev/watchdog/watchdog0" "$ROOT/sys/bus/pci/drivers/i6300esb" \
+		"$ROOT/sys/module/i6300esb" "$ROOT/sys/class/watchdog"
+	ln -s ../../../bus/pci/drivers/i6300esb "$dev/driver"
+	ln -s ../../../module/i6300esb "$ROOT/sys/bus/pci/drivers/i6300esb/module"
+	ln -s ../../../0000:00:03.0 "$dev/watchdog/watchdog0/device"
+	ln -s ../../devices/pci0000:00/0000:00:03.0/watchdog/watchdog0 "$ROOT/sys/class/watchdog/watchdog0"
+	build "path /var/crash" "capture_timeout 300"
+	rm -rf "$ROOT/sys/devices" "$ROOT/sys/bus" "$ROOT/sys/module" "$ROOT/sys/class"
+	expect_rc 0 && has ' etc/kdump-snp/watchdog$' && has '/i6300esb\.ko' || return
+	lsinitrd -f etc/kdump-snp/watchdog "$IMG" >"$TMP/watchdog" 2>&1
+	printf 'driver=i6300esb\nmodules=i6300esb\ntimeout=360\n' | cmp -s - "$TMP/watchdog" ||
+		fail "watchdog record: $(cat "$TMP/watchdog")"
+}
+
 # capture_runs_check INIT: the command the capture image runs (/init of the
 # minimal image, ExecStart= of kdump-capture.service) run with `check` for
 # its verb, chrooted into the unpacked image with plain files for what it

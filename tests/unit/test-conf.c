@@ -205,6 +205,11 @@ static char *conf_field(const struct kdump_conf *c, const char *field)
 		s = c->force_rebuild ? "1" : "0";
 	else if (streq(field, "force_no_rebuild"))
 		s = c->force_no_rebuild ? "1" : "0";
+	else if (streq(field, "disk_timeout") || streq(field, "capture_timeout")) {
+		assert_true(asprintf(&out, "%u", streq(field, "disk_timeout") ?
+				     c->disk_timeout : c->capture_timeout) > 0);
+		return out;
+	}
 	else
 		fail_msg("unknown check field \"%s\"", field);
 	out = strdup(s ? s : "(null)");

@@ -125,6 +125,30 @@ static void test_load_all_missing_files(void **state UNUSED)
 	rmdir(dir);
 }
 
+/* the watchdog and what it needs, only: before the other modules */
+static void test_order_of_named(void **state UNUSED)
+{
+	const char *text = "kernel/fs/ext4/ext4.ko.zst: kernel/fs/jbd2/jbd2.ko.zst\n"
+			   "kernel/fs/jbd2/jbd2.ko.zst:\n"
+			   "kernel/drivers/watchdog/iTCO_wdt.ko.zst: kernel/drivers/watchdog/iTCO_vendor_support.ko.zst\n"
+			   "kernel/drivers/watchdog/iTCO_vendor_support.ko.zst:\n"
+			   "kernel/drivers/mfd/lpc_ich.ko.zst:\n"
+			   "kernel/drivers/watchdog/iTCO_wdt_extra.ko.zst:\n";
+	char *names[] = { "lpc-ich", "iTCO_wdt", "absent", NULL };
+	char *none[] = { NULL };
+	char **v = NULL;
+
+	assert_int_equal(modules_load_order_of(text, names, &v, NULL), 0);
+	assert_int_equal(strv_length(v), 3);
+	assert_string_equal(v[0], "kernel/drivers/watchdog/iTCO_vendor_support.ko.zst");
+	assert_string_equal(v[1], "kernel/drivers/watchdog/iTCO_wdt.ko.zst");
+	assert_string_equal(v[2], "kernel/drivers/mfd/lpc_ich.ko.zst");
+	strv_free(v);
+	assert_int_equal(modules_load_order_of(text, none, &v, NULL), 0);
+	assert_int_equal(strv_length(v), 0);
+	strv_free(v);
+}
+
 static void test_load_all_no_dep_file(void **state UNUSED)
 {
 	unsigned int failed = 99;
@@ -145,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_bad_line),
 		cmocka_unit_test(test_load_all_missing_files),
 		cmocka_unit_test(test_load_all_no_dep_file),
+		cmocka_unit_test(test_order_of_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

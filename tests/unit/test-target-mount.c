@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <time.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,8 @@ static void test_open_dir_not_a_directory(void **state)
 
 static void test_wait_device(void **state)
 {
+	struct timespec t0, t1;
+	long ms;
 	char *dev = NULL;
 	FILE *f = fopen(at("/disk.img"), "w");
 
@@ -106,8 +109,13 @@ static void test_wait_device(void **state)
 	assert_string_equal(dev, at("/disk.img"));
 	free(dev);
 	dev = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(target_wait_device(at("/no-such-disk"), 400, &dev), -ENODEV);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_null(dev);
+	/* disk_timeout by the clock: not shorter, and at most one look more */
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 400 && ms < 1000);
 	assert_int_equal(target_wait_device("PARTUUID=00000000-dead-beef-0000-000000000000", 0, &dev),
 			 -ENODEV);
 }

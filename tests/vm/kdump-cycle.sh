@@ -10,10 +10,17 @@
 # dracut (tests/vm/guest-image.sh --flavour kdump-tools).
 #
 # Usage: tests/vm/kdump-cycle.sh DESTDIR RESULTS_DIR [SCENARIO...]
+#   KDUMP_SNP_VM_APPEND  more kernel parameters for every guest (and so for
+#                        its crash kernel), e.g. no_timer_check where a
+#                        starved TCG guest fails the IO-APIC timer check
 #   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
-# var-disk kdump-tools (all by default)
+# var-disk kdump-tools disk-stall disk-missing small-crashkernel
+# watchdog-hang (all by default). The last three prove the bounds of issue #19: each asserts the
+# action taken and the time from the crash kernel's /init (or the panic)
+# to it against the configured bound, written as the phases bound and
+# to-action.
 # shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
 # shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
 # shellcheck disable=SC2310 # the functions called in conditions (the vm_expect_* and check_* assertions, on_disk) return their status explicitly, none relies on set -e inside
@@ -27,7 +34,8 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 destdir=$1
 results=$2
 shift 2
-ALL=(default systemd-init uuid-target invalid-conf small-target var-disk kdump-tools)
+ALL=(default systemd-init uuid-target invalid-conf small-target var-disk kdump-tools
+	disk-stall disk-missing small-crashkernel watchdog-hang)
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
@@ -130,7 +138,7 @@ boot_image() {
 	DISK=$VM_GUEST_DISK
 	VM_TIMEOUT=${KDUMP_SNP_VM_TIMEOUT:-900}
 	OUT=$work/$name.out
-	vm_guest_boot "$LOG" "crashkernel=384M panic=10 kdumptest=$test" "$@" > >(tee -- "$OUT")
+	vm_guest_boot "$LOG" "crashkernel=${CRASHKERNEL:-384M} panic=10 kdumptest=$test${KDUMP_SNP_VM_APPEND:+ $KDUMP_SNP_VM_APPEND}" "$@" > >(tee -- "$OUT")
 	sleep 0.2
 }
 
@@ -269,6 +277,158 @@ scenario_var_disk() {
 		VM_FAIL_MSG="${VM_FAIL_MSG:-a dump landed in /var/crash on the root disk}"
 		return 1
 	fi
+}
+
+# expect_bound FROM-REGEX BOUND: the crash kernel reached its action (its
+# last line) at most BOUND seconds after its first line matching FROM-REGEX
+# (both its own timestamps); recorded as the phases bound and to-action
+expect_bound() {
+	local from off took
+	from=$(crash_secs "$1")
+	off=$(crash_secs "$VM_OFF_RE")
+	phase bound "$2"
+	if [ -z "$from" ] || [ -z "$off" ]; then
+		VM_FAIL_MSG="the crash kernel's log lacks '$1' or an action line"
+		return 1
+	fi
+	took=$(awk -v a="$off" -v b="$from" 'BEGIN { printf "%.1f", a - b }')
+	phase to-action "$took"
+	awk -v t="$took" -v b="$2" 'BEGIN { exit !(t <= b) }' ||
+		{ VM_FAIL_MSG="the action came ${took}s after '$1', beyond the bound of $2s"; return 1; }
+}
+
+# target_disk IMG SIZE: an ext4 dump target with the scenarios' UUID
+target_disk() {
+	truncate -s "$2" "$1"
+	mkfs.ext4 -q -F -U "$TARGET_UUID" -L kdumptarget "$1"
+}
+
+# A dump disk that stops answering during the capture: QEMU throttles its
+# writes to 4 KiB/s, so the fsync of the kernel log or the vmcore never
+# ends (the writer waits in D state). capture_timeout must end the capture
+# and take failure_action (poweroff; final_action reboot would also end
+# QEMU, so the kernel's own line tells them apart). The bound: the
+# timeout, both kill graces (5 s each), the bounded sync (10 s) and 10 s.
+STALL_TIMEOUT=60
+scenario_disk_stall() {
+	target_disk "$work/stall.img" 2G
+	printf 'ext4 UUID=%s\npath /dumps\n%s\ndisk_timeout 20\ncapture_timeout %s\nfinal_action reboot\nfailure_action poweroff\n' \
+		"$TARGET_UUID" "$COLLECTOR" "$STALL_TIMEOUT" >"$work/disk-stall.conf"
+	vm_guest_disk_args "$work/stall.img" d1 kdumptarget
+	VM_GUEST_DISK_ARGS[1]+=",throttling.bps-write=4096"
+	boot disk-stall crash "${VM_GUEST_DISK_ARGS[@]}"
+	run_phases
+	expect_poweroff &&
+		vm_expect_log "$LOG" "capture_timeout ($STALL_TIMEOUT s) passed" &&
+		vm_expect_log "$LOG" "capture_timeout: running: pid" &&
+		vm_expect_log "$LOG" "capture_timeout: poweroff" &&
+		expect_bound 'Run /init as init process' "$((STALL_TIMEOUT + 30))"
+}
+
+# A dump device that never appears: the guest gives the target's file
+# system a new UUID after the capture image was built for the old one
+# (kdumptest=crash-lose-target). disk_timeout must end the wait and lead
+# to failure_action. The bound: disk_timeout and 15 s for the crash
+# kernel's /init to reach the wait.
+MISSING_TIMEOUT=15
+scenario_disk_missing() {
+	target_disk "$work/lost.img" 512M
+	printf 'ext4 UUID=%s\npath /dumps\n%s\ndisk_timeout %s\nfinal_action reboot\nfailure_action poweroff\n' \
+		"$TARGET_UUID" "$COLLECTOR" "$MISSING_TIMEOUT" >"$work/disk-missing.conf"
+	vm_guest_disk_args "$work/lost.img" d1 kdumptarget
+	boot disk-missing crash-lose-target "${VM_GUEST_DISK_ARGS[@]}"
+	run_phases
+	expect_poweroff &&
+		vm_expect_log "$LOG" "$VM_TAG target uuid now" &&
+		vm_expect_log "$LOG" "did not appear within $MISSING_TIMEOUT s (disk_timeout)" &&
+		vm_expect_log "$LOG" "failure_action: poweroff" &&
+		expect_bound 'Run /init as init process' "$((MISSING_TIMEOUT + 15))"
+}
+
+# crashkernel= below the measured minimum (96M in docs/BENCHMARKS.md; at
+# 80M the crash kernel runs out of memory): whatever fails, the machine
+# must end in an action (failure_action poweroff, or a reboot after a
+# panic in the crash kernel) within SMALL_BOUND seconds of the panic,
+# never stay up.
+SMALL_CRASHKERNEL=80M
+SMALL_BOUND=90
+scenario_small_crashkernel() {
+	printf 'path /var/crash\n%s\nfinal_action poweroff\nfailure_action poweroff\n' "$COLLECTOR" >"$work/small-crashkernel.conf"
+	CRASHKERNEL=$SMALL_CRASHKERNEL boot small-crashkernel crash
+	run_phases
+	local off
+	off=$(crash_secs "$VM_OFF_RE")
+	phase bound "$SMALL_BOUND"
+	[ -z "$off" ] || phase to-action "$off"
+	vm_expect_no_timeout "$LOG" && vm_expect_qemu_exit 0 &&
+		vm_expect_log "$LOG" "$VM_TAG panic uptime=" || return 1
+	[ -n "$off" ] || { VM_FAIL_MSG="the crash kernel took no action (no power-off or restart line)"; return 1; }
+	awk -v t="$off" -v b="$SMALL_BOUND" 'BEGIN { exit !(t <= b) }' ||
+		{ VM_FAIL_MSG="the action came ${off}s after the panic, beyond the bound of ${SMALL_BOUND}s"; return 1; }
+	vm_say "  crashkernel=$SMALL_CRASHKERNEL: $(tr -d '\r' <"$LOG" | grep -aoE "$VM_OFF_RE|Out of memory[^]]*|Kernel panic - not syncing: [^]]*" | sed -n '2,4p' | tr '\n' ';')"
+}
+
+# A crash kernel that hangs inside the kernel: the test module
+# kdump_snp_hang (tests/vm/hang-module/, built for the guest kernel in a
+# chroot of the guest's base and cached) is an extra_modules module that
+# spins with interrupts off when the capture loads it. The guest has QEMU's
+# i6300esb, so the image gets its module and the capture arms it before
+# loading the others (q35's own iTCO watchdog is kept out with the ICH9's
+# noreboot strap, which iTCO_wdt refuses to drive, so the i6300esb is the
+# only one); only the watchdog can end the hang, with a reset
+# (QEMU exits: -no-reboot) and no line of the kernel's own. The bound:
+# twice the armed timeout (the i6300esb's two stages) and 15 s.
+HANG_CAPTURE_TIMEOUT=10
+scenario_watchdog_hang() {
+	local name=watchdog-hang stage=$work/watchdog-hang-destdir ko t armed hang_at took bound
+	printf 'path /var/crash\n%s\nextra_modules kdump_snp_hang\ndisk_timeout 5\ncapture_timeout %s\nfinal_action poweroff\nfailure_action poweroff\n' \
+		"$COLLECTOR" "$HANG_CAPTURE_TIMEOUT" >"$work/$name.conf"
+	rm -rf -- "$stage"
+	cp -a -- "$destdir" "$stage"
+	cp -- "$work/$name.conf" "$stage/etc/kdump.conf"
+	# the module is written into the disk after the image is built: the
+	# guest's modules.dep must list it before kdump.service builds the
+	# capture image
+	mkdir -p "$stage/etc/systemd/system/kdump.service.d"
+	printf '[Service]\nExecStartPre=/usr/sbin/depmod -a\n' >"$stage/etc/systemd/system/kdump.service.d/depmod.conf"
+	LOG=$results/$name.log
+	t=$(vm_now)
+	"$here/guest-image.sh" --pkg-destdir "$stage" --out "$work/$name-out" >"$work/image.out" 2>&1 ||
+		{ cat -- "$work/image.out"; vm_die "guest image for $name failed"; }
+	vm_guest_load "$work/$name-out/guest.env"
+	ko=$("$here/hang-module/build.sh" "$(dirname -- "$VM_GUEST_KERNEL")/root" "$VM_GUEST_KVER" | tail -n 1)
+	[ -s "$ko" ] || vm_die "no test module"
+	debugfs -w -R "mkdir /usr/lib/modules/$VM_GUEST_KVER/updates" "$VM_GUEST_DISK" >/dev/null 2>&1
+	debugfs -w -R "write $ko /usr/lib/modules/$VM_GUEST_KVER/updates/kdump_snp_hang.ko" "$VM_GUEST_DISK" >/dev/null 2>&1
+	on_disk "$VM_GUEST_DISK" "stat /usr/lib/modules/$VM_GUEST_KVER/updates/kdump_snp_hang.ko" | grep -q "Size: $(stat -c %s "$ko")" ||
+		vm_die "kdump_snp_hang.ko is not on the guest disk"
+	phase image "$(vm_elapsed "$t")"
+	DISK=$VM_GUEST_DISK
+	VM_TIMEOUT=${KDUMP_SNP_VM_TIMEOUT:-900}
+	OUT=$work/$name.out
+	vm_guest_boot "$LOG" "crashkernel=384M panic=10 kdumptest=crash${KDUMP_SNP_VM_APPEND:+ $KDUMP_SNP_VM_APPEND}" \
+		-device i6300esb -global ICH9-LPC.noreboot=true > >(tee -- "$OUT")
+	sleep 0.2
+	run_phases
+	vm_expect_no_timeout "$LOG" && vm_expect_qemu_exit 0 &&
+		vm_expect_log "$LOG" "status:   watchdog:     watchdog0 (i6300esb)" &&
+		vm_expect_log "$LOG" "$VM_TAG panic uptime=" &&
+		vm_expect_log "$LOG" "watchdog /dev/watchdog0 (i6300esb) armed" || return 1
+	armed=$(tr -d '\r' <"$LOG" | sed -n 's/.*(i6300esb) armed: it resets the machine if the capture hangs for \([0-9]*\) s.*/\1/p' | sed -n 1p)
+	hang_at=$(marker_secs 'hang: spinning')
+	if [ -z "$armed" ] || [ -z "$hang_at" ]; then
+		VM_FAIL_MSG="the crash kernel did not arm the watchdog and then hang"
+		return 1
+	fi
+	[ -z "$(crash_secs "$VM_OFF_RE")" ] ||
+		{ VM_FAIL_MSG="the crash kernel ended by itself, not by the watchdog"; return 1; }
+	bound=$((2 * armed + 15))
+	took=$(awk -v a="$VM_QEMU_SECS" -v b="$hang_at" 'BEGIN { printf "%.1f", a - b }')
+	phase bound "$bound"
+	phase to-action "$took"
+	awk -v t="$took" -v b="$bound" 'BEGIN { exit !(t <= b) }' ||
+		{ VM_FAIL_MSG="the reset came ${took}s after the hang, beyond the bound of ${bound}s"; return 1; }
+	vm_say "  watchdog armed for ${armed}s; reset ${took}s after the hang began"
 }
 
 # The stock peer. Its crash kernel boots the guest's root with

@@ -73,3 +73,42 @@ for f in "$results"/*.times; do
 	done
 	printf '\n'
 done
+
+# the scenarios that prove a bound (issue #19): their bound and the time
+# the crash kernel took to its action
+bounded=()
+for f in "$results"/*.times; do
+	[ -e "$f" ] || continue
+	! awk '$1 == "bound" { found = 1 } END { exit !found }' "$f" || bounded+=("$f")
+done
+[ "${#bounded[@]}" -gt 0 ] || exit 0
+cat <<EOF2
+
+## Bounded failures
+
+Each of these scenarios breaks the capture on purpose and asserts the
+action and the time the crash kernel took to it (to-action, its own log
+timestamps) against a bound (seconds) built from the configured timeouts:
+disk-stall: the dump disk's writes throttled to 4 KiB/s, capture_timeout
+60 s, from the crash kernel's /init to failure_action poweroff (bound: the
+timeout plus the kill graces, the bounded sync and 10 s);
+disk-missing: the target's UUID changed after the image was built,
+disk_timeout 15 s, from /init to failure_action poweroff;
+small-crashkernel: \`crashkernel=80M\`, below the measured minimum of 96M,
+from the panic to the crash kernel's power-off or restart;
+watchdog-hang: the crash kernel hangs with interrupts off in a test
+module, from the hang (the module's line, on the host's clock) to the
+reset by QEMU's i6300esb (QEMU's exit); bound: twice the armed timeout
+and 15 s.
+
+| scenario | bound | to-action | qemu-total | total |
+| --- | --- | --- | --- | --- |
+EOF2
+for f in "${bounded[@]}"; do
+	printf '| %s |' "$(basename "$f" .times)"
+	for p in bound to-action qemu-total total; do
+		v=$(awk -v p="$p" '$1 == p { print $2 }' "$f")
+		printf ' %s |' "${v:--}"
+	done
+	printf '\n'
+done

@@ -107,6 +107,20 @@ crash_kdump_tools() {
 
 # kdumptest=status: report kdump.service's result and journal, power off
 # (for the scenarios where start must fail)
+# crash-lose-target: after the capture image was built for the dump
+# target (by UUID), its file system gets a new UUID, so the crash kernel
+# waits for a device that never appears: disk_timeout must end the wait
+scenario_crash_lose_target() {
+	kdump_start_secs
+	dev=/dev/disk/by-id/virtio-kdumptarget
+	ready=0
+	if kdumpctl status >/dev/null 2>&1 && tune2fs -U random "$dev" >/dev/null 2>&1; then
+		ready=1
+		say "target uuid now $(blkid -s UUID -o value "$dev")"
+	fi
+	panic_if_ready "$ready" sysrq_crash
+}
+
 scenario_status() {
 	kdump_start_secs
 	journal_tail
