@@ -215,6 +215,7 @@ void conf_free(struct kdump_conf *conf)
 	free(conf->fstype);
 	free(conf->target);
 	free(conf->target_device);
+	conf_remote_clear(&conf->remote);
 	free(conf->sshkey);
 	strv_free(conf->extra_bins);
 	strv_free(conf->extra_modules);
@@ -290,6 +291,7 @@ static int conf_new(struct kdump_conf **out)
 	c->failure_action = CONF_ACTION_REBOOT;
 	c->final_action = CONF_ACTION_REBOOT;
 	c->collector = CONF_COLLECTOR_MAKEDUMPFILE;
+	c->link_delay = CONF_DEFAULT_LINK_DELAY;
 	if (strv_extend(&c->extra_bins, NULL) < 0 ||
 	    strv_extend(&c->extra_modules, NULL) < 0 ||
 	    strv_extend(&c->dracut_args, NULL) < 0) {
