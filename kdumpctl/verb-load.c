@@ -7,6 +7,7 @@
 #include "kdumpctl.h"
 #include "loader.h"
 #include "log.h"
+#include "ssh-target.h"
 #include "util.h"
 
 static int state_path(const struct kdump_ctx *ctx, char **out)
@@ -111,11 +112,38 @@ static void warn_snp_undecided(const struct kdump_ctx *ctx)
 		 snp_source_name(s->capable_from));
 }
 
+/* a network target the capture could not write to is not armed */
+static int check_reachable(const struct kdump_ctx *ctx)
+{
+	_cleanup_free_ char *detail = NULL;
+	struct ssh_target t;
+	enum ssh_verdict v;
+	char line[1024];
+	int r;
+
+	if (ctx->conf->target_type != CONF_TARGET_SSH)
+		return 0;
+	r = ssh_target_init(&t, ctx, false);
+	if (r < 0)
+		return r;
+	v = ssh_probe(&t, &detail);
+	ssh_describe_verdict(&t, v, detail, line, sizeof(line));
+	ssh_target_clear(&t);
+	if (v == SSH_OK) {
+		log_debug("ssh target %s", line);
+		return 0;
+	}
+	log_error("ssh target %s %s; kdump is not armed for it", ctx->conf->target, line);
+	return -EHOSTUNREACH;
+}
+
 /* everything before the load: the image (rebuilt when stale), the command line */
 static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 {
 	int r = check_reservation(ctx);
 
+	if (r == 0)
+		r = check_reachable(ctx);
 	if (r < 0)
 		return r;
 	if (access(ctx->kernel_path, R_OK) < 0)

@@ -20,6 +20,12 @@
 #   KDUMP_SNP_FILES          newline-separated extra_bins and hooks
 #   KDUMP_SNP_FAILURE_ACTION systemd FailureAction= for kdump-capture.service
 #                            when kdumpctl save dies ("none": a shell)
+#   KDUMP_SNP_SSH_KEY        ssh target: the private key, and
+#   KDUMP_SNP_SSH_KNOWN_HOSTS  the server's host key propagate recorded;
+#                            both go to /etc/kdump-snp/ssh/ (0600) with ssh
+#   KDUMP_SNP_NETWORK        network target: the record of the interface,
+#                            address and route (/etc/kdump-snp/network)
+#   KDUMP_SNP_NET_DRIVER     that interface's driver module, or empty
 
 check() {
 	# only when kdumpctl asks for it
@@ -42,7 +48,7 @@ install_dev_drivers() {
 installkernel() {
 	local m
 	# shellcheck disable=SC2086 # word lists
-	for m in $KDUMP_SNP_FSTYPES $KDUMP_SNP_EXTRA_MODULES; do
+	for m in $KDUMP_SNP_FSTYPES $KDUMP_SNP_EXTRA_MODULES ${KDUMP_SNP_NET_DRIVER:-}; do
 		hostonly='' instmods "$m"
 	done
 	[ "${KDUMP_SNP_INIT:-systemd}" = minimal ] || return 0
@@ -64,6 +70,23 @@ install_failure_action() {
 		printf '[Unit]\nFailureAction=%s\n' "$1"
 		[ "$1" != none ] || printf 'OnFailure=emergency.target\n'
 	} >"$d/failure-action.conf"
+}
+
+# install_ssh: the client, the key and the recorded host key, and the
+# passwd entry ssh needs for the user it runs as
+install_ssh() {
+	inst_multiple ssh
+	inst_dir /etc/kdump-snp/ssh
+	inst_simple "$KDUMP_SNP_SSH_KEY" /etc/kdump-snp/ssh/id
+	inst_simple "$KDUMP_SNP_SSH_KNOWN_HOSTS" /etc/kdump-snp/ssh/known_hosts
+	chmod 0700 "$initdir/etc/kdump-snp/ssh"
+	chmod 0600 "$initdir/etc/kdump-snp/ssh/id" "$initdir/etc/kdump-snp/ssh/known_hosts"
+	if ! grep -qs '^root:' "$initdir/etc/passwd"; then
+		echo 'root:x:0:0:root:/root:/bin/sh' >>"$initdir/etc/passwd"
+	fi
+	mkdir -p "$initdir/root"
+	chmod 0700 "$initdir/root"
+	printf '%s' "${KDUMP_SNP_NETWORK:-}" >"$initdir/etc/kdump-snp/network"
 }
 
 # install_minimal_init: /init runs kdumpctl capture; a shell for hooks and
@@ -90,6 +113,7 @@ install() {
 	while IFS= read -r f; do
 		[ -n "$f" ] && inst "$f"
 	done <<<"${KDUMP_SNP_FILES:-}"
+	[ -z "${KDUMP_SNP_SSH_KEY:-}" ] || install_ssh
 	if [ "${KDUMP_SNP_INIT:-systemd}" = minimal ]; then
 		install_minimal_init
 		return 0
