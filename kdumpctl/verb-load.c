@@ -2,6 +2,7 @@
 /* start, stop, restart, rebuild: getting the crash kernel loaded. */
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 
 #include "inputs.h"
 #include "kdumpctl.h"
@@ -119,6 +120,7 @@ static int check_reachable(const struct kdump_ctx *ctx)
 	struct ssh_target t;
 	enum ssh_verdict v;
 	char line[1024];
+	time_t deadline;
 	int r;
 
 	if (ctx->conf->target_type != CONF_TARGET_SSH)
@@ -126,7 +128,15 @@ static int check_reachable(const struct kdump_ctx *ctx)
 	r = ssh_target_init(&t, ctx, false);
 	if (r < 0)
 		return r;
-	v = ssh_probe(&t, &detail);
+	/* at boot the address or route may come a little after
+	 * network-online.target: an unreachable server is tried again, once a
+	 * second, until link_delay has passed */
+	deadline = time(NULL) + ctx->conf->link_delay;
+	while ((v = ssh_probe(&t, &detail)) == SSH_UNREACHABLE && time(NULL) < deadline) {
+		free(detail);
+		detail = NULL;
+		sleep(1);
+	}
 	ssh_describe_verdict(&t, v, detail, line, sizeof(line));
 	ssh_target_clear(&t);
 	if (v == SSH_OK) {
