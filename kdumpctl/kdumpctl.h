@@ -96,6 +96,7 @@ int verb_estimate(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_test(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_save(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_capture(struct kdump_ctx *ctx, const struct global_options *o);
+int verb_propagate(struct kdump_ctx *ctx, const struct global_options *o);
 
 /* init-choice.c: KDUMP_CAPTURE_INIT, or for auto: systemd when one of the
  * devices (NULL-terminated) the capture mounts is stacked, else minimal;

@@ -29,6 +29,7 @@ static const struct verb {
 	{ "restart", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "rebuild if stale, then load again; the loaded crash kernel stays until the new one replaces it" },
 	{ "reload", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "the same as restart" },
 	{ "rebuild", verb_rebuild, VERB_CONFIG_REQUIRED | VERB_LOCK, "rebuild the capture image now" },
+	{ "propagate", verb_propagate, VERB_CONFIG_REQUIRED, "ssh target: make the key, install it on the server, record the host key, prove a login" },
 	{ "check", verb_check, VERB_CONFIG_REQUIRED, "validate the config and show what start would use" },
 	{ "status", verb_status, VERB_JSON, "exit 0 when kdump is operational, 3 when not (--json)" },
 	{ "showmem", verb_showmem, 0, "show the memory reserved for the crash kernel" },

@@ -9,8 +9,10 @@
 #include "inputs.h"
 #include "kdumpctl.h"
 #include "log.h"
+#include "net-config.h"
 #include "dump-target.h"
 #include "spawn.h"
+#include "ssh-target.h"
 #include "strv.h"
 #include "sysroot.h"
 #include "util.h"
@@ -156,6 +158,24 @@ static int add_decisions(struct inputs *in, const struct kdump_ctx *ctx)
 	return r;
 }
 
+/* How this host reaches a network target now: the image's record, and
+ * part of the inputs (a changed address, route or MTU rebuilds). Logs why
+ * not unless quiet. */
+static int network_record(const struct kdump_ctx *ctx, bool quiet, char **text,
+			  struct net_config *nc)
+{
+	const char *why = NULL;
+	int r = net_config_capture(ctx->conf->remote.host, nc, &why);
+
+	if (r < 0) {
+		if (!quiet)
+			log_error("cannot tell how the crash kernel reaches %s: %s", ctx->conf->remote.host,
+				  why);
+		return r;
+	}
+	return net_config_format(nc, text);
+}
+
 int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text)
 {
 	const struct kdump_conf *c = ctx->conf;
@@ -179,6 +199,21 @@ int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text)
 		r |= add_conf_file(&in, ctx->root, "kdump_post", c->kdump_post);
 	if (c->sshkey)
 		r |= add_conf_file(&in, ctx->root, "sshkey", c->sshkey);
+	if (c->target_type == CONF_TARGET_SSH) {
+		_cleanup_free_ char *net = NULL;
+		struct net_config nc;
+
+		r |= add_conf_file(&in, ctx->root, "ssh-known-hosts", SSH_KNOWN_HOSTS);
+		if (network_record(ctx, true, &net, &nc) < 0)
+			r |= inputs_add_value(&in, "network", "(unknown)");
+		else
+			for (char *l = net, *nl; r == 0 && l && *l; l = nl ? nl + 1 : NULL) {
+				nl = strchr(l, '\n');
+				if (nl)
+					*nl = '\0';
+				r |= inputs_add_value(&in, "network", l);
+			}
+	}
 	/* the dracut module installs the host's /etc/hostname */
 	r |= add_conf_file(&in, ctx->root, "hostname", "/etc/hostname");
 	r |= add_decisions(&in, ctx);
@@ -355,6 +390,19 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 		    push_env(p, "KDUMP_SNP_CAPTURE_TIMEOUT=%u", c->capture_timeout) ?:
 		    push_env(p, "KDUMP_SNP_WATCHDOG=%s", watchdog) ?:
 		    push_env(p, "KDUMP_SNP_INIT=%s", capture_init_name(init));
+	/* the key and the recorded host key, copied into the image */
+	if (r == 0 && c->target_type == CONF_TARGET_SSH) {
+		_cleanup_free_ char *key = NULL, *known = NULL, *net = NULL;
+		struct net_config nc;
+
+		r = network_record(ctx, false, &net, &nc) ?:
+		    sysroot_path(ctx->root, c->sshkey, &key) ?:
+		    sysroot_path(ctx->root, SSH_KNOWN_HOSTS, &known) ?:
+		    push_env(p, "KDUMP_SNP_SSH_KEY=%s", key) ?:
+		    push_env(p, "KDUMP_SNP_SSH_KNOWN_HOSTS=%s", known) ?:
+		    push_env(p, "KDUMP_SNP_NETWORK=%s", net) ?:
+		    push_env(p, "KDUMP_SNP_NET_DRIVER=%s", nc.driver);
+	}
 	dump_target_clear(&t);
 	return r;
 }

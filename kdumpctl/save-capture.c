@@ -16,7 +16,7 @@
 #include "util.h"
 #include "vmcore.h"
 
-static double now(void)
+double save_now(void)
 {
 	struct timespec ts;
 
@@ -24,8 +24,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-__attribute__((format(printf, 2, 3)))
-static int failed(struct save_job *job, const char *fmt, ...)
+int save_failed(struct save_job *job, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -38,7 +37,7 @@ static int failed(struct save_job *job, const char *fmt, ...)
 	return -EIO;
 }
 
-static int make_dump_dir(struct save_job *job)
+int save_dump_name(char **name)
 {
 	char host[256] = "localhost", stamp[32];
 	time_t t = time(NULL);
@@ -48,19 +47,28 @@ static int make_dump_dir(struct save_job *job)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", localtime_r(&t, &tm));
+	return asprintf(name, "%s-%s", host, stamp) < 0 ? -ENOMEM : 0;
+}
+
+static int make_dump_dir(struct save_job *job)
+{
+	_cleanup_free_ char *name = NULL;
+
+	if (save_dump_name(&name) < 0)
+		return -ENOMEM;
 	for (int n = 0; n < 100; n++) {
 		free(job->dir);
-		if ((n ? asprintf(&job->dir, "%s/%s-%s.%d", job->base, host, stamp, n)
-		       : asprintf(&job->dir, "%s/%s-%s", job->base, host, stamp)) < 0) {
+		if ((n ? asprintf(&job->dir, "%s/%s.%d", job->base, name, n)
+		       : asprintf(&job->dir, "%s/%s", job->base, name)) < 0) {
 			job->dir = NULL;
 			return -ENOMEM;
 		}
 		if (mkdir(job->dir, 0700) == 0)
 			return 0;
 		if (errno != EEXIST)
-			return failed(job, "cannot create %s: %s", job->dir, strerror(errno));
+			return save_failed(job, "cannot create %s: %s", job->dir, strerror(errno));
 	}
-	return failed(job, "cannot find a free name for the dump directory in %s", job->base);
+	return save_failed(job, "cannot find a free name for the dump directory in %s", job->base);
 }
 
 static int fsync_path(const char *path, int flags)
@@ -102,7 +110,7 @@ static int run_to_file(struct save_job *job, char **argv, bool to_stdout,
 	return 0;
 }
 
-static int save_dmesg(struct save_job *job)
+int save_dmesg(struct save_job *job)
 {
 	_cleanup_free_ char *out = NULL;
 	char *argv[] = { "makedumpfile", "--dump-dmesg", (char *)job->vmcore, NULL, NULL };
@@ -129,12 +137,12 @@ static int check_space(struct save_job *job, uint64_t memory_bytes)
 	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
 	if (avail >= needed)
 		return 0;
-	return failed(job, "%s has %llu MiB free; this dump needs at least %llu MiB",
+	return save_failed(job, "%s has %llu MiB free; this dump needs at least %llu MiB",
 		      job->base, (unsigned long long)(avail >> 20),
 		      (unsigned long long)((needed + (1 << 20) - 1) >> 20));
 }
 
-static int write_info(struct save_job *job, const struct vmcore_info *vi)
+int save_write_info(struct save_job *job, const struct vmcore_info *vi)
 {
 	_cleanup_free_ char *path = NULL;
 	_cleanup_free_ char *cmd = job->collector ? strv_join_quoted(job->collector) : NULL;
@@ -188,7 +196,7 @@ int save_capture(struct save_job *job)
 {
 	_cleanup_free_ char *out = NULL;
 	struct vmcore_info vi = { 0 };
-	double t0 = now();
+	double t0 = save_now();
 	struct stat st;
 	int r;
 
@@ -196,7 +204,7 @@ int save_capture(struct save_job *job)
 	job->dmesg_status = -1;
 	r = vmcore_read_info(job->vmcore, &vi);
 	if (r < 0)
-		return failed(job, "%s is not a readable ELF crash dump: %s", job->vmcore,
+		return save_failed(job, "%s is not a readable ELF crash dump: %s", job->vmcore,
 			      r == -ENOEXEC ? "not an x86_64 ELF core file" : strerror(-r));
 	r = make_dump_dir(job);
 	if (r < 0)
@@ -223,16 +231,16 @@ int save_capture(struct save_job *job)
 		if (stat(out, &st) == 0)
 			job->bytes = (uint64_t)st.st_size;
 		if (job->collector_status < 0)
-			r = failed(job, "cannot start the collector %s: %s", job->collector[0],
+			r = save_failed(job, "cannot start the collector %s: %s", job->collector[0],
 				   strerror(-job->collector_status));
 		else if (job->collector_status != 0)
-			r = failed(job, "the core collector %s exited with status %d; the partial dump "
+			r = save_failed(job, "the core collector %s exited with status %d; the partial dump "
 				   "is left as vmcore-incomplete", job->collector[0],
 				   job->collector_status);
 	}
-	job->seconds = now() - t0;
+	job->seconds = save_now() - t0;
 	/* the dump stays saved; the record of it is incomplete, and says so */
-	if (write_info(job, &vi) < 0)
+	if (save_write_info(job, &vi) < 0)
 		log_warn("the record of this dump, kdump-info.txt, is missing or incomplete");
 	if (r == 0)
 		log_info("dump saved: %s/vmcore (%llu MiB in %.1f s)", job->dir,

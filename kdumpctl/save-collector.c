@@ -47,7 +47,7 @@ int save_collector_argv(const struct kdump_conf *conf, const char *vmcore,
 	if (r == 0)
 		r = strv_push(&v, vmcore);
 	/* cat writes to its standard output, which the caller points at out */
-	if (r == 0 && conf->collector != CONF_COLLECTOR_CAT)
+	if (r == 0 && out && conf->collector != CONF_COLLECTOR_CAT)
 		r = strv_push(&v, out);
 	if (r < 0) {
 		strv_free(v);

@@ -24,7 +24,7 @@ struct save_job {
 	struct capture_progress *progress; /* shared with PID 1, or NULL */
 };
 
-/* The collector command for this vmcore and output (saves the default
+/* The collector command for this vmcore and output (none when out is NULL) (saves the default
  * collector's -l as -z when makedumpfile was built with zstd). */
 int save_collector_argv(const struct kdump_conf *conf, const char *vmcore,
 			const char *out, char ***argv);
@@ -44,6 +44,24 @@ int save_run(struct kdump_ctx *ctx, const struct global_options *o,
 
 /* sync(2) that gives up after 10 s (a dead dump disk) and goes on. */
 void save_sync_bounded(void);
+/* Helpers of save_capture() for save-ssh.c: the monotonic clock; the
+ * failure (kept in job->failure and logged, returns -EIO); the dump
+ * directory's name "<host>-<date>"; the kernel log and kdump-info.txt,
+ * written into job->dir. */
+struct vmcore_info;
+double save_now(void);
+__attribute__((format(printf, 2, 3)))
+int save_failed(struct save_job *job, const char *fmt, ...);
+int save_dump_name(char **name);
+int save_dmesg(struct save_job *job);
+int save_write_info(struct save_job *job, const struct vmcore_info *vi);
+
+/* The capture to an ssh target (save-ssh.c): the dump streams as
+ * makedumpfile -F into <dir>/<name>/vmcore-incomplete on the server,
+ * renamed to vmcore.flat on success; the text files are written locally
+ * in a staging directory and copied. */
+struct ssh_target;
+int save_capture_ssh(struct save_job *job, const struct ssh_target *t);
 
 /* The final or failure action: taken in the capture environment, only
  * reported when manual (save --vmcore/--target). */

@@ -3,6 +3,7 @@
 #include "describe.h"
 #include "dump-target.h"
 #include "kdumpctl.h"
+#include "ssh-target.h"
 #include "strv.h"
 #include "util.h"
 
@@ -30,6 +31,28 @@ static void print_location(const struct fs_location *loc, bool by_uuid, const ch
 		       "image mounts:", loc->spec, loc->device);
 	else
 		printf("%-16s %s\n", "image mounts:", loc->spec);
+}
+
+/* the network is not the file's validity: said on its own line, the
+ * exit status stays the file's */
+static void print_ssh(const struct kdump_ctx *ctx)
+{
+	_cleanup_free_ char *detail = NULL;
+	struct ssh_target t;
+	enum ssh_verdict v;
+	char line[1024];
+
+	if (ssh_target_init(&t, ctx, false) < 0)
+		return;
+	printf("%-16s %s\n", "sshkey:", t.key);
+	printf("%-16s %s\n", "known hosts:", t.known_hosts);
+	printf("%-16s ~%s@%s/%s\n", "remote dir:", t.remote->user, t.remote->host, t.dir);
+	printf("%-16s %u s\n", "link_delay:", ctx->conf->link_delay);
+	fflush(stdout);
+	v = ssh_probe(&t, &detail);
+	ssh_describe_verdict(&t, v, detail, line, sizeof(line));
+	printf("%-16s %s\n", "reachability:", line);
+	ssh_target_clear(&t);
 }
 
 int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
@@ -60,6 +83,8 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	if (t.rootfs.spec)
 		print_location(&t.rootfs, false, "dump_to_rootfs:");
 	dump_target_clear(&t);
+	if (c->target_type == CONF_TARGET_SSH)
+		print_ssh(ctx);
 	printf("%-16s %s\n", "path:", c->path);
 	printf("%-16s %s\n", "core_collector:", c->core_collector);
 	printf("%-16s %s\n", "failure_action:", conf_action_name(c->failure_action));

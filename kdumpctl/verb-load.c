@@ -2,11 +2,13 @@
 /* start, stop, restart, rebuild: getting the crash kernel loaded. */
 #include <errno.h>
 #include <fcntl.h>
+#include <time.h>
 
 #include "inputs.h"
 #include "kdumpctl.h"
 #include "loader.h"
 #include "log.h"
+#include "ssh-target.h"
 #include "util.h"
 
 static int state_path(const struct kdump_ctx *ctx, char **out)
@@ -111,11 +113,47 @@ static void warn_snp_undecided(const struct kdump_ctx *ctx)
 		 snp_source_name(s->capable_from));
 }
 
+/* a network target the capture could not write to is not armed */
+static int check_reachable(const struct kdump_ctx *ctx)
+{
+	_cleanup_free_ char *detail = NULL;
+	struct ssh_target t;
+	enum ssh_verdict v;
+	char line[1024];
+	time_t deadline;
+	int r;
+
+	if (ctx->conf->target_type != CONF_TARGET_SSH)
+		return 0;
+	r = ssh_target_init(&t, ctx, false);
+	if (r < 0)
+		return r;
+	/* at boot the address or route may come a little after
+	 * network-online.target: an unreachable server is tried again, once a
+	 * second, until link_delay has passed */
+	deadline = time(NULL) + ctx->conf->link_delay;
+	while ((v = ssh_probe(&t, &detail)) == SSH_UNREACHABLE && time(NULL) < deadline) {
+		free(detail);
+		detail = NULL;
+		sleep(1);
+	}
+	ssh_describe_verdict(&t, v, detail, line, sizeof(line));
+	ssh_target_clear(&t);
+	if (v == SSH_OK) {
+		log_debug("ssh target %s", line);
+		return 0;
+	}
+	log_error("ssh target %s %s; kdump is not armed for it", ctx->conf->target, line);
+	return -EHOSTUNREACH;
+}
+
 /* everything before the load: the image (rebuilt when stale), the command line */
 static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 {
 	int r = check_reservation(ctx);
 
+	if (r == 0)
+		r = check_reachable(ctx);
 	if (r < 0)
 		return r;
 	if (access(ctx->kernel_path, R_OK) < 0)

@@ -10,8 +10,10 @@
 
 #include "dump-target.h"
 #include "log.h"
+#include "net-config.h"
 #include "save.h"
 #include "spawn.h"
+#include "ssh-target.h"
 #include "strv.h"
 #include "target-mount.h"
 #include "util.h"
@@ -119,10 +121,58 @@ static void job_reset(struct save_job *job)
 	job->bytes = 0;
 }
 
-static int capture(struct save_job *job, const struct global_options *o, bool rootfs)
+/* in the capture image, with the key and host key it holds; on the host
+ * (save --vmcore), with the configured key and the recorded host key */
+/* the image's network record, applied within link_delay */
+static int network_up(const struct kdump_ctx *ctx, struct net_config *nc)
+{
+	_cleanup_free_ char *text = NULL;
+	const char *why = NULL;
+	int r = (int)read_file(NET_IMAGE_FILE, &text);
+
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s (the network the dump needs)", NET_IMAGE_FILE);
+	r = net_config_parse(text, nc);
+	if (r < 0)
+		return log_error_errno(r, "%s is not a network record", NET_IMAGE_FILE);
+	log_info("bringing up the interface with MAC address of %s (%s/%u%s%s) within %u s",
+		 nc->ifname, nc->address, nc->prefix, *nc->gateway ? ", gateway " : "", nc->gateway,
+		 ctx->conf->link_delay);
+	r = net_config_apply(nc, ctx->conf->link_delay * 1000, &why);
+	if (r < 0)
+		return log_error_errno(r, "the network to %s is not up: %s", nc->server, why);
+	return 0;
+}
+
+static int capture_ssh(struct save_job *job, const struct kdump_ctx *ctx)
+{
+	bool in_image = access(SSH_IMAGE_KEY, F_OK) == 0;
+	struct net_config nc;
+	struct ssh_target t;
+	int r = in_image && access(NET_IMAGE_FILE, F_OK) == 0 ? network_up(ctx, &nc) : 1;
+
+	if (r < 0) {
+		free(job->failure);
+		job->failure = strdup("the network did not come up");
+		return r;
+	}
+	r = ssh_target_init(&t, ctx, in_image);
+	if (r < 0)
+		return r;
+	if (in_image && access(NET_IMAGE_FILE, F_OK) == 0)
+		t.address = nc.server;
+	r = save_capture_ssh(job, &t);
+	ssh_target_clear(&t);
+	return r;
+}
+
+static int capture(struct save_job *job, const struct kdump_ctx *ctx,
+		   const struct global_options *o, bool rootfs)
 {
 	int r;
 
+	if (!rootfs && !o->target && job->conf->target_type == CONF_TARGET_SSH)
+		return capture_ssh(job, ctx);
 	if (o->target) {
 		job->base = strdup(o->target);
 		if (!job->base)
@@ -163,7 +213,8 @@ int save_run(struct kdump_ctx *ctx, const struct global_options *o,
 		*why = NULL;	/* not in a crash kernel: no action */
 		return -ENOENT;
 	}
-	if (c->target_type != CONF_TARGET_ROOTFS && c->target_type != CONF_TARGET_FS && !o->target) {
+	if (c->target_type != CONF_TARGET_ROOTFS && c->target_type != CONF_TARGET_FS &&
+	    c->target_type != CONF_TARGET_SSH && !o->target) {
 		log_error("kdumpctl save cannot write to a %s target", conf_target_type_name(c->target_type));
 		*action = c->failure_action;
 		return -EOPNOTSUPP;
@@ -177,12 +228,12 @@ int save_run(struct kdump_ctx *ctx, const struct global_options *o,
 			return -ECANCELED;
 		}
 	}
-	r = capture(&job, o, false);
+	r = capture(&job, ctx, o, false);
 	if (r < 0 && c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS && !manual &&
 	    c->target_type != CONF_TARGET_ROOTFS) {
 		log_info("failure_action dump_to_rootfs: saving to the root file system instead");
 		job_reset(&job);
-		r = capture(&job, o, true);
+		r = capture(&job, ctx, o, true);
 	}
 	job_reset(&job);
 	if (r < 0)

@@ -14,8 +14,11 @@
  *    failure_action shell is there for debugging failed dumps.
  *  - failure_action dump_to_rootfs needs a target other than the root file
  *    system (with none, it would retry the dump that just failed).
- *  - raw, nfs and ssh are refused (not supported yet); sshkey without an ssh
- *    target is an error.
+ *  - raw and nfs are refused (not supported yet), nfs after its value is
+ *    checked; ssh takes user@host (conf-remote.c). sshkey without an ssh
+ *    target is an error; with one and no sshkey, the key is
+ *    CONF_DEFAULT_SSHKEY. link_delay (seconds, 0 to 3600) needs a network
+ *    target.
  *  - extra_bins, extra_modules and dracut_args accumulate over lines; the
  *    vectors are empty, never NULL, in a parsed configuration.
  *  - A few directives RHEL's kdump.conf has and kdump-snp does not get
@@ -93,12 +96,41 @@ static void do_target(struct conf_parser *p, const struct conf_directive *d,
 				   "raw dump target \"%s\" is not supported yet; use a file system target",
 				   l->words[1]);
 		break;
-	default:
-		conf_error(p, l->number, l->columns[0],
-			   "network dump target \"%s\" is not supported yet",
-			   d->name);
+	default: {
+		size_t off = 0;
+		const char *why = NULL;
+		int r = conf_remote_parse(c->target_type, l->words[1], &c->remote, &off, &why);
+
+		if (r == -ENOMEM) {
+			oom(p);
+		} else if (r < 0) {
+			conf_error(p, l->number, l->columns[1] + (unsigned int)off,
+				   "%s target \"%s\": %s", d->name, l->words[1], why);
+		} else if (c->target_type == CONF_TARGET_NFS) {
+			conf_error(p, l->number, l->columns[0],
+				   "network dump target \"%s\" is not supported yet", d->name);
+		}
 		break;
 	}
+	}
+}
+
+static void do_link_delay(struct conf_parser *p, const struct conf_directive *d,
+			  const struct conf_line *l)
+{
+	const char *v = l->words[1];
+	char *end = NULL;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (v[0] < '0' || v[0] > '9' || *end || errno || n > CONF_MAX_LINK_DELAY) {
+		conf_error(p, l->number, l->columns[1],
+			   "%s must be a number of seconds from 0 to %d, not \"%s\"",
+			   d->name, CONF_MAX_LINK_DELAY, v);
+		return;
+	}
+	p->conf->link_delay = (unsigned int)n;
 }
 
 static void do_sshkey(struct conf_parser *p, const struct conf_directive *d,
@@ -106,7 +138,7 @@ static void do_sshkey(struct conf_parser *p, const struct conf_directive *d,
 {
 	/* kept even when wrong: the check for an ssh target names it */
 	conf_check_file(p, l->number, l->columns[1], d->name, l->words[1],
-			CONF_FILE_REGULAR);
+			CONF_FILE_KEY);
 	set_string(p, &p->conf->sshkey, l->words[1]);
 }
 
@@ -292,12 +324,13 @@ static const struct conf_directive directives[] = {
 	{ "force_no_rebuild", CONF_ARGS_ONE, CONF_SLOT_FORCE_NO_REBUILD, do_bool, 0 },
 	{ "disk_timeout", CONF_ARGS_ONE, CONF_SLOT_DISK_TIMEOUT, conf_do_timeout, 0 },
 	{ "capture_timeout", CONF_ARGS_ONE, CONF_SLOT_CAPTURE_TIMEOUT, conf_do_timeout, 0 },
+	{ "link_delay", CONF_ARGS_ONE, CONF_SLOT_LINK_DELAY, do_link_delay, 0 },
 };
 
 /* RHEL kdump.conf directives that kdump-snp does not have. */
 static const char *const unsupported[] = {
 	"auto_reset_crashkernel", "blacklist",
-	"fence_kdump_args", "fence_kdump_nodes", "link_delay", "options",
+	"fence_kdump_args", "fence_kdump_nodes", "options",
 };
 
 const struct conf_directive *conf_directive_find(const char *name)
@@ -416,6 +449,21 @@ void conf_check_all(struct conf_parser *p)
 	if (w->line && c->sshkey && c->target_type != CONF_TARGET_SSH)
 		conf_error(p, w->line, w->column,
 			   "sshkey \"%s\" needs an ssh target", c->sshkey);
+	else if (c->target_type == CONF_TARGET_SSH && !c->sshkey)
+		set_string(p, &c->sshkey, CONF_DEFAULT_SSHKEY);
+
+	/* the dump streams to ssh as makedumpfile's flattened format */
+	w = &p->seen[CONF_SLOT_COLLECTOR];
+	if (c->target_type == CONF_TARGET_SSH && c->collector != CONF_COLLECTOR_MAKEDUMPFILE &&
+	    c->collector_argv)
+		conf_error(p, w->line, w->column,
+			   "core_collector \"%s\" cannot write to an ssh target; use makedumpfile",
+			   c->collector_argv[0]);
+
+	w = &p->seen[CONF_SLOT_LINK_DELAY];
+	if (w->line && c->target_type != CONF_TARGET_SSH && c->target_type != CONF_TARGET_NFS)
+		conf_error(p, w->line, w->column,
+			   "link_delay needs a network (ssh or nfs) target");
 
 	conf_check_timeouts(p);
 

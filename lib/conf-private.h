@@ -35,6 +35,7 @@ enum conf_slot {
 	CONF_SLOT_FORCE_NO_REBUILD,
 	CONF_SLOT_DISK_TIMEOUT,
 	CONF_SLOT_CAPTURE_TIMEOUT,
+	CONF_SLOT_LINK_DELAY,
 	CONF_SLOT_NONE,		/* may repeat */
 	CONF_SLOT_COUNT,
 };
@@ -109,7 +110,8 @@ bool conf_check_text(struct conf_parser *p, unsigned int line,
 		     const char *s, size_t len);
 
 enum conf_file_kind {
-	CONF_FILE_REGULAR,	/* sshkey: a regular file */
+	CONF_FILE_REGULAR,	/* a regular file */
+	CONF_FILE_KEY,		/* sshkey: a regular file, or missing (propagate makes it) */
 	CONF_FILE_EXECUTABLE,	/* hooks, extra_bins: an executable regular file */
 };
 

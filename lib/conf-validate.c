@@ -6,7 +6,9 @@
  * Rules this file adds:
  *  - Files named by the configuration (sshkey, kdump_pre, kdump_post,
  *    extra_bins) are absolute paths without ".." components, looked up
- *    below the root (struct conf_env), following symbolic links.
+ *    below the root (struct conf_env), following symbolic links. An
+ *    sshkey may be missing: kdumpctl propagate creates it, and start
+ *    refuses to arm without it.
  *  - Devices are a /dev/... path or UUID=, LABEL=, PARTUUID=, PARTLABEL=
  *    with a value. conf_resolve_blkid() takes the root (const char *, NULL
  *    for "/") as its data: a /dev path must exist below that root, and be a
@@ -175,6 +177,8 @@ bool conf_check_file(struct conf_parser *p, unsigned int line,
 		return false;
 	}
 	if (stat(full, &st) < 0) {
+		if (errno == ENOENT && kind == CONF_FILE_KEY)
+			return true;
 		if (errno == ENOENT || errno == ENOTDIR)
 			conf_error(p, line, column, "%s \"%s\" does not exist",
 				   what, value);
@@ -183,7 +187,7 @@ bool conf_check_file(struct conf_parser *p, unsigned int line,
 				   strerror(errno));
 		return false;
 	}
-	if (kind == CONF_FILE_REGULAR && !S_ISREG(st.st_mode)) {
+	if (kind != CONF_FILE_EXECUTABLE && !S_ISREG(st.st_mode)) {
 		conf_error(p, line, column, "%s \"%s\" is not a regular file",
 			   what, value);
 		return false;

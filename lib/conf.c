@@ -215,6 +215,7 @@ void conf_free(struct kdump_conf *conf)
 	free(conf->fstype);
 	free(conf->target);
 	free(conf->target_device);
+	conf_remote_clear(&conf->remote);
 	free(conf->sshkey);
 	strv_free(conf->extra_bins);
 	strv_free(conf->extra_modules);
@@ -292,6 +293,7 @@ static int conf_new(struct kdump_conf **out)
 	c->disk_timeout = CONF_DEFAULT_DISK_TIMEOUT;
 	c->capture_timeout = CONF_DEFAULT_CAPTURE_TIMEOUT;
 	c->collector = CONF_COLLECTOR_MAKEDUMPFILE;
+	c->link_delay = CONF_DEFAULT_LINK_DELAY;
 	if (strv_extend(&c->extra_bins, NULL) < 0 ||
 	    strv_extend(&c->extra_modules, NULL) < 0 ||
 	    strv_extend(&c->dracut_args, NULL) < 0) {

@@ -18,8 +18,31 @@ enum conf_target_type {
 	CONF_TARGET_FS,     /* ext4|ext3|ext2|xfs|btrfs <device> */
 	CONF_TARGET_RAW,    /* raw <device> */
 	CONF_TARGET_NFS,    /* nfs <host:/export> (refused until supported) */
-	CONF_TARGET_SSH,    /* ssh <user@host> (refused until supported) */
+	CONF_TARGET_SSH,    /* ssh <user@host> */
 };
+
+enum conf_host_kind {
+	CONF_HOST_NAME,
+	CONF_HOST_IPV4,
+	CONF_HOST_IPV6,
+};
+
+/* A network target's value, understood (conf-remote.c). */
+struct conf_remote {
+	char *user;		/* ssh: the login name */
+	char *host;		/* a name or an address; IPv6 without brackets */
+	enum conf_host_kind host_kind;
+	char *export;		/* nfs: the absolute path exported */
+};
+
+/* Parse the value of an ssh (user@host) or nfs (host:/export) target.
+ * Returns 0 and fills *remote, or -EINVAL with *offset (0-based, in value)
+ * and *why (a static message), or -ENOMEM. */
+int conf_remote_parse(enum conf_target_type type, const char *value,
+		      struct conf_remote *remote, size_t *offset, const char **why);
+void conf_remote_clear(struct conf_remote *remote);
+/* The host as URLs and mount.nfs write it: an IPv6 address in brackets. */
+int conf_remote_host_for_url(const struct conf_remote *remote, char **out);
 
 enum conf_action {
 	CONF_ACTION_REBOOT,
@@ -74,7 +97,9 @@ struct kdump_conf {
 	char *fstype;               /* CONF_TARGET_FS: ext4, xfs, ... */
 	char *target;               /* as written: /dev/vdb1, UUID=..., LABEL=... */
 	char *target_device;        /* resolved device node (FS and RAW) */
-	char *sshkey;
+	struct conf_remote remote;  /* CONF_TARGET_SSH and CONF_TARGET_NFS */
+	char *sshkey;               /* ssh: default CONF_DEFAULT_SSHKEY */
+	unsigned int link_delay;    /* network targets: seconds; default below */
 	enum conf_action failure_action; /* default reboot */
 	enum conf_action final_action;   /* default reboot */
 	char **extra_bins;          /* NULL-terminated; absolute paths */
@@ -94,6 +119,10 @@ struct kdump_conf {
 /* 2 hours; kdump.conf(5) gives the reasons */
 #define CONF_DEFAULT_CAPTURE_TIMEOUT 7200
 #define CONF_DEFAULT_COLLECTOR "makedumpfile -l --message-level 7 -d 31"
+#define CONF_DEFAULT_SSHKEY "/root/.ssh/kdump_id_ed25519"
+/* how long the capture waits for the link, then for the server */
+#define CONF_DEFAULT_LINK_DELAY 60
+#define CONF_MAX_LINK_DELAY 3600
 
 struct conf_error {
 	char *file;

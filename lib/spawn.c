@@ -57,19 +57,25 @@ static void close_inherited_fds(void)
 		close((int)fd);
 }
 
-static __attribute__((noreturn)) void run_child(char *const argv[], int stdout_fd,
+/* fd becomes target in the child (-1: left as it is) */
+static int child_fd(int fd, int target)
+{
+	if (fd == target) {
+		/* dup2(1, 1) is a no-op that keeps FD_CLOEXEC: clear it here */
+		int flags = fcntl(target, F_GETFD);
+
+		return flags < 0 || fcntl(target, F_SETFD, flags & ~FD_CLOEXEC) < 0 ? -1 : 0;
+	}
+	return fd >= 0 && dup2(fd, target) < 0 ? -1 : 0;
+}
+
+static __attribute__((noreturn)) void run_child(char *const argv[], const int fds[3],
 						char *const env[])
 {
 	reset_signals();
-	if (stdout_fd == STDOUT_FILENO) {
-		/* dup2(1, 1) is a no-op that keeps FD_CLOEXEC: clear it here */
-		int flags = fcntl(STDOUT_FILENO, F_GETFD);
-
-		if (flags < 0 || fcntl(STDOUT_FILENO, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+	for (int i = 0; i < 3; i++)
+		if (child_fd(fds[i], i) < 0)
 			_exit(127);
-	} else if (stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0) {
-		_exit(127);
-	}
 	close_inherited_fds();
 	for (char *const *e = env; e && *e; e++)
 		putenv(*e);
@@ -119,11 +125,54 @@ int spawn_wait(char *const argv[], int stdout_fd, char *const env[])
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
-		run_child(argv, stdout_fd, env);
+		run_child(argv, (const int[3]){ -1, stdout_fd, -1 }, env);
 	r = wait_child(pid, &status);
 	if (r < 0)
 		return r;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+pid_t spawn_start(char *const argv[], const int fds[3], char *const env[])
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		run_child(argv, fds, env);
+	return pid;
+}
+
+int spawn_wait_all(const pid_t *pids, int *statuses, size_t n)
+{
+	bool reaper = reaps_orphans();
+	size_t left = n;
+
+	for (size_t i = 0; i < n; i++)
+		statuses[i] = -1;
+	while (left > 0) {
+		size_t next = 0;
+		int status;
+		pid_t got;
+
+		while (statuses[next] != -1)
+			next++;
+		/* a reaper takes whatever ends; others wait for each in turn */
+		got = waitpid(reaper ? -1 : pids[next], &status, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -errno;
+		for (size_t i = 0; i < n; i++)
+			if (got == pids[i] && statuses[i] == -1) {
+				statuses[i] = WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+								  : WEXITSTATUS(status);
+				left--;
+			}
+	}
+	return 0;
 }

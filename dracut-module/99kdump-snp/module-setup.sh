@@ -23,6 +23,12 @@
 #   KDUMP_SNP_CAPTURE_TIMEOUT kdump.conf capture_timeout in seconds (0: none)
 #   KDUMP_SNP_WATCHDOG       the host's hardware watchdog ("driver=",
 #                            "modules=", "timeout=" lines), or empty
+#   KDUMP_SNP_SSH_KEY        ssh target: the private key, and
+#   KDUMP_SNP_SSH_KNOWN_HOSTS  the server's host key propagate recorded;
+#                            both go to /etc/kdump-snp/ssh/ (0600) with ssh
+#   KDUMP_SNP_NETWORK        network target: the record of the interface,
+#                            address and route (/etc/kdump-snp/network)
+#   KDUMP_SNP_NET_DRIVER     that interface's driver module, or empty
 
 check() {
 	# only when kdumpctl asks for it
@@ -50,7 +56,7 @@ watchdog_modules() {
 installkernel() {
 	local m
 	# shellcheck disable=SC2086,SC2046 # word lists
-	for m in $KDUMP_SNP_FSTYPES $KDUMP_SNP_EXTRA_MODULES $(watchdog_modules); do
+	for m in $KDUMP_SNP_FSTYPES $KDUMP_SNP_EXTRA_MODULES $(watchdog_modules) ${KDUMP_SNP_NET_DRIVER:-}; do
 		hostonly='' instmods "$m"
 	done
 	[ "${KDUMP_SNP_INIT:-systemd}" = minimal ] || return 0
@@ -85,6 +91,23 @@ install_timeout() {
 	printf '[Service]\nTimeoutStartSec=%s\nTimeoutStopSec=10\n' "$t" >"$d/timeout.conf"
 }
 
+# install_ssh: the client, the key and the recorded host key, and the
+# passwd entry ssh needs for the user it runs as
+install_ssh() {
+	inst_multiple ssh
+	inst_dir /etc/kdump-snp/ssh
+	inst_simple "$KDUMP_SNP_SSH_KEY" /etc/kdump-snp/ssh/id
+	inst_simple "$KDUMP_SNP_SSH_KNOWN_HOSTS" /etc/kdump-snp/ssh/known_hosts
+	chmod 0700 "$initdir/etc/kdump-snp/ssh"
+	chmod 0600 "$initdir/etc/kdump-snp/ssh/id" "$initdir/etc/kdump-snp/ssh/known_hosts"
+	if ! grep -qs '^root:' "$initdir/etc/passwd"; then
+		echo 'root:x:0:0:root:/root:/bin/sh' >>"$initdir/etc/passwd"
+	fi
+	mkdir -p "$initdir/root"
+	chmod 0700 "$initdir/root"
+	printf '%s' "${KDUMP_SNP_NETWORK:-}" >"$initdir/etc/kdump-snp/network"
+}
+
 # install_minimal_init: /init runs kdumpctl capture; a shell for hooks and
 # failure_action shell; the watchdog record kdumpctl capture arms it from
 install_minimal_init() {
@@ -110,6 +133,7 @@ install() {
 	while IFS= read -r f; do
 		[ -n "$f" ] && inst "$f"
 	done <<<"${KDUMP_SNP_FILES:-}"
+	[ -z "${KDUMP_SNP_SSH_KEY:-}" ] || install_ssh
 	if [ "${KDUMP_SNP_INIT:-systemd}" = minimal ]; then
 		install_minimal_init
 		return 0

@@ -1180,6 +1180,8 @@ case_bash_completion() {
 	expect_line out start && expect_line out stop || return
 	complete_words kdumpctl c
 	expect_line out capture && expect_line out check || return
+	complete_words kdumpctl p
+	expect_line out propagate || return
 	complete_words kdumpctl save --
 	expect_line out --vmcore= && expect_line out --target= && expect_line out --config= || return
 	mkdir -p "$TMP/compl" && : >"$TMP/compl/kdump.conf"

@@ -56,6 +56,8 @@ echo 402653184 >"$ROOT/sys/kernel/kexec_crash_size"
 export KDUMP_SNP_SYSROOT=$ROOT
 DEFS=$TMP/defaults
 printf 'KDUMP_KERNELVER=%s\n' "$KVER" >"$DEFS"
+# kdumpctl rebuild runs as "${IN_NS[@]}" kdumpctl ...: a network namespace for the ssh case
+IN_NS=()
 
 # build DIRECTIVE...: kdumpctl rebuild with these kdump.conf lines;
 # CAPTURE_INIT (default auto) goes to the defaults file
@@ -66,7 +68,7 @@ build() {
 	IMG=$ROOT/var/lib/kdump/initramfs-$KVER-kdump.img
 	rm -f "$IMG"
 	local t0=$SECONDS
-	run "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" rebuild
+	run "${IN_NS[@]}" "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" rebuild
 	BUILD_SECS=$((SECONDS - t0))
 	# the file list only, without lsinitrd's header
 	lsinitrd "$IMG" 2>&1 | grep -E '^[-dlcbps][-rwxsStT]{9} ' >"$TMP/list"
@@ -216,6 +218,43 @@ case_capture_finds_its_config() {
 	expect_rc 0 && capture_runs_check minimal || return
 	CAPTURE_INIT=systemd build "path /var/crash"
 	expect_rc 0 && capture_runs_check systemd
+}
+
+# an ssh target: the client, the key and the recorded host key (0600), and
+# a passwd entry for root, without which ssh refuses to start; ssh runs in
+# the unpacked image
+case_ssh_image() {
+	local x=$TMP/unpacked-ssh
+	mkdir -p "$ROOT/root/.ssh" "$ROOT/var/lib/kdump-snp"
+	rm -f "$ROOT/root/.ssh/kdump_id_ed25519"
+	ssh-keygen -q -t ed25519 -N '' -f "$ROOT/root/.ssh/kdump_id_ed25519"
+	echo "10.0.2.100 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBk9a4pi3Tj1pB1V1Xkq8Q6U5pCkY8c0m3M4PZ8i2c1b" \
+		>"$ROOT/var/lib/kdump-snp/ssh_known_hosts"
+	# the network the image records: a veth pair in a namespace of the case's own
+	local ns=kdump-dracut-$$
+	ip netns add "$ns" &&
+	ip -n "$ns" link add kd0 address 02:00:00:00:00:20 mtu 1400 type veth peer name kd1 &&
+	ip -n "$ns" link set kd1 up && ip -n "$ns" link set kd0 up &&
+	ip -n "$ns" addr add 10.0.2.15/24 dev kd0 || { fail "cannot make the network namespace"; return; }
+	IN_NS=(ip netns exec "$ns")
+	CAPTURE_INIT=minimal build "ssh kdump@10.0.2.100" "path /var/crash"
+	IN_NS=()
+	ip netns del "$ns"
+	expect_rc 0 && has_capture_tools && has ' usr/bin/ssh$' && has ' etc/kdump-snp/network$' &&
+	has '^-rw------- .* etc/kdump-snp/ssh/id$' && has '^-rw------- .* etc/kdump-snp/ssh/known_hosts$' ||
+		return
+	rm -rf "$x" && mkdir -p "$x"
+	(cd "$x" && lsinitrd --unpack "$IMG") >/dev/null 2>&1 || { fail "lsinitrd --unpack failed"; return; }
+	cmp -s "$x/etc/kdump-snp/ssh/id" "$ROOT/root/.ssh/kdump_id_ed25519" &&
+	cmp -s "$x/etc/kdump-snp/ssh/known_hosts" "$ROOT/var/lib/kdump-snp/ssh_known_hosts" ||
+		fail "key or known_hosts differ from the host's"
+	grep -qx "mac=02:00:00:00:00:20" "$x/etc/kdump-snp/network" &&
+	grep -qx "mtu=1400" "$x/etc/kdump-snp/network" && grep -qx "address=10.0.2.15" "$x/etc/kdump-snp/network" &&
+	grep -qx "server=10.0.2.100" "$x/etc/kdump-snp/network" || fail "network record: $(cat "$x/etc/kdump-snp/network")"
+	mkdir -p "$x/dev" && mknod "$x/dev/null" c 1 3
+	run chroot "$x" ssh -G -F none -l kdump 10.0.2.100
+	expect_rc 0 && expect_line out "user kdump" || return
+	grep -q "^ssh-known-hosts" "$IMG.inputs" || fail "the input record lacks the known hosts"
 }
 
 case_dracut_failure_reported() {

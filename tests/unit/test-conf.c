@@ -435,8 +435,8 @@ static void test_errors_inline(void **state UNUSED)
 	conf_errors_free(&errs);
 
 	check_error("path /var/crash # c\npath /x", "t.conf:2:1: \"path\" given twice; first on line 1");
-	check_error("sshkey /root/.ssh/kdump_id_rsa\nssh a@b\n",
-		    "t.conf:2:1: network dump target \"ssh\" is not supported yet");
+	check_error("sshkey /root/.ssh/kdump_id_rsa\nssh a@b@c\n",
+		    "t.conf:2:8: ssh target \"a@b@c\": a second '@'");
 	check_error("failure_action shell\nfailure_action halt\n",
 		    "t.conf:2:1: \"failure_action\" given twice; first on line 1");
 	check_error("core_collector makedumpfile -x\n",
