@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "defaults.h"
+#include "estimate.h"
 #include "probe.h"
 #include "snp-fix.h"
 
@@ -73,6 +74,12 @@ int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text);
 /* 1 stale (with *reason), 0 fresh, negative errno. */
 int rebuild_is_stale(const struct kdump_ctx *ctx, char **reason);
 int rebuild_image(const struct kdump_ctx *ctx);
+
+/* estimate-host.c: the crashkernel= model (lib/estimate.h) fed with this
+ * host's figures; estimate_record_image() keeps the image's unpacked size
+ * beside it (<image>.size) after a build. Negative errno (logged). */
+int estimate_host(const struct kdump_ctx *ctx, struct estimate *e);
+int estimate_record_image(const struct kdump_ctx *ctx);
 
 /* Serialise kdumpctl invocations that change the host (start, stop,
  * rebuild, ...): taken before anything is read, so that the second of two

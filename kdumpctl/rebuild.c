@@ -436,5 +436,9 @@ int rebuild_image(const struct kdump_ctx *ctx)
 	r = write_atomic(ctx->inputs_path, inputs);
 	if (r < 0)
 		return log_error_errno(r, "cannot write %s", ctx->inputs_path);
+	/* the unpacked size for estimate and start, measured once here */
+	r = estimate_record_image(ctx);
+	if (r < 0)
+		log_warn("cannot record the unpacked size of %s: %s", ctx->initrd_path, strerror(-r));
 	return 0;
 }

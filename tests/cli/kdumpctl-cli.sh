@@ -952,18 +952,61 @@ case_estimate() {
 	kdumpctl rebuild
 	kdumpctl estimate
 	expect_rc 0 &&
-	expect_in out "capture initramfs, unpacked" &&
-	expect_in out "measured by decompressing it" &&
-	expect_in out "makedumpfile bitmaps for 62.5 GiB of RAM" &&
+	expect_in out "capture image, unpacked" &&
+	expect_in out "decompressed when it was built" &&
+	expect_in out "makedumpfile bitmaps for 64000 MiB of RAM" &&
+	expect_in out "computed   2 bits per 4 KiB page of MemTotal" &&
 	expect_not_in out "SME active" &&
 	expect_in out "Recommended: crashkernel=" &&
-	expect_in out "Reserved now: 512 MiB"
+	expect_in out "Reserved now: 512 MiB (enough)" || return
+	# the fixture's kernel is the running one: its span in /proc/iomem
+	expect_line out "  crash kernel in memory                           48 MiB  measured   the running kernel's code to bss in /proc/iomem" &&
+	expect_in out "allowance  slab, page cache, kdumpctl and makedumpfile"
+}
+
+# an image without its size record (built by an older kdumpctl) is
+# decompressed to measure it
+case_estimate_image_without_size_record() {
+	host snp-host
+	kdumpctl rebuild
+	rm -f "$IMG.size"
+	kdumpctl estimate
+	expect_rc 0 && expect_in out "measured by decompressing it" || return
+	# a record of another image does not count
+	kdumpctl rebuild
+	printf '1 2.3 4\n' >"$IMG.size"
+	kdumpctl estimate
+	expect_rc 0 && expect_in out "measured by decompressing it"
+}
+
+# the crash kernel is not the running one: its boot header's init_size
+case_estimate_other_kernel() {
+	host snp-host
+	echo "KDUMP_KERNELVER=6.12.0-other" >>"$DEFS"
+	"$MK" "$R/boot/vmlinuz-6.12.0-other"
+	kdumpctl estimate
+	expect_rc 0 && expect_in out "init_size from its boot header (an upper bound)"
+}
+
+# start says when crashkernel= is below the estimate, and by how much
+case_start_warns_reservation_below_estimate() {
+	host amd-iommu
+	kdumpctl start
+	expect_rc 0 && expect_not_in err "less than the" || return
+	echo 67108864 >"$R/sys/kernel/kexec_crash_size"
+	kdumpctl estimate
+	local want
+	want=$(sed -n 's/^Recommended: crashkernel=\([0-9]*\)M.*/\1/p' "$TMP/out")
+	[ -n "$want" ] || fail "no recommendation" || return
+	kdumpctl start
+	expect_rc 0 &&
+	expect_in err "warning: crashkernel= reserves 64 MiB, $((want - 64)) MiB less than the $want MiB that kdumpctl estimate recommends"
 }
 
 case_estimate_without_image() {
 	host amd-iommu
 	kdumpctl estimate
-	expect_rc 0 && expect_in out "allowance: image not built (kdumpctl rebuild measures it)"
+	expect_rc 0 && expect_in out "allowance  image not built (kdumpctl rebuild measures it)"
 }
 
 case_lock_contention_times_out() {
@@ -1042,8 +1085,8 @@ case_showmem_estimate_not_root() {
 	run setpriv --reuid=65534 --regid=65534 --clear-groups -- \
 		"$KDUMPCTL" --config="$CONF" --defaults="$DEFS" estimate
 	expect_rc 0 &&
-	expect_in out "allowance: not readable by this user (root measures it)" &&
-	expect_in out "allowance: image not readable by this user (root measures it)"
+	expect_in out "allowance  not readable by this user (root measures it)" &&
+	expect_in out "allowance  image not readable by this user (root measures it)"
 }
 
 case_test_refused_when_not_loaded() {
