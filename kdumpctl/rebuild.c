@@ -86,10 +86,9 @@ static int add_location(struct inputs *in, const char *prefix, const struct fs_l
 }
 
 /* What the image bakes in besides files: where the dump goes, the root
- * file system, the init and the crash command line. */
+ * file system and the init. */
 static int add_decisions(struct inputs *in, const struct kdump_ctx *ctx)
 {
-	_cleanup_free_ char *cmdline = NULL;
 	const char *devices[3] = { 0 }, **next = devices;
 	struct fs_location root = { 0 };
 	struct dump_target t;
@@ -118,9 +117,9 @@ static int add_decisions(struct inputs *in, const struct kdump_ctx *ctx)
 		r = inputs_add_value(in, "root-fs", "(unknown)");
 	}
 	fs_location_clear(&root);
-	if (r == 0)
-		r = inputs_add_value(in, "crash-cmdline",
-				     ctx_crash_cmdline(ctx, &cmdline) == 0 ? cmdline : "(refused)");
+	/* not the crash command line: kexec gives it at load time, and the
+	 * kernel command line it comes from is known only at boot, where a
+	 * rebuild would put dracut on the boot's critical path */
 	return r;
 }
 

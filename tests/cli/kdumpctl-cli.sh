@@ -589,9 +589,18 @@ case_stale_snp_decision() {
 	stale_by 'echo N >"$R/sys/module/kvm_amd/parameters/sev_snp"' "snp-hint changed"
 }
 
-case_stale_crash_cmdline() {
+# the crash command line is given at load time, not baked into the image:
+# a changed kernel command line (known only at boot) loads again with the
+# new one and builds nothing at boot
+case_crash_cmdline_change_loads_without_rebuild() {
 	host amd-iommu
-	stale_by 'sed -i "s/$/ console=ttyS1/" "$R/proc/cmdline"' "crash-cmdline changed"
+	kdumpctl start
+	sed -i "s/$/ console=ttyS1/" "$R/proc/cmdline"
+	kdumpctl status
+	expect_not_in out "(stale" || return
+	kdumpctl start
+	expect_rc 0 && dracut_runs 1 && expect_not_in err "rebuilding" &&
+	expect_in out "console=ttyS1"
 }
 
 case_stale_record_missing() {
