@@ -81,6 +81,11 @@ int rebuild_image(const struct kdump_ctx *ctx);
 int estimate_host(const struct kdump_ctx *ctx, struct estimate *e);
 int estimate_record_image(const struct kdump_ctx *ctx);
 
+/* mdf-check.c: the makedumpfile the capture image gets against the running
+ * kernel; a line for check in line; warns and returns 1 when that kernel
+ * is newer than the makedumpfile release supports, else 0. */
+int mdf_check(const struct kdump_ctx *ctx, char *line, size_t len);
+
 /* Serialise kdumpctl invocations that change the host (start, stop,
  * rebuild, ...): taken before anything is read, so that the second of two
  * works from what the first left. Returns an fd to close, or -errno

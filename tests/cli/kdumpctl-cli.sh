@@ -62,6 +62,48 @@ case_check_plain_host() {
 	expect_in out "SEV-SNP:         not available"
 }
 
+# fake_makedumpfile VERSION: a makedumpfile in the root that says VERSION
+fake_makedumpfile() {
+	mkdir -p "$R/usr/sbin"
+	printf '#!/bin/sh\necho "makedumpfile: version %s (released on 1 Jan 2025)"\necho "lzo\tenabled"\n' "$1" >"$R/usr/sbin/makedumpfile"
+	chmod +x "$R/usr/sbin/makedumpfile"
+}
+
+# Debian 13: makedumpfile 1.7.6 knows Linux up to 6.11.4, the kernel is 6.12
+case_check_makedumpfile_older_than_kernel() {
+	host amd-iommu
+	fake_makedumpfile 1.7.6
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "makedumpfile:    1.7.6, supports Linux up to 6.11.4: older than the running $kver" &&
+	expect_in err "warning: /usr/sbin/makedumpfile is makedumpfile 1.7.6, which supports Linux up to 6.11.4; the running kernel is $kver" &&
+	expect_in err "(makedumpfile 1.7.7 and later support this kernel)"
+}
+
+case_check_makedumpfile_supports_kernel() {
+	host amd-iommu
+	fake_makedumpfile 1.7.7
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "makedumpfile:    1.7.7, supports Linux up to 6.14.2 (running $kver)" &&
+	expect_not_in err "makedumpfile" || return
+	fake_makedumpfile 1.8.0
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "makedumpfile:    1.8.0 (newer than the releases kdumpctl knows)" &&
+	expect_not_in err "makedumpfile"
+}
+
+case_check_makedumpfile_missing() {
+	host amd-iommu
+	kdumpctl check
+	expect_rc 0 && expect_line out "makedumpfile:    not installed" &&
+	expect_in err "warning: makedumpfile is not installed" || return
+	sed -i "s/^core_collector .*/core_collector cp/" "$CONF"
+	kdumpctl check
+	expect_rc 0 && expect_line out "makedumpfile:    not used (core_collector)" && expect_not_in err "makedumpfile"
+}
+
 case_check_snp_host() {
 	host snp-host-fixed
 	kdumpctl check
