@@ -98,6 +98,15 @@ static void probe_snp(struct kdump_ctx *ctx)
 	if (r < 0)
 		log_debug("SEV-SNP state unknown (%s); treating SNP as off", strerror(-r));
 	ctx->snp_hint = snp_hint_wanted(ctx->defaults->snp, r < 0 ? NULL : &ctx->snp);
+	/* Only an SEV-SNP host needs to know: the probe may read all of
+	 * /proc/kallsyms, which took most of kdump.service's start at boot
+	 * in a TCG guest. */
+	if (!ctx->snp.capable && !ctx->snp.enabled && !ctx->snp_hint) {
+		ctx->snp_fix = (struct snp_fix_info){ .fix = SNP_FIX_UNKNOWN };
+		snprintf(ctx->snp_fix.evidence, sizeof(ctx->snp_fix.evidence),
+			 "not probed: this host is not SEV-SNP capable");
+		return;
+	}
 	probe_snp_fix(ctx->root, ctx->kver, &ctx->snp_fix);
 }
 

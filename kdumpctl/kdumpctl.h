@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "defaults.h"
+#include "estimate.h"
 #include "probe.h"
 #include "snp-fix.h"
 
@@ -73,6 +74,17 @@ int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text);
 /* 1 stale (with *reason), 0 fresh, negative errno. */
 int rebuild_is_stale(const struct kdump_ctx *ctx, char **reason);
 int rebuild_image(const struct kdump_ctx *ctx);
+
+/* estimate-host.c: the crashkernel= model (lib/estimate.h) fed with this
+ * host's figures; estimate_record_image() keeps the image's unpacked size
+ * beside it (<image>.size) after a build. Negative errno (logged). */
+int estimate_host(const struct kdump_ctx *ctx, struct estimate *e);
+int estimate_record_image(const struct kdump_ctx *ctx);
+
+/* mdf-check.c: the makedumpfile the capture image gets against the running
+ * kernel; a line for check in line; warns and returns 1 when that kernel
+ * is newer than the makedumpfile release supports, else 0. */
+int mdf_check(const struct kdump_ctx *ctx, char *line, size_t len);
 
 /* Serialise kdumpctl invocations that change the host (start, stop,
  * rebuild, ...): taken before anything is read, so that the second of two

@@ -88,8 +88,6 @@ static int add_location(struct inputs *in, const char *prefix, const struct fs_l
 	return r;
 }
 
-/* What the image bakes in besides files: where the dump goes, the root
- * file system, the init and the crash command line. */
 /* the record of the host's watchdog for the image (watchdog.h), or "" */
 static char *watchdog_text(const struct kdump_ctx *ctx)
 {
@@ -119,9 +117,10 @@ static int add_watchdog(struct inputs *in, const struct kdump_ctx *ctx)
 	return inputs_add_value(in, "watchdog", *strip_trailing(text) ? text : "none");
 }
 
+/* What the image bakes in besides files: where the dump goes, the root
+ * file system and the init. */
 static int add_decisions(struct inputs *in, const struct kdump_ctx *ctx)
 {
-	_cleanup_free_ char *cmdline = NULL;
 	const char *devices[3] = { 0 }, **next = devices;
 	struct fs_location root = { 0 };
 	struct dump_target t;
@@ -150,9 +149,9 @@ static int add_decisions(struct inputs *in, const struct kdump_ctx *ctx)
 		r = inputs_add_value(in, "root-fs", "(unknown)");
 	}
 	fs_location_clear(&root);
-	if (r == 0)
-		r = inputs_add_value(in, "crash-cmdline",
-				     ctx_crash_cmdline(ctx, &cmdline) == 0 ? cmdline : "(refused)");
+	/* not the crash command line: kexec gives it at load time, and the
+	 * kernel command line it comes from is known only at boot, where a
+	 * rebuild would put dracut on the boot's critical path */
 	if (r == 0)
 		r = add_watchdog(in, ctx);
 	return r;
@@ -519,5 +518,9 @@ int rebuild_image(const struct kdump_ctx *ctx)
 	r = write_atomic(ctx->inputs_path, inputs);
 	if (r < 0)
 		return log_error_errno(r, "cannot write %s", ctx->inputs_path);
+	/* the unpacked size for estimate and start, measured once here */
+	r = estimate_record_image(ctx);
+	if (r < 0)
+		log_warn("cannot record the unpacked size of %s: %s", ctx->initrd_path, strerror(-r));
 	return 0;
 }

@@ -87,6 +87,8 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 		print_ssh(ctx);
 	printf("%-16s %s\n", "path:", c->path);
 	printf("%-16s %s\n", "core_collector:", c->core_collector);
+	mdf_check(ctx, buf, sizeof(buf));
+	printf("%-16s %s\n", "makedumpfile:", buf);
 	printf("%-16s %s\n", "failure_action:", conf_action_name(c->failure_action));
 	printf("%-16s %s\n", "final_action:", conf_action_name(c->final_action));
 	print_list("extra_bins:", c->extra_bins);

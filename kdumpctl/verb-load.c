@@ -100,6 +100,23 @@ static int ensure_image(const struct kdump_ctx *ctx)
 	return rebuild_image(ctx);
 }
 
+/* a reservation below the estimate may not hold the capture: say by how much */
+static void warn_reservation(const struct kdump_ctx *ctx)
+{
+	struct estimate e;
+	uint64_t size = 0;
+
+	if (probe_kexec_crash_size(ctx->root, &size) < 0 || size == 0 || estimate_host(ctx, &e) < 0)
+		return;
+	if (size >= e.total)
+		return;
+	log_warn("crashkernel= reserves %llu MiB, %llu MiB less than the %llu MiB that kdumpctl "
+		 "estimate recommends for this host: the capture may run out of memory",
+		 (unsigned long long)(size >> 20),
+		 (unsigned long long)((e.total - size + (1 << 20) - 1) >> 20),
+		 (unsigned long long)(e.total >> 20));
+}
+
 /* kvm_amd decides the SNP state; loaded by udev, it can come after kdump */
 static void warn_snp_undecided(const struct kdump_ctx *ctx)
 {
@@ -167,6 +184,7 @@ static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 	if (r < 0)
 		return r;
 	warn_snp_undecided(ctx);
+	warn_reservation(ctx);
 	return load_record(ctx, *cmdline, record);
 }
 

@@ -163,3 +163,52 @@ int probe_kexec_crash_size(const char *root, uint64_t *size)
 {
 	return read_sys_u64(root, "/sys/kernel/kexec_crash_size", size);
 }
+
+/*
+ * The running kernel in memory, as /proc/iomem lists it: from the start
+ * of "Kernel code" to the end of "Kernel bss" (text, read-only data,
+ * data, init and bss, and the gaps the linker aligns them to).
+ */
+int probe_kernel_footprint(const char *root, uint64_t *bytes)
+{
+	_cleanup_free_ char *buf = NULL;
+	uint64_t start = 0, end = 0;
+	bool code = false, bss = false;
+	char *line, *next;
+	ssize_t n = sysroot_read_file(root, "/proc/iomem", &buf);
+
+	if (n < 0)
+		return (int)n;
+	if (memchr(buf, '\0', (size_t)n))
+		return -EINVAL;
+	for (line = buf; *line; line = next) {
+		struct crash_range range;
+		const char *name;
+		int r;
+
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (!*line)
+			continue;
+		r = iomem_parse_line(line, &range, &name);
+		if (r < 0)
+			return r;
+		if (streq(name, "Kernel code") && !code) {
+			code = true;
+			start = range.start;
+		} else if (streq(name, "Kernel bss") && !bss) {
+			bss = true;
+			end = range.end;
+		}
+	}
+	if (!code || !bss)
+		return -ENOENT;
+	/* kptr-restricted view of a non-root reader */
+	if (start == 0 && end == 0)
+		return -EACCES;
+	if (end < start)
+		return -EINVAL;
+	*bytes = end - start + 1;
+	return 0;
+}

@@ -51,6 +51,11 @@ struct crash_reservation {
 
 int probe_crash_reservation(const char *root, struct crash_reservation *res);
 
+/* The running kernel in memory: /proc/iomem's "Kernel code" start to
+ * "Kernel bss" end. -ENOENT when not listed, -EACCES when hidden (not
+ * root). */
+int probe_kernel_footprint(const char *root, uint64_t *bytes);
+
 /* /sys/kernel/kexec_crash_loaded (crash kernel loaded) and
  * /sys/kernel/kexec_loaded (normal kexec kernel loaded). */
 int probe_kexec_crash_loaded(const char *root, bool *loaded);

@@ -42,6 +42,25 @@ case_kdump_service_orders_honestly() {
 		fail "kdump-rearm.service does not run after a start of kdump.service in progress"
 }
 
+# kdump.service arms the crash kernel without holding up the boot: nothing
+# orders multi-user.target after it (no Before= on it, and without default
+# dependencies the target does not add After= for the units it wants), while
+# it keeps the order the defaults gave it (after basic.target, stopped
+# before shutdown)
+case_kdump_service_off_critical_path() {
+	local u=${UNITS}/kdump.service
+	run grep -E '^(Before|After|Requires|Conflicts|DefaultDependencies)=' "${u}"
+	expect_not_in out "multi-user.target" || return
+	expect_line out "DefaultDependencies=no" &&
+		expect_in out "After=sysinit.target basic.target" &&
+		expect_line out "Requires=sysinit.target" &&
+		expect_line out "Conflicts=shutdown.target" &&
+		expect_line out "Before=shutdown.target" || return
+	if ! grep -qx "WantedBy=multi-user.target" "${u}"; then
+		fail "kdump.service is not wanted by multi-user.target"
+	fi
+}
+
 # both units as systemd reads them (the paths pointed at the build tree,
 # which systemd-analyze requires to exist)
 case_units_verify() {

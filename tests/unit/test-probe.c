@@ -706,6 +706,35 @@ static void test_snp_source_names(void **state)
 	assert_string_equal(snp_source_name((enum snp_source)42), "unknown");
 }
 
+/* the kernel's span in memory: "Kernel code" start to "Kernel bss" end */
+static void test_kernel_footprint(void **state)
+{
+	const char *root = *state;
+	uint64_t bytes = 0;
+
+	put(root, "proc/iomem",
+	    "00001000-0009fbff : System RAM\n"
+	    "00100000-7ffdffff : System RAM\n"
+	    "  01000000-0220bb07 : Kernel code\n"
+	    "  02400000-02e09fff : Kernel rodata\n"
+	    "  03000000-0327c13f : Kernel data\n"
+	    "  03b34000-03c57fff : Kernel bss\n");
+	assert_int_equal(probe_kernel_footprint(root, &bytes), 0);
+	assert_int_equal(bytes, 0x03c58000 - 0x01000000);
+	/* a non-root reader sees zeros */
+	put(root, "proc/iomem",
+	    "00000000-00000000 : System RAM\n"
+	    "  00000000-00000000 : Kernel code\n"
+	    "  00000000-00000000 : Kernel bss\n");
+	assert_int_equal(probe_kernel_footprint(root, &bytes), -EACCES);
+	put(root, "proc/iomem", "00100000-7ffdffff : System RAM\n");
+	assert_int_equal(probe_kernel_footprint(root, &bytes), -ENOENT);
+	put(root, "proc/iomem", "  03b34000-03c57fff : Kernel bss\n  04000000-04ffffff : Kernel code\n");
+	assert_int_equal(probe_kernel_footprint(root, &bytes), -EINVAL);
+	put(root, "proc/iomem", "garbage\n");
+	assert_int_equal(probe_kernel_footprint(root, &bytes), -EINVAL);
+}
+
 #define HOST_TEST(fn, host) \
 	{ #fn "(" #host ")", fn, NULL, NULL, (void *)&(host) }
 #define ALL_HOSTS(fn) \
@@ -728,6 +757,7 @@ int main(void)
 		SCRATCH_TEST(test_kernel_release_trim),
 		SCRATCH_TEST(test_iomem_malformed),
 		SCRATCH_TEST(test_iomem_edge_cases),
+		SCRATCH_TEST(test_kernel_footprint),
 		SCRATCH_TEST(test_kexec_files_malformed),
 		SCRATCH_TEST(test_iommu_features_formats),
 		SCRATCH_TEST(test_iommu_malformed),
