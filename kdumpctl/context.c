@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "crash-cmdline.h"
+#include "crash-kernel.h"
 #include "kdumpctl.h"
 #include "lock.h"
 #include "log.h"
@@ -64,27 +65,48 @@ static int load_files(struct kdump_ctx *ctx, const struct global_options *o)
 	return 0;
 }
 
+/* The crash kernel (crash-kernel.h) and the paths of its image. */
 static int image_paths(struct kdump_ctx *ctx)
 {
 	const struct kdump_defaults *d = ctx->defaults;
-	_cleanup_free_ char *kernel = NULL;
-	_cleanup_free_ char *initrd = NULL;
+	_cleanup_free_ char *running = NULL, *initrd = NULL;
+	struct snp_fix_info running_fix;
+	struct crash_kernel_choice choice;
 	int r;
 
-	if (d->kernelver && *d->kernelver) {
-		ctx->kver = strdup(d->kernelver);
-		if (!ctx->kver)
-			return -ENOMEM;
-	} else {
-		r = probe_kernel_release(ctx->root, &ctx->kver);
-		if (r < 0)
-			return log_error_errno(r, "cannot tell the running kernel's release");
+	r = probe_kernel_release(ctx->root, &running);
+	if (r < 0)
+		return log_error_errno(r, "cannot tell the running kernel's release");
+	probe_snp_fix(ctx->root, running, &running_fix);
+	r = crash_kernel_choose(&(struct crash_kernel_input){
+		.root = ctx->root,
+		.setting = d->kernel,
+		.kernelver = d->kernelver,
+		.img = d->img,
+		.running = running,
+		.snp = ctx->snp_known ? &ctx->snp : NULL,
+		.snp_hint = ctx->snp_hint,
+		.running_fix = &running_fix,
+	}, &choice);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		log_error("%s (in %s)", choice.why, ctx->defaults_path);
+		return r;
 	}
-	if (asprintf(&kernel, "/boot/%s-%s", d->img, ctx->kver) < 0 ||
-	    asprintf(&initrd, "%s/initramfs-%s-kdump.img", d->initrd_dir, ctx->kver) < 0)
+	ctx->kver = choice.release;
+	ctx->kernel_dedicated = choice.dedicated;
+	ctx->kernel_why = strdup(choice.why);
+	choice.release = NULL;
+	r = sysroot_path(ctx->root, choice.path, &ctx->kernel_path);
+	/* the SNP verdict is about the crash kernel, read next to its image */
+	probe_snp_fix_image(ctx->root, ctx->kver, choice.path, &ctx->snp_fix);
+	crash_kernel_choice_clear(&choice);
+	if (r < 0 || !ctx->kernel_why)
 		return -ENOMEM;
-	if (sysroot_path(ctx->root, kernel, &ctx->kernel_path) < 0 ||
-	    sysroot_path(ctx->root, initrd, &ctx->initrd_path) < 0 ||
+	if (asprintf(&initrd, "%s/initramfs-%s-kdump.img", d->initrd_dir, ctx->kver) < 0)
+		return -ENOMEM;
+	if (sysroot_path(ctx->root, initrd, &ctx->initrd_path) < 0 ||
 	    asprintf(&ctx->inputs_path, "%s.inputs", ctx->initrd_path) < 0 ||
 	    sysroot_path(ctx->root, "/run", &ctx->rundir) < 0)
 		return -ENOMEM;
@@ -97,8 +119,8 @@ static void probe_snp(struct kdump_ctx *ctx)
 
 	if (r < 0)
 		log_debug("SEV-SNP state unknown (%s); treating SNP as off", strerror(-r));
+	ctx->snp_known = r >= 0;
 	ctx->snp_hint = snp_hint_wanted(ctx->defaults->snp, r < 0 ? NULL : &ctx->snp);
-	probe_snp_fix(ctx->root, ctx->kver, &ctx->snp_fix);
 }
 
 static bool snp_fixed(const struct snp_fix_info *f)
@@ -121,9 +143,10 @@ int ctx_check_snp_fix(const struct kdump_ctx *ctx)
 	log_error("refusing crash kernel %s on this SEV-SNP host: %s (%s). After a crash with "
 		  "SNP guests running, the IOMMU stays locked to the crashed kernel, and a crash "
 		  "kernel without the fix hangs (\"Completion-Wait loop timed out\") before it "
-		  "saves anything. Use a kernel with the kdump-snp series (kernel/ in kdump-snp) "
-		  "or Linux 6.17.8, 6.18 or later (KDUMP_KERNELVER), or set KDUMP_SNP=off in %s "
-		  "to arm this one anyway", ctx->kver,
+		  "saves anything. Install the dedicated crash kernel (kdump-snp-crash-kernel, "
+		  "built by kernel/build-crash-kernel --deb; KDUMP_KERNEL=auto picks it), or name a "
+		  "kernel with the kdump-snp series or Linux 6.17.8, 6.18 or later (KDUMP_KERNEL), "
+		  "or set KDUMP_SNP=off in %s to arm this one anyway", ctx->kver,
 		  f->fix == SNP_FIX_ABSENT ? "it has no fix for crashes with SNP guests running"
 					   : "nothing shows that it has the fix for crashes with "
 					     "SNP guests running",
@@ -141,11 +164,9 @@ int ctx_load(struct kdump_ctx *ctx, const struct global_options *o)
 		return log_error_errno(r, "cannot load the configuration");
 	if (ctx->defaults->debug)
 		log_set_level(LOG_LVL_DEBUG);
-	r = image_paths(ctx);
-	if (r < 0)
-		return r;
+	/* the SNP state decides which kernel KDUMP_KERNEL=auto picks */
 	probe_snp(ctx);
-	return 0;
+	return image_paths(ctx);
 }
 
 void ctx_free(struct kdump_ctx *ctx)
@@ -156,6 +177,7 @@ void ctx_free(struct kdump_ctx *ctx)
 	defaults_free(ctx->defaults);
 	free(ctx->kver);
 	free(ctx->kernel_path);
+	free(ctx->kernel_why);
 	free(ctx->initrd_path);
 	free(ctx->inputs_path);
 	free(ctx->rundir);

@@ -48,6 +48,10 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	r = ctx_check_snp_fix(ctx);
 	if (r < 0)
 		return r;
+	/* and one that lockdown would refuse */
+	r = ctx_check_signature(ctx);
+	if (r < 0)
+		return r;
 	r = dump_target_resolve(ctx, false, &t);
 	if (r < 0)
 		return r;
@@ -72,6 +76,9 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	printf("%-16s %s\n", "rebuild:", c->force_rebuild ? "always (force_rebuild)" :
 	       c->force_no_rebuild ? "never once built (force_no_rebuild)" : "when stale");
 	printf("%-16s %s (%s)\n", "crash kernel:", ctx->kernel_path, ctx->kver);
+	printf("%-16s %s\n", "kernel choice:", ctx->kernel_why);
+	describe_secure_boot(ctx, buf, sizeof(buf));
+	printf("%-16s %s\n", "Secure Boot:", buf);
 	printf("%-16s %s\n", "initramfs:", ctx->initrd_path);
 	describe_snp(ctx, buf, sizeof(buf));
 	printf("%-16s %s\n", "SEV-SNP:", buf);

@@ -123,6 +123,9 @@ static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 	r = ctx_check_snp_fix(ctx);
 	if (r < 0)
 		return r;
+	r = ctx_check_signature(ctx);
+	if (r < 0)
+		return r;
 	r = ensure_image(ctx);
 	if (r == 0)
 		r = ctx_crash_cmdline(ctx, cmdline);
