@@ -74,25 +74,40 @@ static int image_paths(struct kdump_ctx *ctx)
 	struct crash_kernel_choice choice;
 	int r;
 
-	r = probe_kernel_release(ctx->root, &running);
-	if (r < 0)
-		return log_error_errno(r, "cannot tell the running kernel's release");
-	probe_snp_fix(ctx->root, running, &running_fix);
-	r = crash_kernel_choose(&(struct crash_kernel_input){
+	struct crash_kernel_input in = {
 		.root = ctx->root,
 		.setting = d->kernel,
 		.kernelver = d->kernelver,
 		.img = d->img,
-		.running = running,
 		.snp = ctx->snp_known ? &ctx->snp : NULL,
 		.snp_hint = ctx->snp_hint,
 		.running_fix = &running_fix,
-	}, &choice);
+	};
+
+	r = probe_kernel_release(ctx->root, &running);
+	if (r < 0)
+		return log_error_errno(r, "cannot tell the running kernel's release");
+	in.running = running;
+	/* only auto looks at the running kernel's fix */
+	if (streq(d->kernel, "auto") && !*d->kernelver)
+		probe_snp_fix(ctx->root, running, &running_fix);
+	else
+		running_fix = (struct snp_fix_info){ .fix = SNP_FIX_UNKNOWN };
+	r = crash_kernel_choose(&in, &choice);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
-		log_error("%s (in %s)", choice.why, ctx->defaults_path);
-		return r;
+		/* kept for the verbs that load a kernel (ctx_check_kernel); the
+		 * others, and the capture image, describe the running one */
+		if (asprintf(&ctx->kernel_error, "%s (in %s)", choice.why, ctx->defaults_path) < 0) {
+			ctx->kernel_error = NULL;
+			return -ENOMEM;
+		}
+		in.setting = "running";
+		in.kernelver = "";
+		r = crash_kernel_choose(&in, &choice);
+		if (r < 0)
+			return r;
 	}
 	ctx->kver = choice.release;
 	ctx->kernel_dedicated = choice.dedicated;
@@ -126,6 +141,14 @@ static void probe_snp(struct kdump_ctx *ctx)
 static bool snp_fixed(const struct snp_fix_info *f)
 {
 	return f->fix == SNP_FIX_SERIES || f->fix == SNP_FIX_UPSTREAM;
+}
+
+int ctx_check_kernel(const struct kdump_ctx *ctx)
+{
+	if (!ctx->kernel_error)
+		return 0;
+	log_error("%s", ctx->kernel_error);
+	return -ENOENT;
 }
 
 int ctx_check_snp_fix(const struct kdump_ctx *ctx)
@@ -178,6 +201,7 @@ void ctx_free(struct kdump_ctx *ctx)
 	free(ctx->kver);
 	free(ctx->kernel_path);
 	free(ctx->kernel_why);
+	free(ctx->kernel_error);
 	free(ctx->initrd_path);
 	free(ctx->inputs_path);
 	free(ctx->rundir);

@@ -35,6 +35,8 @@ struct kdump_ctx {
 	char *kver;          /* the crash kernel's release */
 	char *kernel_path;
 	char *kernel_why;    /* why that kernel (crash-kernel.h) */
+	char *kernel_error;  /* KDUMP_KERNEL names no usable image: why; the
+			      * running kernel is described instead */
 	bool kernel_dedicated;
 	char *initrd_path;
 	char *inputs_path;   /* the record next to the image */
@@ -65,6 +67,10 @@ void ctx_print_errors(const struct kdump_ctx *ctx, FILE *f, const char *indent);
 /* The crash command line for this host; logs and returns -EINVAL when an
  * option is refused. */
 int ctx_crash_cmdline(const struct kdump_ctx *ctx, char **out);
+
+/* -ENOENT (logged) when KDUMP_KERNEL names no usable image; for the verbs
+ * that build for or load the crash kernel. */
+int ctx_check_kernel(const struct kdump_ctx *ctx);
 
 /* On a host where the crash kernel gets kdump_snp=1, refuse (logging why
  * and the override) a crash kernel not known to survive an SNP crash;

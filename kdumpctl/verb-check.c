@@ -40,6 +40,9 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	char buf[512];
 	int r;
 
+	r = ctx_check_kernel(ctx);
+	if (r < 0)
+		return r;
 	/* the command line is part of the check: refused options fail it */
 	r = ctx_crash_cmdline(ctx, &cmdline);
 	if (r < 0)

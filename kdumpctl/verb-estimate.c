@@ -106,6 +106,9 @@ int verb_estimate(struct kdump_ctx *ctx, const struct global_options *o)
 	char buf[32];
 	int r;
 
+	r = ctx_check_kernel(ctx);
+	if (r < 0)
+		return r;
 	r = kernel_part(ctx, &parts[n++]);
 	if (r < 0)
 		return r;

@@ -114,8 +114,10 @@ static void warn_snp_undecided(const struct kdump_ctx *ctx)
 /* everything before the load: the image (rebuilt when stale), the command line */
 static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 {
-	int r = check_reservation(ctx);
+	int r = ctx_check_kernel(ctx);
 
+	if (r == 0)
+		r = check_reservation(ctx);
 	if (r < 0)
 		return r;
 	if (access(ctx->kernel_path, R_OK) < 0)
@@ -215,5 +217,7 @@ int verb_restart(struct kdump_ctx *ctx, const struct global_options *o)
 
 int verb_rebuild(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	return rebuild_image(ctx);
+	int r = ctx_check_kernel(ctx);
+
+	return r < 0 ? r : rebuild_image(ctx);
 }

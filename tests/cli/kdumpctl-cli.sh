@@ -763,6 +763,13 @@ case_kernel_path() {
 	echo 'KDUMP_KERNEL=/opt/k/missing' >"$DEFS"
 	kdumpctl check
 	expect_rc 1 && expect_in err "KDUMP_KERNEL=/opt/k/missing: No such file or directory (in $DEFS)" || return
+	kdumpctl start
+	expect_rc 1 && dracut_runs 0 && expect_in err "KDUMP_KERNEL=/opt/k/missing: No such file or directory" || return
+	# status still describes the host, with the error
+	kdumpctl status
+	expect_rc 3 &&
+	expect_line out "  KDUMP_KERNEL: KDUMP_KERNEL=/opt/k/missing: No such file or directory (in $DEFS); showing the running kernel" &&
+	expect_line out "  crash kernel: $R/boot/vmlinuz-$kver ($kver)" || return
 	echo 'KDUMP_KERNEL=vmlinuz' >"$DEFS"
 	kdumpctl check
 	expect_rc 1 && expect_in err "$DEFS:1:14: KDUMP_KERNEL \"vmlinuz\": use auto, running or the absolute path of a kernel image"
