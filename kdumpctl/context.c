@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "crash-cmdline.h"
+#include "crash-kernel.h"
 #include "kdumpctl.h"
 #include "lock.h"
 #include "log.h"
@@ -64,27 +65,80 @@ static int load_files(struct kdump_ctx *ctx, const struct global_options *o)
 	return 0;
 }
 
+/* The crash kernel (crash-kernel.h) and the paths of its image. */
+/* Only an SEV-SNP host needs the crash kernel's SNP fix: the probe may
+ * read all of /proc/kallsyms, which took most of kdump.service's start at
+ * boot in a TCG guest. */
+static bool snp_probe_wanted(const struct kdump_ctx *ctx)
+{
+	return ctx->snp.capable || ctx->snp.enabled || ctx->snp_hint;
+}
+
+static void snp_fix_not_probed(struct snp_fix_info *f)
+{
+	*f = (struct snp_fix_info){ .fix = SNP_FIX_UNKNOWN };
+	snprintf(f->evidence, sizeof(f->evidence), "not probed: this host is not SEV-SNP capable");
+}
+
 static int image_paths(struct kdump_ctx *ctx)
 {
 	const struct kdump_defaults *d = ctx->defaults;
-	_cleanup_free_ char *kernel = NULL;
-	_cleanup_free_ char *initrd = NULL;
+	_cleanup_free_ char *running = NULL, *initrd = NULL;
+	struct snp_fix_info running_fix;
+	struct crash_kernel_choice choice;
 	int r;
 
-	if (d->kernelver && *d->kernelver) {
-		ctx->kver = strdup(d->kernelver);
-		if (!ctx->kver)
+	struct crash_kernel_input in = {
+		.root = ctx->root,
+		.setting = d->kernel,
+		.kernelver = d->kernelver,
+		.img = d->img,
+		.snp = ctx->snp_known ? &ctx->snp : NULL,
+		.snp_hint = ctx->snp_hint,
+		.running_fix = &running_fix,
+	};
+
+	r = probe_kernel_release(ctx->root, &running);
+	if (r < 0)
+		return log_error_errno(r, "cannot tell the running kernel's release");
+	in.running = running;
+	/* only auto looks at the running kernel's fix */
+	if (streq(d->kernel, "auto") && !*d->kernelver && snp_probe_wanted(ctx))
+		probe_snp_fix(ctx->root, running, &running_fix);
+	else
+		running_fix = (struct snp_fix_info){ .fix = SNP_FIX_UNKNOWN };
+	r = crash_kernel_choose(&in, &choice);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		/* kept for the verbs that load a kernel (ctx_check_kernel); the
+		 * others, and the capture image, describe the running one */
+		if (asprintf(&ctx->kernel_error, "%s (in %s)", choice.why, ctx->defaults_path) < 0) {
+			ctx->kernel_error = NULL;
 			return -ENOMEM;
-	} else {
-		r = probe_kernel_release(ctx->root, &ctx->kver);
+		}
+		in.setting = "running";
+		in.kernelver = "";
+		r = crash_kernel_choose(&in, &choice);
 		if (r < 0)
-			return log_error_errno(r, "cannot tell the running kernel's release");
+			return r;
 	}
-	if (asprintf(&kernel, "/boot/%s-%s", d->img, ctx->kver) < 0 ||
-	    asprintf(&initrd, "%s/initramfs-%s-kdump.img", d->initrd_dir, ctx->kver) < 0)
+	ctx->kver = choice.release;
+	ctx->kernel_dedicated = choice.dedicated;
+	ctx->kernel_why = strdup(choice.why);
+	choice.release = NULL;
+	r = sysroot_path(ctx->root, choice.path, &ctx->kernel_path);
+	/* the SNP verdict is about the crash kernel, read next to its image */
+	if (snp_probe_wanted(ctx))
+		probe_snp_fix_image(ctx->root, ctx->kver, choice.path, &ctx->snp_fix);
+	else
+		snp_fix_not_probed(&ctx->snp_fix);
+	crash_kernel_choice_clear(&choice);
+	if (r < 0 || !ctx->kernel_why)
 		return -ENOMEM;
-	if (sysroot_path(ctx->root, kernel, &ctx->kernel_path) < 0 ||
-	    sysroot_path(ctx->root, initrd, &ctx->initrd_path) < 0 ||
+	if (asprintf(&initrd, "%s/initramfs-%s-kdump.img", d->initrd_dir, ctx->kver) < 0)
+		return -ENOMEM;
+	if (sysroot_path(ctx->root, initrd, &ctx->initrd_path) < 0 ||
 	    asprintf(&ctx->inputs_path, "%s.inputs", ctx->initrd_path) < 0 ||
 	    sysroot_path(ctx->root, "/run", &ctx->rundir) < 0)
 		return -ENOMEM;
@@ -97,22 +151,21 @@ static void probe_snp(struct kdump_ctx *ctx)
 
 	if (r < 0)
 		log_debug("SEV-SNP state unknown (%s); treating SNP as off", strerror(-r));
+	ctx->snp_known = r >= 0;
 	ctx->snp_hint = snp_hint_wanted(ctx->defaults->snp, r < 0 ? NULL : &ctx->snp);
-	/* Only an SEV-SNP host needs to know: the probe may read all of
-	 * /proc/kallsyms, which took most of kdump.service's start at boot
-	 * in a TCG guest. */
-	if (!ctx->snp.capable && !ctx->snp.enabled && !ctx->snp_hint) {
-		ctx->snp_fix = (struct snp_fix_info){ .fix = SNP_FIX_UNKNOWN };
-		snprintf(ctx->snp_fix.evidence, sizeof(ctx->snp_fix.evidence),
-			 "not probed: this host is not SEV-SNP capable");
-		return;
-	}
-	probe_snp_fix(ctx->root, ctx->kver, &ctx->snp_fix);
 }
 
 static bool snp_fixed(const struct snp_fix_info *f)
 {
 	return f->fix == SNP_FIX_SERIES || f->fix == SNP_FIX_UPSTREAM;
+}
+
+int ctx_check_kernel(const struct kdump_ctx *ctx)
+{
+	if (!ctx->kernel_error)
+		return 0;
+	log_error("%s", ctx->kernel_error);
+	return -ENOENT;
 }
 
 int ctx_check_snp_fix(const struct kdump_ctx *ctx)
@@ -130,9 +183,10 @@ int ctx_check_snp_fix(const struct kdump_ctx *ctx)
 	log_error("refusing crash kernel %s on this SEV-SNP host: %s (%s). After a crash with "
 		  "SNP guests running, the IOMMU stays locked to the crashed kernel, and a crash "
 		  "kernel without the fix hangs (\"Completion-Wait loop timed out\") before it "
-		  "saves anything. Use a kernel with the kdump-snp series (kernel/ in kdump-snp) "
-		  "or Linux 6.17.8, 6.18 or later (KDUMP_KERNELVER), or set KDUMP_SNP=off in %s "
-		  "to arm this one anyway", ctx->kver,
+		  "saves anything. Install the dedicated crash kernel (kdump-snp-crash-kernel, "
+		  "built by kernel/build-crash-kernel --deb; KDUMP_KERNEL=auto picks it), or name a "
+		  "kernel with the kdump-snp series or Linux 6.17.8, 6.18 or later (KDUMP_KERNEL), "
+		  "or set KDUMP_SNP=off in %s to arm this one anyway", ctx->kver,
 		  f->fix == SNP_FIX_ABSENT ? "it has no fix for crashes with SNP guests running"
 					   : "nothing shows that it has the fix for crashes with "
 					     "SNP guests running",
@@ -150,11 +204,9 @@ int ctx_load(struct kdump_ctx *ctx, const struct global_options *o)
 		return log_error_errno(r, "cannot load the configuration");
 	if (ctx->defaults->debug)
 		log_set_level(LOG_LVL_DEBUG);
-	r = image_paths(ctx);
-	if (r < 0)
-		return r;
+	/* the SNP state decides which kernel KDUMP_KERNEL=auto picks */
 	probe_snp(ctx);
-	return 0;
+	return image_paths(ctx);
 }
 
 void ctx_free(struct kdump_ctx *ctx)
@@ -165,6 +217,8 @@ void ctx_free(struct kdump_ctx *ctx)
 	defaults_free(ctx->defaults);
 	free(ctx->kver);
 	free(ctx->kernel_path);
+	free(ctx->kernel_why);
+	free(ctx->kernel_error);
 	free(ctx->initrd_path);
 	free(ctx->inputs_path);
 	free(ctx->rundir);

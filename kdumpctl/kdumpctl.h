@@ -33,12 +33,17 @@ struct kdump_ctx {
 	char *defaults_path;
 	struct kdump_conf *conf;
 	struct kdump_defaults *defaults;
-	char *kver;
+	char *kver;          /* the crash kernel's release */
 	char *kernel_path;
+	char *kernel_why;    /* why that kernel (crash-kernel.h) */
+	char *kernel_error;  /* KDUMP_KERNEL names no usable image: why; the
+			      * running kernel is described instead */
+	bool kernel_dedicated;
 	char *initrd_path;
 	char *inputs_path;   /* the record next to the image */
 	char *rundir;        /* <root>/run */
 	struct snp_state snp;
+	bool snp_known;      /* probe_snp_state() succeeded */
 	bool snp_hint;
 	struct snp_fix_info snp_fix; /* of the crash kernel (kver) */
 	/* Errors of kdump.conf and the defaults file, empty when both are
@@ -64,10 +69,20 @@ void ctx_print_errors(const struct kdump_ctx *ctx, FILE *f, const char *indent);
  * option is refused. */
 int ctx_crash_cmdline(const struct kdump_ctx *ctx, char **out);
 
+/* -ENOENT (logged) when KDUMP_KERNEL names no usable image; for the verbs
+ * that build for or load the crash kernel. */
+int ctx_check_kernel(const struct kdump_ctx *ctx);
+
 /* On a host where the crash kernel gets kdump_snp=1, refuse (logging why
  * and the override) a crash kernel not known to survive an SNP crash;
  * -ENOEXEC then. */
 int ctx_check_snp_fix(const struct kdump_ctx *ctx);
+
+/* secure-boot-check.c: under lockdown, refuse (logging what to do) a
+ * crash kernel without a signature; -EKEYREJECTED then. */
+int ctx_check_signature(const struct kdump_ctx *ctx);
+/* "lockdown integrity; crash kernel signed (...)" */
+void describe_secure_boot(const struct kdump_ctx *ctx, char *buf, size_t len);
 
 /* Capture image: the inputs it is built from, staleness, rebuild. */
 int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text);

@@ -63,12 +63,19 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	char buf[512];
 	int r;
 
+	r = ctx_check_kernel(ctx);
+	if (r < 0)
+		return r;
 	/* the command line is part of the check: refused options fail it */
 	r = ctx_crash_cmdline(ctx, &cmdline);
 	if (r < 0)
 		return r;
 	/* and so is a crash kernel that would hang after an SNP crash */
 	r = ctx_check_snp_fix(ctx);
+	if (r < 0)
+		return r;
+	/* and one that lockdown would refuse */
+	r = ctx_check_signature(ctx);
 	if (r < 0)
 		return r;
 	r = dump_target_resolve(ctx, false, &t);
@@ -106,6 +113,9 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	describe_watchdog(ctx, c, buf, sizeof(buf));
 	printf("%-16s %s\n", "watchdog:", buf);
 	printf("%-16s %s (%s)\n", "crash kernel:", ctx->kernel_path, ctx->kver);
+	printf("%-16s %s\n", "kernel choice:", ctx->kernel_why);
+	describe_secure_boot(ctx, buf, sizeof(buf));
+	printf("%-16s %s\n", "Secure Boot:", buf);
 	printf("%-16s %s\n", "initramfs:", ctx->initrd_path);
 	describe_snp(ctx, buf, sizeof(buf));
 	printf("%-16s %s\n", "SEV-SNP:", buf);

@@ -24,8 +24,10 @@ int verb_estimate(struct kdump_ctx *ctx, const struct global_options *o)
 	struct crash_reservation res;
 	struct estimate e;
 	char buf[32];
-	int r = estimate_host(ctx, &e);
+	int r = ctx_check_kernel(ctx);
 
+	if (r == 0)
+		r = estimate_host(ctx, &e);
 	if (r < 0)
 		return r;
 	printf("Memory the crash kernel needs on this host:\n");

@@ -167,8 +167,10 @@ static int check_reachable(const struct kdump_ctx *ctx)
 /* everything before the load: the image (rebuilt when stale), the command line */
 static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 {
-	int r = check_reservation(ctx);
+	int r = ctx_check_kernel(ctx);
 
+	if (r == 0)
+		r = check_reservation(ctx);
 	if (r == 0)
 		r = check_reachable(ctx);
 	if (r < 0)
@@ -176,6 +178,9 @@ static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 	if (access(ctx->kernel_path, R_OK) < 0)
 		return log_error_errno(-errno, "crash kernel image %s", ctx->kernel_path);
 	r = ctx_check_snp_fix(ctx);
+	if (r < 0)
+		return r;
+	r = ctx_check_signature(ctx);
 	if (r < 0)
 		return r;
 	r = ensure_image(ctx);
@@ -268,5 +273,7 @@ int verb_restart(struct kdump_ctx *ctx, const struct global_options *o)
 
 int verb_rebuild(struct kdump_ctx *ctx, const struct global_options *o)
 {
-	return rebuild_image(ctx);
+	int r = ctx_check_kernel(ctx);
+
+	return r < 0 ? r : rebuild_image(ctx);
 }

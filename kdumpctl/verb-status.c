@@ -107,6 +107,11 @@ static void status_text(const struct kdump_ctx *ctx, const struct status *st)
 		printf("  note:         the configuration has errors; the loaded crash kernel "
 		       "uses the last valid configuration\n");
 	printf("  crash kernel: %s (%s)\n", ctx->kernel_path, ctx->kver);
+	if (ctx->kernel_error)
+		printf("  KDUMP_KERNEL: %s; showing the running kernel\n", ctx->kernel_error);
+	printf("  chosen by:    %s\n", ctx->kernel_why);
+	describe_secure_boot(ctx, buf, sizeof(buf));
+	printf("  Secure Boot:  %s\n", buf);
 	printf("  initramfs:    %s (%s", ctx->initrd_path, !st->image_exists ? "missing" :
 	       st->image_fresh < 0 ? "freshness unknown: the configuration has errors" :
 	       st->image_fresh ? "up to date" : "stale");
@@ -247,6 +252,10 @@ static void status_json(const struct kdump_ctx *ctx, const struct status *st)
 	json_string(stdout, ctx->kernel_path);
 	printf(",\"kernel_release\":");
 	json_string(stdout, ctx->kver);
+	printf(",\"kernel_dedicated\":%s,\"kernel_choice\":", json_bool(ctx->kernel_dedicated));
+	json_string(stdout, ctx->kernel_why);
+	printf(",\"kernel_error\":");
+	json_string_or_null(ctx->kernel_error);
 	printf(",\"image\":{\"path\":");
 	json_string(stdout, ctx->initrd_path);
 	printf(",\"exists\":%s,\"fresh\":%s,\"size\":%" PRIu64 ",\"stale_reason\":",

@@ -129,6 +129,13 @@ static int capture_init_parse(const char *s, enum capture_init *out)
  */
 static const char *check_path_value(const char *key, const char *value)
 {
+	if (streq(key, "KDUMP_KERNEL")) {
+		if (streq(value, "auto") || streq(value, "running"))
+			return NULL;
+		if (value[0] != '/')
+			return "use auto, running or the absolute path of a kernel image";
+		return strstr(value, "/..") ? "a path cannot contain \"/..\"" : NULL;
+	}
 	if (streq(key, "KDUMP_INITRD_DIR"))
 		return value[0] == '/' ? NULL : "must be an absolute path";
 	if (!streq(key, "KDUMP_IMG") && !streq(key, "KDUMP_KERNELVER"))
@@ -149,7 +156,7 @@ static int unknown_key(struct line_ctx *c, const char *key, const char *keyp)
 {
 	static const char *const keys[] = {
 		"KDUMP_COMMANDLINE", "KDUMP_COMMANDLINE_APPEND", "KDUMP_COMMANDLINE_REMOVE",
-		"KDUMP_KERNELVER", "KDUMP_IMG", "KDUMP_INITRD_DIR", "KDUMP_SNP",
+		"KDUMP_KERNELVER", "KDUMP_KERNEL", "KDUMP_IMG", "KDUMP_INITRD_DIR", "KDUMP_SNP",
 		"KDUMP_CAPTURE_INIT", "KEXEC_ARGS",
 	};
 	const char *near = suggest_closest(key, keys, ARRAY_SIZE(keys));
@@ -170,6 +177,7 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		{ "KDUMP_COMMANDLINE_APPEND", offsetof(struct kdump_defaults, commandline_append) },
 		{ "KDUMP_COMMANDLINE_REMOVE", offsetof(struct kdump_defaults, commandline_remove) },
 		{ "KDUMP_KERNELVER", offsetof(struct kdump_defaults, kernelver) },
+		{ "KDUMP_KERNEL", offsetof(struct kdump_defaults, kernel) },
 		{ "KDUMP_IMG", offsetof(struct kdump_defaults, img) },
 		{ "KDUMP_INITRD_DIR", offsetof(struct kdump_defaults, initrd_dir) },
 	};
@@ -309,7 +317,8 @@ static int defaults_init(struct kdump_defaults *d)
 	d->img = strdup(DEFAULTS_IMG);
 	d->initrd_dir = strdup(DEFAULTS_INITRD_DIR);
 	d->kernelver = strdup("");
-	return d->img && d->initrd_dir && d->kernelver ? 0 : -ENOMEM;
+	d->kernel = strdup("auto");
+	return d->img && d->initrd_dir && d->kernelver && d->kernel ? 0 : -ENOMEM;
 }
 
 int defaults_parse_buffer(const char *name, const char *buf, size_t len,
@@ -387,6 +396,7 @@ void defaults_free(struct kdump_defaults *d)
 	free(d->commandline_append);
 	free(d->commandline_remove);
 	free(d->kernelver);
+	free(d->kernel);
 	free(d->img);
 	free(d->initrd_dir);
 	strv_free(d->kexec_args);

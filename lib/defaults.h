@@ -24,6 +24,7 @@ struct kdump_defaults {
 	char *commandline_append; /* KDUMP_COMMANDLINE_APPEND */
 	char *commandline_remove; /* KDUMP_COMMANDLINE_REMOVE: parameter names */
 	char *kernelver;          /* KDUMP_KERNELVER: "" = running kernel */
+	char *kernel;             /* KDUMP_KERNEL: auto, running or a path (crash-kernel.h) */
 	char *img;                /* KDUMP_IMG: image name prefix, default vmlinuz */
 	char *initrd_dir;         /* KDUMP_INITRD_DIR: default /var/lib/kdump */
 	char **kexec_args;        /* KEXEC_ARGS, split */

@@ -89,19 +89,37 @@ static enum syms scan_symbols(const char *path)
 	return text ? SYMS_WITHOUT_MARKER : SYMS_NONE;
 }
 
-/* symbols of release: its System.map, or kallsyms when it is running */
-static enum syms release_symbols(const char *root, const char *release, char *where, size_t len)
+/* the System.map-<release> in dir below root */
+static enum syms map_symbols(const char *root, const char *dir, const char *release, char *where,
+			     size_t len)
 {
-	_cleanup_free_ char *map = NULL, *abs = NULL, *running = NULL, *kallsyms = NULL;
+	_cleanup_free_ char *map = NULL, *abs = NULL;
 	enum syms s;
 
-	if (asprintf(&abs, "/boot/System.map-%s", release) < 0 || sysroot_path(root, abs, &map) < 0)
+	if (asprintf(&abs, "%s/System.map-%s", dir, release) < 0)
+		return SYMS_NONE;
+	if (sysroot_path(root, abs, &map) < 0)
 		return SYMS_NONE;
 	s = scan_symbols(map);
-	if (s != SYMS_NONE) {
+	if (s != SYMS_NONE)
 		snprintf(where, len, "%s", abs);
+	return s;
+}
+
+/* symbols of release: the System.map next to its image (image_dir, may be
+ * NULL), in /boot, or kallsyms when it is running */
+static enum syms release_symbols(const char *root, const char *release, const char *image_dir,
+				 char *where, size_t len)
+{
+	_cleanup_free_ char *running = NULL, *kallsyms = NULL;
+	enum syms s = SYMS_NONE;
+
+	if (image_dir && !streq(image_dir, "/boot"))
+		s = map_symbols(root, image_dir, release, where, len);
+	if (s == SYMS_NONE)
+		s = map_symbols(root, "/boot", release, where, len);
+	if (s != SYMS_NONE)
 		return s;
-	}
 	if (probe_kernel_release(root, &running) < 0 || !streq(running, release) ||
 	    sysroot_path(root, "/proc/kallsyms", &kallsyms) < 0)
 		return SYMS_NONE;
@@ -111,7 +129,17 @@ static enum syms release_symbols(const char *root, const char *release, char *wh
 
 void probe_snp_fix(const char *root, const char *release, struct snp_fix_info *info)
 {
+	probe_snp_fix_image(root, release, NULL, info);
+}
+
+void probe_snp_fix_image(const char *root, const char *release, const char *image,
+			 struct snp_fix_info *info)
+{
+	_cleanup_free_ char *dir = image ? strdup(image) : NULL;
 	char where[128] = "";
+
+	if (dir && strrchr(dir, '/'))
+		*strrchr(dir, '/') = '\0';
 
 	*info = (struct snp_fix_info){ .fix = SNP_FIX_UNKNOWN };
 	if (snp_fix_release_has_upstream(release)) {
@@ -120,7 +148,7 @@ void probe_snp_fix(const char *root, const char *release, struct snp_fix_info *i
 			 "Linux %s has upstream's IOMMU reuse (6.17.8, 6.18)", release);
 		return;
 	}
-	switch (release_symbols(root, release, where, sizeof(where))) {
+	switch (release_symbols(root, release, dir && *dir ? dir : NULL, where, sizeof(where))) {
 	case SYMS_WITH_MARKER:
 		info->fix = SNP_FIX_SERIES;
 		snprintf(info->evidence, sizeof(info->evidence),

@@ -36,6 +36,10 @@ struct snp_fix_info {
 /* Look at the kernel release under root (see sysroot.h). Files that
  * cannot be read (or memory that runs out) only make the answer unknown. */
 void probe_snp_fix(const char *root, const char *release, struct snp_fix_info *info);
+/* The same for the kernel image at image (an absolute path on the host):
+ * the System.map-<release> next to it comes first. */
+void probe_snp_fix_image(const char *root, const char *release, const char *image,
+			 struct snp_fix_info *info);
 
 /* "series", "upstream", "absent", "unknown" */
 const char *snp_fix_name(enum snp_fix fix);

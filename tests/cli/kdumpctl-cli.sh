@@ -820,6 +820,115 @@ case_rebuild_verb_always_builds() {
 	expect_rc 0 && dracut_runs 2
 }
 
+# install_dedicated: the files of kdump-snp-crash-kernel (build-crash-kernel
+# --deb): its kernel with the series' symbol, the link kdumpctl follows,
+# its module lists
+CK_DIR=/usr/lib/kdump-snp/crash-kernel
+CK_REL=6.12.117-kdump-snp
+install_dedicated() {
+	mkdir -p "$R$CK_DIR" "$R/usr/lib/modules/$CK_REL"
+	"$MK" "$R$CK_DIR/vmlinuz-$CK_REL" --release="$CK_REL"
+	ln -s "vmlinuz-$CK_REL" "$R$CK_DIR/vmlinuz"
+	printf 'ffffffff81000000 T _text\nffffffff83a1b2c4 t parse_kdump_snp\n' >"$R$CK_DIR/System.map-$CK_REL"
+	: >"$R/usr/lib/modules/$CK_REL/modules.builtin"
+}
+
+# an SNP host whose Debian kernel lacks the fix: auto arms the dedicated
+# crash kernel, builds the capture image for its release, and says why
+case_auto_dedicated_crash_kernel() {
+	host snp-host-unfixed
+	install_dedicated
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "crash kernel:    $R$CK_DIR/vmlinuz-$CK_REL ($CK_REL)" &&
+	expect_line out "kernel choice:   KDUMP_KERNEL=auto: the dedicated crash kernel, because this is an SEV-SNP host and the running kernel $kver has no SNP fix known (absent)" &&
+	expect_line out "SNP crash:       survivable: $CK_DIR/System.map-$CK_REL lists parse_kdump_snp (the kdump-snp kernel series)" || return
+	kdumpctl start
+	expect_rc 0 && dracut_runs 1 &&
+	expect_line out "kernel: $R$CK_DIR/vmlinuz-$CK_REL" &&
+	expect_line out "initrd: $R/var/lib/kdump/initramfs-$CK_REL-kdump.img" &&
+	expect_in out "kdump_snp=1" || return
+	grep -q -- " --kver $CK_REL " "$FAKE_DRACUT_LOG" || fail "dracut did not build for $CK_REL: $(cat "$FAKE_DRACUT_LOG")"
+	kdumpctl status --json
+	expect_in out '"kernel_release":"'"$CK_REL"'","kernel_dedicated":true,"kernel_choice":"KDUMP_KERNEL=auto: the dedicated crash kernel,'
+}
+
+# the control: the running kernel forced on that host is refused as before
+case_kernel_running_forced() {
+	host snp-host-unfixed
+	install_dedicated
+	echo 'KDUMP_KERNEL=running' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 && expect_in err "refusing crash kernel $kver on this SEV-SNP host" || return
+	kdumpctl status
+	expect_line out "  chosen by:    KDUMP_KERNEL=running: the running kernel"
+}
+
+# elsewhere auto keeps the running kernel, also with the package installed;
+# without the package an SNP host is told what is missing
+case_auto_elsewhere_running_kernel() {
+	host amd-iommu
+	install_dedicated
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "crash kernel:    $R/boot/vmlinuz-$kver ($kver)" &&
+	expect_in out "kernel choice:   KDUMP_KERNEL=auto: the running kernel; not an SEV-SNP host" || return
+	host snp-host-unfixed
+	kdumpctl status
+	expect_in out "chosen by:    KDUMP_KERNEL=auto: the running kernel; the dedicated crash kernel with the SNP fix is not installed ($CK_DIR/vmlinuz: missing; install kdump-snp-crash-kernel)"
+}
+
+# KDUMP_KERNEL=/path: the release from the image, a clear error without one
+case_kernel_path() {
+	host snp-host-unfixed
+	mkdir -p "$R/opt/k"
+	"$MK" "$R/opt/k/bzImage" --release=6.12.117-mine
+	cp "$FIXTURES/snp-host-fixed/boot/System.map-$kver" "$R/opt/k/System.map-6.12.117-mine"
+	echo 'KDUMP_KERNEL=/opt/k/bzImage' >"$DEFS"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "crash kernel:    $R/opt/k/bzImage (6.12.117-mine)" &&
+	expect_line out "kernel choice:   KDUMP_KERNEL=/opt/k/bzImage (release 6.12.117-mine, from its boot header)" || return
+	echo 'KDUMP_KERNEL=/opt/k/missing' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 && expect_in err "KDUMP_KERNEL=/opt/k/missing: No such file or directory (in $DEFS)" || return
+	kdumpctl start
+	expect_rc 1 && dracut_runs 0 && expect_in err "KDUMP_KERNEL=/opt/k/missing: No such file or directory" || return
+	# status still describes the host, with the error
+	kdumpctl status
+	expect_rc 3 &&
+	expect_line out "  KDUMP_KERNEL: KDUMP_KERNEL=/opt/k/missing: No such file or directory (in $DEFS); showing the running kernel" &&
+	expect_line out "  crash kernel: $R/boot/vmlinuz-$kver ($kver)" || return
+	echo 'KDUMP_KERNEL=vmlinuz' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 && expect_in err "$DEFS:1:14: KDUMP_KERNEL \"vmlinuz\": use auto, running or the absolute path of a kernel image"
+}
+
+# Secure Boot: under lockdown an unsigned crash kernel is refused by check
+# and start with what to do; a signed one passes; status shows both
+case_lockdown_unsigned_kernel() {
+	host amd-iommu
+	mkdir -p "$R/sys/kernel/security"
+	echo 'none [integrity] confidentiality' >"$R/sys/kernel/security/lockdown"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_in err "kernel lockdown is on (integrity, /sys/kernel/security/lockdown: Secure Boot), and kexec_file_load refuses the crash kernel $R/boot/vmlinuz-$kver: it is no signed EFI image (no PE/COFF header)" &&
+	expect_in err "kernel/build-crash-kernel --deb --sign-key KEY --sign-cert CERT, then mokutil --import CERT.der" || return
+	"$MK" "$R/boot/vmlinuz-$kver" --pe
+	kdumpctl start
+	expect_rc 1 && dracut_runs 0 && expect_in err "refuses the crash kernel $R/boot/vmlinuz-$kver: it carries no signature" || return
+	kdumpctl status
+	expect_line out "  Secure Boot:  lockdown integrity; crash kernel unsigned: kexec_file_load refuses it" || return
+	"$MK" "$R/boot/vmlinuz-$kver" --pe-signed
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "Secure Boot:     lockdown integrity; crash kernel signed (the kernel checks the key at load: UEFI db or an enrolled MOK)" || return
+	echo '[none] integrity confidentiality' >"$R/sys/kernel/security/lockdown"
+	"$MK" "$R/boot/vmlinuz-$kver"
+	kdumpctl check
+	expect_rc 0 && expect_line out "Secure Boot:     lockdown none; crash kernel unsigned"
+}
+
 case_start_snp_host_cmdline() {
 	host snp-host-fixed
 	kdumpctl start

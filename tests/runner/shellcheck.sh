@@ -31,6 +31,7 @@ strict=(
 	tests/vm/hang-module/build.sh
 	tests/snp-matrix/run-matrix tests/snp-matrix/lib.sh tests/snp-matrix/init.sh
 	tests/snp-matrix/write-doc.sh kernel/qemu-smoke
+	kernel/build-crash-kernel kernel/check-crash-kernel
 	tests/qemu/run-tests tests/qemu/build-qemu
 	bench/run-bench bench/lib.sh bench/write-report bench/bisect.sh
 )

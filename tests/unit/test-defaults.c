@@ -43,6 +43,7 @@ static void test_defaults_when_empty(void **state)
 	assert_string_equal(d->img, "vmlinuz");
 	assert_string_equal(d->initrd_dir, "/var/lib/kdump");
 	assert_string_equal(d->kernelver, "");
+	assert_string_equal(d->kernel, "auto");
 	assert_null(d->commandline);
 	assert_int_equal(d->snp, SNP_MODE_AUTO);
 	assert_false(d->debug);
@@ -172,6 +173,33 @@ static void test_paths_and_names(void **state)
 		  "kdump:1:17: KDUMP_KERNELVER \"--help\": a file name cannot start with \"-\"");
 }
 
+/* KDUMP_KERNEL (kdump-tools' name): auto, running, or an image's path */
+static void test_kernel(void **state)
+{
+	struct kdump_defaults *d = parse_ok("KDUMP_KERNEL=running\n");
+
+	(void)state;
+	assert_string_equal(d->kernel, "running");
+	defaults_free(d);
+	d = parse_ok("KDUMP_KERNEL=\"/usr/lib/kdump-snp/crash-kernel/vmlinuz-6.12.117-kdump-snp\"\n");
+	assert_string_equal(d->kernel, "/usr/lib/kdump-snp/crash-kernel/vmlinuz-6.12.117-kdump-snp");
+	defaults_free(d);
+	d = parse_ok("KDUMP_KERNEL=auto\n");
+	assert_string_equal(d->kernel, "auto");
+	defaults_free(d);
+
+	parse_err("KDUMP_KERNEL=vmlinuz-6.12\n",
+		  "kdump:1:14: KDUMP_KERNEL \"vmlinuz-6.12\": use auto, running or the absolute "
+		  "path of a kernel image");
+	parse_err("KDUMP_KERNEL=\"\"\n",
+		  "kdump:1:14: KDUMP_KERNEL \"\": use auto, running or the absolute path of a "
+		  "kernel image");
+	parse_err("KDUMP_KERNEL=/boot/../tmp/x\n",
+		  "kdump:1:14: KDUMP_KERNEL \"/boot/../tmp/x\": a path cannot contain \"/..\"");
+	parse_err("KDUMP_KERNL=auto\n",
+		  "kdump:1:1: unknown setting \"KDUMP_KERNL\"; did you mean \"KDUMP_KERNEL\"?");
+}
+
 static void test_nul_byte(void **state)
 {
 	struct conf_errors errs = { 0 };
@@ -256,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_capture_init),
 		cmocka_unit_test(test_paths_and_names),
+		cmocka_unit_test(test_kernel),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_missing_file),

@@ -160,6 +160,29 @@ static void test_placeholder_only(void **state)
 	expect_fix(scratch, DEBIAN_RELEASE, SNP_FIX_UNKNOWN, "with symbols");
 }
 
+/* the dedicated crash kernel's System.map lies next to its image, not in
+ * /boot; the image's directory comes first */
+static void test_map_next_to_image(void **state)
+{
+	struct snp_fix_info info;
+
+	(void)state;
+	put("usr/lib/kdump-snp/crash-kernel/System.map-6.12.117-kdump-snp",
+	    "ffffffff81000000 T _text\nffffffff83a1b2c4 t parse_kdump_snp\n");
+	probe_snp_fix_image(scratch, "6.12.117-kdump-snp",
+			    "/usr/lib/kdump-snp/crash-kernel/vmlinuz-6.12.117-kdump-snp", &info);
+	assert_int_equal(info.fix, SNP_FIX_SERIES);
+	assert_non_null(strstr(info.evidence, "/usr/lib/kdump-snp/crash-kernel/System.map-"
+				"6.12.117-kdump-snp lists parse_kdump_snp"));
+	/* without the image, only /boot is looked at */
+	expect_fix(scratch, "6.12.117-kdump-snp", SNP_FIX_UNKNOWN, "no /boot/System.map-");
+	/* an image in /boot: its System.map there */
+	put("boot/System.map-6.12.9", "ffffffff81000000 T _text\n");
+	probe_snp_fix_image(scratch, "6.12.9", "/boot/vmlinuz-6.12.9", &info);
+	assert_int_equal(info.fix, SNP_FIX_ABSENT);
+	assert_non_null(strstr(info.evidence, "/boot/System.map-6.12.9 lists no"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test_setup_teardown(test_kallsyms_of_running_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_placeholder_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_next_to_image, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
