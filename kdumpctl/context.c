@@ -80,7 +80,8 @@ static void snp_fix_not_probed(struct snp_fix_info *f)
 	snprintf(f->evidence, sizeof(f->evidence), "not probed: this host is not SEV-SNP capable");
 }
 
-static int image_paths(struct kdump_ctx *ctx)
+/* kver: rebuild --kernel-version (it wins as KDUMP_KERNELVER does), else NULL */
+static int image_paths(struct kdump_ctx *ctx, const char *kver)
 {
 	const struct kdump_defaults *d = ctx->defaults;
 	_cleanup_free_ char *running = NULL, *initrd = NULL;
@@ -91,7 +92,7 @@ static int image_paths(struct kdump_ctx *ctx)
 	struct crash_kernel_input in = {
 		.root = ctx->root,
 		.setting = d->kernel,
-		.kernelver = d->kernelver,
+		.kernelver = kver ? kver : d->kernelver,
 		.img = d->img,
 		.snp = ctx->snp_known ? &ctx->snp : NULL,
 		.snp_hint = ctx->snp_hint,
@@ -103,7 +104,7 @@ static int image_paths(struct kdump_ctx *ctx)
 		return log_error_errno(r, "cannot tell the running kernel's release");
 	in.running = running;
 	/* only auto looks at the running kernel's fix */
-	if (streq(d->kernel, "auto") && !*d->kernelver && snp_probe_wanted(ctx))
+	if (streq(d->kernel, "auto") && !*in.kernelver && snp_probe_wanted(ctx))
 		probe_snp_fix(ctx->root, running, &running_fix);
 	else
 		running_fix = (struct snp_fix_info){ .fix = SNP_FIX_UNKNOWN };
@@ -206,7 +207,7 @@ int ctx_load(struct kdump_ctx *ctx, const struct global_options *o)
 		log_set_level(LOG_LVL_DEBUG);
 	/* the SNP state decides which kernel KDUMP_KERNEL=auto picks */
 	probe_snp(ctx);
-	return image_paths(ctx);
+	return image_paths(ctx, o->kernel_version);
 }
 
 void ctx_free(struct kdump_ctx *ctx)

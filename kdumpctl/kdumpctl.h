@@ -3,6 +3,7 @@
 #define KDUMPCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "conf.h"
@@ -23,6 +24,8 @@ struct global_options {
 	bool yes;             /* test --yes */
 	const char *vmcore;   /* save --vmcore */
 	const char *target;   /* save --target */
+	const char *size;     /* reset-crashkernel --size */
+	const char *kernel_version; /* rebuild --kernel-version */
 	bool devices_later;   /* save: target devices may appear later */
 };
 
@@ -120,6 +123,10 @@ int verb_status(struct kdump_ctx *ctx, const struct global_options *o);
 int status_unavailable(const struct kdump_ctx *ctx, const struct global_options *o, int err);
 int verb_showmem(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_estimate(struct kdump_ctx *ctx, const struct global_options *o);
+/* The crashkernel= size estimate recommends, in bytes (a multiple of
+ * 16 MiB); its table goes to out unless NULL. */
+int estimate_crashkernel(const struct kdump_ctx *ctx, FILE *out, uint64_t *recommended);
+int verb_reset_crashkernel(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_test(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_save(struct kdump_ctx *ctx, const struct global_options *o);
 int verb_capture(struct kdump_ctx *ctx, const struct global_options *o);

@@ -16,6 +16,8 @@ enum verb_flags {
 	VERB_SAVE = 1 << 3,            /* accepts --vmcore and --target */
 	VERB_INIT = 1 << 4,            /* the capture image's /init: prepares the system first */
 	VERB_LOCK = 1 << 5,            /* changes the host: one at a time (ctx_lock) */
+	VERB_SIZE = 1 << 6,            /* accepts --size */
+	VERB_KVER = 1 << 7,            /* accepts --kernel-version */
 };
 
 static const struct verb {
@@ -28,12 +30,15 @@ static const struct verb {
 	{ "stop", verb_stop, VERB_LOCK, "unload the crash kernel" },
 	{ "restart", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "rebuild if stale, then load again; the loaded crash kernel stays until the new one replaces it" },
 	{ "reload", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "the same as restart" },
-	{ "rebuild", verb_rebuild, VERB_CONFIG_REQUIRED | VERB_LOCK, "rebuild the capture image now" },
+	{ "rebuild", verb_rebuild, VERB_CONFIG_REQUIRED | VERB_LOCK | VERB_KVER,
+	  "rebuild the capture image now (--kernel-version: for that kernel)" },
 	{ "propagate", verb_propagate, VERB_CONFIG_REQUIRED, "ssh target: make the key, install it on the server, record the host key, prove a login" },
 	{ "check", verb_check, VERB_CONFIG_REQUIRED, "validate the config and show what start would use" },
 	{ "status", verb_status, VERB_JSON, "exit 0 when kdump is operational, 3 when not (--json)" },
 	{ "showmem", verb_showmem, 0, "show the memory reserved for the crash kernel" },
 	{ "estimate", verb_estimate, 0, "recommend a crashkernel= size for this host" },
+	{ "reset-crashkernel", verb_reset_crashkernel, VERB_LOCK | VERB_SIZE,
+	  "set crashkernel= in GRUB's configuration: the estimate, or --size" },
 	{ "test", verb_test, VERB_YES, "panic the machine to test kdump (asks unless --yes)" },
 	{ "save", verb_save, VERB_CONFIG_REQUIRED | VERB_SAVE, "save the dump (in the crash kernel, or --vmcore FILE --target DIR)" },
 	{ "capture", verb_capture, VERB_CONFIG_REQUIRED | VERB_INIT, "the minimal capture image's /init: set up, then save (PID 1 only)" },
@@ -52,6 +57,8 @@ static void usage(FILE *out)
 		     "  -y, --yes            test: do not ask for confirmation\n"
 		     "      --vmcore=FILE    save: the dump to save (default /proc/vmcore)\n"
 		     "      --target=DIR     save: the directory to save it in\n"
+		     "      --size=SIZE      reset-crashkernel: crashkernel= to set (auto: the estimate)\n"
+		     "      --kernel-version=RELEASE  rebuild: for that kernel, not the running one\n"
 		     "  -d, --debug          print what is checked and decided\n"
 		     "  -h, --help           print this help\n"
 		     "  -V, --version        print the version\n",
@@ -66,7 +73,7 @@ static const struct verb *find_verb(const char *name)
 	return NULL;
 }
 
-enum { OPT_DEFAULTS = 0x100, OPT_JSON, OPT_VMCORE, OPT_TARGET };
+enum { OPT_DEFAULTS = 0x100, OPT_JSON, OPT_VMCORE, OPT_TARGET, OPT_SIZE, OPT_KVER };
 
 static int parse_options(int argc, char **argv, struct global_options *o, const char **verb)
 {
@@ -77,6 +84,8 @@ static int parse_options(int argc, char **argv, struct global_options *o, const 
 		{ "yes", no_argument, NULL, 'y' },
 		{ "vmcore", required_argument, NULL, OPT_VMCORE },
 		{ "target", required_argument, NULL, OPT_TARGET },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "kernel-version", required_argument, NULL, OPT_KVER },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -104,6 +113,17 @@ static int parse_options(int argc, char **argv, struct global_options *o, const 
 			break;
 		case OPT_TARGET:
 			o->target = optarg;
+			break;
+		case OPT_SIZE:
+			o->size = optarg;
+			break;
+		case OPT_KVER:
+			/* a file name component, as KDUMP_KERNELVER */
+			if (!*optarg || optarg[0] == '-' || strchr(optarg, '/') || strstr(optarg, "..")) {
+				log_error("--kernel-version=%s: not a kernel release", optarg);
+				return -1;
+			}
+			o->kernel_version = optarg;
 			break;
 		case 'd':
 			o->debug = true;
@@ -158,9 +178,11 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if ((o.json && !(v->flags & VERB_JSON)) || (o.yes && !(v->flags & VERB_YES)) ||
-	    ((o.vmcore || o.target) && !(v->flags & VERB_SAVE))) {
+	    ((o.vmcore || o.target) && !(v->flags & VERB_SAVE)) || (o.size && !(v->flags & VERB_SIZE)) ||
+	    (o.kernel_version && !(v->flags & VERB_KVER))) {
 		log_error("%s does not apply to %s",
-			  o.json ? "--json" : o.yes ? "--yes" : o.vmcore ? "--vmcore" : "--target", name);
+			  o.json ? "--json" : o.yes ? "--yes" : o.vmcore ? "--vmcore" :
+			  o.target ? "--target" : o.size ? "--size" : "--kernel-version", name);
 		return EXIT_USAGE;
 	}
 	if (v->flags & VERB_INIT && capture_prepare() < 0)
