@@ -34,6 +34,8 @@ strict=(
 	kernel/build-crash-kernel kernel/check-crash-kernel
 	tests/qemu/run-tests tests/qemu/build-qemu
 	bench/run-bench bench/lib.sh bench/write-report bench/bisect.sh
+	tests/build-deb debian/kdump-snp.postinst debian/kdump-snp.prerm debian/kdump-snp.postrm
+	debian/kernel/postinst.d/kdump-snp debian/kernel/postrm.d/kdump-snp
 )
 # Scripts that run inside a guest or a capture image, and the dracut module
 # (dracut sets its variables): shellcheck's default checks only (--norc).
