@@ -53,6 +53,8 @@ static int apply(const char *root, const char *value)
 	_cleanup_free_ char *prog = update_grub_program(root);
 	int r;
 
+	/* what we printed comes before our and update-grub's stderr, in a pipe too */
+	fflush(stdout);
 	if (!prog) {
 		if (value)
 			log_info("update-grub was not found: GRUB is not this host's boot loader. "
