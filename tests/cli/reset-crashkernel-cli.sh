@@ -48,7 +48,7 @@ grub_runs() {
 # estimate_value: the size `kdumpctl estimate` recommends
 estimate_value() {
 	"$KDUMPCTL" --config="$R/etc/kdump.conf" --defaults="$R/etc/default/kdump" estimate |
-		sed -n 's/^Recommended: crashkernel=//p'
+		sed -n 's/^Recommended: crashkernel=\([0-9]*M\).*/\1/p'
 }
 
 # grub_cmdline: GRUB_CMDLINE_LINUX_DEFAULT as grub-mkconfig leaves it after
