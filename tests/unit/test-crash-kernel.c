@@ -7,7 +7,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +15,11 @@
 
 #include "crash-kernel.h"
 #include "snp-fix.h"
+#include "scratch.h"
 
 #define RUNNING "6.12.57+deb13-amd64"
 #define DEDICATED "6.12.117-kdump-snp"
 
-static char *scratch;
 
 static void put(const char *rel, const void *data, size_t len)
 {
@@ -71,31 +70,6 @@ static void install_dedicated(void)
 {
 	put("usr/lib/kdump-snp/crash-kernel/vmlinuz-" DEDICATED, "x", 1);
 	put_link("usr/lib/kdump-snp/crash-kernel/vmlinuz", "vmlinuz-" DEDICATED);
-}
-
-static int setup(void **state)
-{
-	char tmpl[] = "/tmp/test-crash-kernel.XXXXXX";
-
-	(void)state;
-	scratch = strdup(mkdtemp(tmpl));
-	return scratch ? 0 : -1;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	nftw(scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(scratch);
-	return 0;
 }
 
 static const struct snp_state snp_capable = { .capable = true };
@@ -236,10 +210,10 @@ static void test_explicit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_find_dedicated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auto_snp_host, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auto_other_host, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_explicit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_dedicated, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_auto_snp_host, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_auto_other_host, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_explicit, scratch_setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

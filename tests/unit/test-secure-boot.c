@@ -6,13 +6,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "secure-boot.h"
+#include "scratch.h"
 
 static unsigned char img[4096];
 
@@ -68,7 +68,6 @@ static void test_pe(void **state)
 	assert_int_equal(pe_signature_check(img, sizeof(img)), PE_SIG_NOT_PE);
 }
 
-static char *scratch;
 
 static void put_lockdown(const char *text)
 {
@@ -112,36 +111,11 @@ static void test_lockdown(void **state)
 	expect_mode("none [] x\n", -EINVAL, NULL);
 }
 
-static int setup(void **state)
-{
-	char tmpl[] = "/tmp/test-secure-boot.XXXXXX";
-
-	(void)state;
-	scratch = strdup(mkdtemp(tmpl));
-	return scratch ? 0 : -1;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	nftw(scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(scratch);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pe),
-		cmocka_unit_test_setup_teardown(test_lockdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lockdown, scratch_setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,13 +6,13 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "snp-fix.h"
+#include "scratch.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/fixtures"
@@ -81,7 +81,6 @@ static void test_fixtures(void **state)
 		   "Linux 6.18.1 has upstream's IOMMU reuse");
 }
 
-static char *scratch;
 
 static void put(const char *rel, const char *text)
 {
@@ -98,31 +97,6 @@ static void put(const char *rel, const char *text)
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
-}
-
-static int setup(void **state)
-{
-	char tmpl[] = "/tmp/test-snp-fix.XXXXXX";
-
-	(void)state;
-	scratch = strdup(mkdtemp(tmpl));
-	return scratch ? 0 : -1;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	nftw(scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(scratch);
-	return 0;
 }
 
 #define DEBIAN_PLACEHOLDER \
@@ -189,9 +163,9 @@ int main(void)
 		cmocka_unit_test(test_upstream_releases),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_fixtures),
-		cmocka_unit_test_setup_teardown(test_kallsyms_of_running_kernel, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_placeholder_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_map_next_to_image, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kallsyms_of_running_kernel, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_placeholder_only, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_map_next_to_image, scratch_setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
