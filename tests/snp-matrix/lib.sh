@@ -20,8 +20,11 @@
 #   KDUMP_SNP_MATRIX_TRACE   more QEMU trace events (a -trace pattern)
 #   KDUMP_SNP_MATRIX_IDLE    seconds of serial silence after which a run is
 #                            stopped and counted as hung (default 60)
-#   KDUMP_SNP_MATRIX_FAULT_IDLE  the same for the negative control
-#                            (default 20)
+#   KDUMP_SNP_MATRIX_FAULT_IDLE  the same for the negative control once
+#                            its crash kernel printed (default 20)
+#   KDUMP_SNP_MATRIX_BOOT_CPU  seconds of QEMU CPU time from the panic to
+#                            the crash kernel's first line after which a
+#                            run is counted as hung (default 20)
 
 SNPM_CACHE=${VM_CACHE}/snp-matrix
 SNPM_HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
