@@ -20,8 +20,11 @@
 #   KDUMP_SNP_MATRIX_TRACE   more QEMU trace events (a -trace pattern)
 #   KDUMP_SNP_MATRIX_IDLE    seconds of serial silence after which a run is
 #                            stopped and counted as hung (default 60)
-#   KDUMP_SNP_MATRIX_FAULT_IDLE  the same for the negative control
-#                            (default 20)
+#   KDUMP_SNP_MATRIX_FAULT_IDLE  the same for the negative control once
+#                            its crash kernel printed (default 20)
+#   KDUMP_SNP_MATRIX_BOOT_CPU  seconds of QEMU CPU time from the panic to
+#                            the crash kernel's first line after which a
+#                            run is counted as hung (default 20)
 
 SNPM_CACHE=${VM_CACHE}/snp-matrix
 SNPM_HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -31,9 +34,19 @@ SNPM_TRACE=()
 [[ -z "${KDUMP_SNP_MATRIX_TRACE:-}" ]] || SNPM_TRACE=(-trace "${KDUMP_SNP_MATRIX_TRACE}")
 # a guest that prints nothing for this long is stopped and counted as hung
 SNPM_IDLE=${KDUMP_SNP_MATRIX_IDLE:-60}
-# the same for the negative control, whose crash kernel hangs on its disk
+# the same for the negative control once its crash kernel has printed its
+# first line: it then hangs on its disk
 # shellcheck disable=SC2034 # run-matrix reads it
 SNPM_FAULT_IDLE=${KDUMP_SNP_MATRIX_FAULT_IDLE:-20}
+# Between the first kernel's panic and the crash kernel's first serial line
+# the guest prints nothing and only computes (purgatory hashes the loaded
+# segments, the kernel decompresses itself and boots up to its console), so
+# that phase is timed in QEMU's CPU time, not on the wall clock: on a
+# loaded host it takes as many CPU seconds but several times the wall time
+# (measured: see README.md). A run whose QEMU used this many CPU seconds
+# after the panic with no crash kernel line is stopped as hung.
+SNPM_BOOT_CPU=${KDUMP_SNP_MATRIX_BOOT_CPU:-20}
+SNPM_CLK_TCK=$(getconf CLK_TCK)
 # shellcheck disable=SC2034 # the run-matrix and write-doc.sh read these
 # the guest's memory (MiB) and the first kernel's reservation
 {
@@ -391,36 +404,103 @@ snpm_arm_fault() {
 	fi
 }
 
+# snpm_cpu_ticks PID: the CPU time (user + system, clock ticks) of the
+# process PID and its waited-for children, empty when it is gone
+snpm_cpu_ticks() {
+	local stat
+	stat=$(cat -- "/proc/$1/stat" 2>/dev/null) || return 0
+	# the fields after the command name: state is 3, utime 14, stime 15
+	awk '{ print $12 + $13 }' <<<"${stat##*) }"
+}
+
+# snpm_qemu_pid PID: QEMU's process ID, the child of PID (timeout(1))
+snpm_qemu_pid() {
+	local c
+	c=$(cat -- "/proc/$1/task/$1/children" 2>/dev/null) || return 0
+	printf '%s\n' "${c%% *}"
+}
+
+# the crash kernel's first serial line: its console replays the kernel
+# log from the start, which is the version banner
+SNPM_BANNER="Linux version "
+
+# snpm_crash_started LOG: the crash kernel has printed its first line
+snpm_crash_started() {
+	sed -n "/${SNPM_PANIC}/,\$p" "$1" | grep -qF "${SNPM_BANNER}"
+}
+
+# snpm_gap_wall LOG: seconds (host stamps) from the first kernel's panic
+# line to the crash kernel's first line, empty when there is none
+snpm_gap_wall() {
+	awk -v p="${SNPM_PANIC}" -v b="${SNPM_BANNER}" '
+	function stamp(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
+	t0 == "" && index($0, p) { t0 = stamp($0); next }
+	t0 != "" && index($0, b) { printf "%.1f\n", stamp($0) - t0; exit }' "$1"
+}
+
 # snpm_watch PID LOG START FAULT: wait for the run (PID, the end of its
-# pipeline) to end; stop QEMU when the guest has printed nothing for
-# $SNPM_IDLE seconds (SNPM_HUNG=1), as a crash kernel that hangs would
-# otherwise run into the timeout. With FAULT=1, arm the disk's DMA fault
-# once the first kernel's panic is in LOG (polled every 0.2 s; the crash
-# kernel needs seconds to boot before it writes the dump).
-# shellcheck disable=SC2034 # SNPM_FAULT_MSG is for run-matrix
+# pipeline) to end, and stop QEMU (SNPM_HUNG=1) as hung, since a crash
+# kernel that hangs would otherwise run into the timeout:
+#   - before the first kernel's panic, and after the crash kernel's first
+#     line, when the guest has printed nothing for $SNPM_IDLE seconds
+#     ($SNPM_FAULT_IDLE after the crash kernel's first line with FAULT=1:
+#     that crash kernel hangs on its disk);
+#   - from the panic to the crash kernel's first line, when QEMU has used
+#     $SNPM_BOOT_CPU seconds of CPU (that phase only computes, see above).
+# With FAULT=1, arm the disk's DMA fault once the first kernel's panic is in
+# LOG (polled every 0.2 s; the crash kernel needs seconds to boot before it
+# writes the dump). Sets SNPM_HUNG, SNPM_HUNG_WHY, SNPM_FAULT_MSG, and
+# SNPM_GAP_CPU (QEMU's CPU seconds from the panic to the crash kernel's
+# first line; empty when there was no such line or QEMU had ended before
+# the next look).
+# shellcheck disable=SC2034 # SNPM_FAULT_MSG, SNPM_GAP_CPU, SNPM_HUNG_WHY are for run-matrix
 snpm_watch() {
-	local pid=$1 log=$2 start=$3 fault=$4 last now tick=0
+	local pid=$1 log=$2 start=$3 fault=$4 last now tick=0 phase=first
+	local qpid='' cpu='' cpu0='' t0='' idle=${SNPM_IDLE}
 	SNPM_HUNG=0
+	SNPM_HUNG_WHY=
+	SNPM_GAP_CPU=
 	SNPM_FAULT_MSG=
 	[[ "${fault}" = 0 ]] || SNPM_FAULT_MSG="the first kernel's panic never came"
 	VM_QEMU_PID=
 	while kill -0 "${pid}" 2>/dev/null; do
 		sleep 0.2
-		if [[ "${fault}" = 1 ]] && grep -qF "${SNPM_PANIC}" -- "${log}"; then
-			snpm_arm_fault "${log}"
-			fault=2
+		if [[ "${phase}" = first ]] && grep -qF "${SNPM_PANIC}" -- "${log}"; then
+			[[ "${fault}" = 0 ]] || snpm_arm_fault "${log}"
+			phase=gap
+			t0=${EPOCHREALTIME/[.,]/}
+			cpu0=$(snpm_cpu_ticks "${qpid:-0}")
 		fi
 		tick=$((tick + 1))
 		[[ $((tick % 5)) = 0 ]] || continue
 		[[ -n "${VM_QEMU_PID}" ]] || VM_QEMU_PID=$(cat -- "${log}.pid" 2>/dev/null) || true
+		[[ -n "${qpid}" ]] || [[ -z "${VM_QEMU_PID}" ]] || qpid=$(snpm_qemu_pid "${VM_QEMU_PID}")
+		[[ "${SNPM_HUNG}" = 0 ]] || continue
+		if [[ "${phase}" = gap ]]; then
+			cpu=$(snpm_cpu_ticks "${qpid:-0}")
+			[[ -n "${cpu0}" ]] || cpu0=${cpu}
+			if snpm_crash_started "${log}"; then
+				[[ -z "${cpu}" ]] || [[ -z "${cpu0}" ]] ||
+					SNPM_GAP_CPU=$(awk -v t="$((cpu - cpu0))" -v h="${SNPM_CLK_TCK}" 'BEGIN { printf "%.1f\n", t / h }')
+				phase=crash
+				[[ "${fault}" = 0 ]] || idle=${SNPM_FAULT_IDLE}
+			elif [[ -n "${cpu}" ]] && [[ $((cpu - ${cpu0:-0})) -gt $((SNPM_BOOT_CPU * SNPM_CLK_TCK)) ]]; then
+				now=${EPOCHREALTIME/[.,]/}
+				SNPM_HUNG=1
+				SNPM_HUNG_WHY="the crash kernel printed nothing while QEMU used ${SNPM_BOOT_CPU}s of CPU after the panic ($(((now - t0) / 1000000))s on the wall clock)"
+				[[ -z "${VM_QEMU_PID}" ]] || kill -TERM -- "${VM_QEMU_PID}" 2>/dev/null || true
+			fi
+			continue
+		fi
 		last=$(snpm_last_stamp "${log}")
 		[[ -n "${last}" ]] || continue
 		now=${EPOCHREALTIME/[.,]/}
 		now=$((now / 1000 - start))
 		last=${last/./}
 		last=$((10#${last}))
-		if [[ "${SNPM_HUNG}" = 0 ]] && [[ $((now - last)) -gt $((SNPM_IDLE * 1000)) ]]; then
+		if [[ $((now - last)) -gt $((idle * 1000)) ]]; then
 			SNPM_HUNG=1
+			SNPM_HUNG_WHY="no output for ${idle}s after its last line"
 			[[ -z "${VM_QEMU_PID}" ]] || kill -TERM -- "${VM_QEMU_PID}" 2>/dev/null || true
 		fi
 	done

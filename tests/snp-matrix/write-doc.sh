@@ -37,6 +37,7 @@ doc_expected() {
 		fi
 		;;
 	saved-upstream) echo "vmcore saved; reuses the device table (upstream's series)" ;;
+	cwb-refused) echo "no vmcore; completion stores refused > 0 (trace amdvi_snp_store_refused); Completion-Wait loop timed out" ;;
 	dma-fault) echo "no vmcore: the disk's DMA translation broken after the panic (negative control)" ;;
 	*) echo "$1" ;;
 	esac
@@ -47,6 +48,7 @@ doc_kernel() {
 	case $1 in
 	stock) echo "stock 6.12" ;;
 	patched) echo "6.12 + kernel/ series" ;;
+	nocwb) echo "6.12 + kernel/ series, completion-wait buffer reuse off (test-only)" ;;
 	debian) echo "Debian ${SNPM_DEB_KVER}" ;;
 	*) echo "$1" ;;
 	esac
@@ -119,7 +121,7 @@ snpm_write_doc() {
 		echo "| host | $(nproc) CPUs, load average ${LOAD_START} at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end |"
 		echo "| QEMU | ${QEMU_VERSION}, tests/qemu patches ${QEMU_PATCHES} (build ${QEMU_KEY}), TCG, \`-M q35 -m ${SNPM_MEM}\`, \`-nodefaults\`, \`-device amd-iommu,id=iommu,intremap=on,pt=off\` (+ \`snp-lock=on\`, \`snp-efr=on\` per row), trace \`${SNPM_TRACE_EVENTS[*]}\` with \`-msg timestamp=on\` |"
 		echo "| target | virtio-blk \`iommu_platform=on,disable-legacy=on\` at ${SNPM_DISK_BDF} (requester ID $(printf '%#x' "${SNPM_DISK_DEVID}")), ext4 UUID=${SNPM_TARGET_UUID} |"
-		for v in stock patched debian; do
+		for v in stock patched nocwb debian; do
 			d=KDESC_${v}
 			[[ -z "${!d:-}" ]] || echo "| $(doc_kernel "${v}") | $(doc_cell "${!d}") |"
 		done
@@ -152,6 +154,7 @@ snpm_write_doc() {
 			echo "Expected: $(doc_expected "${want}"). Result: $(doc_result "${name}" 2)$(v=$(doc_result "${name}" 8); [[ -z "${v}" ]] || printf ' (%s)' "${v}")."
 			echo "QEMU run: $(doc_result "${name}" 7) s. $(doc_result "${name}" 5) x \"Completion-Wait loop timed out\"."
 			echo "QEMU trace: $(doc_result "${name}" 9)."
+			echo "Hang watchdog: $(doc_result "${name}" 10)."
 			[[ -z "${ROW_NOTE[${name}]:-}" ]] || { echo; echo "${ROW_NOTE[${name}]}"; }
 			[[ -z "${ROW_RETRY[${name}]:-}" ]] || { echo; echo "${ROW_RETRY[${name}]}"; }
 			v=$(doc_locked_value "${name}" 0x20)
