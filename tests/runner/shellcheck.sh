@@ -30,7 +30,7 @@ strict=(
 	tests/vm/lib.sh tests/vm/write-results.sh tests/vm/boot-guest.sh tests/vm/guest-image.sh
 	tests/snp-matrix/run-matrix tests/snp-matrix/lib.sh tests/snp-matrix/init.sh
 	tests/snp-matrix/write-doc.sh kernel/qemu-smoke
-	tests/qemu/run-tests tests/qemu/build-qemu
+	tests/qemu/run-tests tests/qemu/build-qemu tests/qemu/boot-loop
 	bench/run-bench bench/lib.sh bench/write-report bench/bisect.sh
 )
 # Scripts that run inside a guest or a capture image, and the dracut module
