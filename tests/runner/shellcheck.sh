@@ -32,7 +32,7 @@ strict=(
 	tests/snp-matrix/run-matrix tests/snp-matrix/lib.sh tests/snp-matrix/init.sh
 	tests/snp-matrix/write-doc.sh kernel/qemu-smoke
 	kernel/build-crash-kernel kernel/check-crash-kernel
-	tests/qemu/run-tests tests/qemu/build-qemu
+	tests/qemu/run-tests tests/qemu/build-qemu tests/qemu/boot-loop
 	bench/run-bench bench/lib.sh bench/write-report bench/bisect.sh
 	tests/build-deb debian/kdump-snp.postinst debian/kdump-snp.prerm debian/kdump-snp.postrm
 	debian/kernel/postinst.d/kdump-snp debian/kernel/postrm.d/kdump-snp
