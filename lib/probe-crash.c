@@ -53,6 +53,37 @@ static int iomem_parse_line(char *line, struct crash_range *range,
 	return 0;
 }
 
+/* read_iomem: /proc/iomem below root, as text (no NUL inside) */
+static int read_iomem(const char *root, char **buf)
+{
+	ssize_t n = sysroot_read_file(root, "/proc/iomem", buf);
+
+	if (n < 0)
+		return (int)n;
+	if (memchr(*buf, '\0', (size_t)n))
+		return -EINVAL;
+	return 0;
+}
+
+/* iomem_next: the next entry of the text at *cursor, split in place: 1
+ * with range and name, 0 at the end, a negative errno for a bad line */
+static int iomem_next(char **cursor, struct crash_range *range, const char **name)
+{
+	while (**cursor) {
+		char *line = *cursor, *next = line + strcspn(line, "\n");
+
+		if (*next)
+			*next++ = '\0';
+		*cursor = next;
+		if (*line) {
+			int r = iomem_parse_line(line, range, name);
+
+			return r < 0 ? r : 1;
+		}
+	}
+	return 0;
+}
+
 /*
  * x86_64 reserves at most one "Crash kernel" range below 4 GiB and one
  * above. Should a kernel ever show more than one range in a class, the
@@ -64,28 +95,15 @@ int probe_crash_reservation(const char *root, struct crash_reservation *res)
 	_cleanup_free_ char *buf = NULL;
 	struct crash_reservation found = { 0 };
 	bool any = false, hidden = false;
-	char *line, *next;
-	ssize_t n;
-	int r;
+	struct crash_range range;
+	const char *name;
+	char *cursor;
+	int r = read_iomem(root, &buf);
 
-	n = sysroot_read_file(root, "/proc/iomem", &buf);
-	if (n < 0)
-		return (int)n;
-	if (memchr(buf, '\0', (size_t)n))
-		return -EINVAL;
-
-	for (line = buf; *line; line = next) {
-		struct crash_range range;
-		const char *name;
-
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
-		if (!*line)
-			continue;
-		r = iomem_parse_line(line, &range, &name);
-		if (r < 0)
-			return r;
+	if (r < 0)
+		return r;
+	cursor = buf;
+	while ((r = iomem_next(&cursor, &range, &name)) > 0) {
 		if (!streq(name, "Crash kernel"))
 			continue;
 
@@ -104,7 +122,8 @@ int probe_crash_reservation(const char *root, struct crash_reservation *res)
 		}
 		found.total += crash_range_size(&range);
 	}
-
+	if (r < 0)
+		return r;
 	if (!any)
 		return -ENOENT;
 	if (hidden)
@@ -174,26 +193,15 @@ int probe_kernel_footprint(const char *root, uint64_t *bytes)
 	_cleanup_free_ char *buf = NULL;
 	uint64_t start = 0, end = 0;
 	bool code = false, bss = false;
-	char *line, *next;
-	ssize_t n = sysroot_read_file(root, "/proc/iomem", &buf);
+	struct crash_range range;
+	const char *name;
+	char *cursor;
+	int r = read_iomem(root, &buf);
 
-	if (n < 0)
-		return (int)n;
-	if (memchr(buf, '\0', (size_t)n))
-		return -EINVAL;
-	for (line = buf; *line; line = next) {
-		struct crash_range range;
-		const char *name;
-		int r;
-
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
-		if (!*line)
-			continue;
-		r = iomem_parse_line(line, &range, &name);
-		if (r < 0)
-			return r;
+	if (r < 0)
+		return r;
+	cursor = buf;
+	while ((r = iomem_next(&cursor, &range, &name)) > 0) {
 		if (streq(name, "Kernel code") && !code) {
 			code = true;
 			start = range.start;
@@ -202,6 +210,8 @@ int probe_kernel_footprint(const char *root, uint64_t *bytes)
 			end = range.end;
 		}
 	}
+	if (r < 0)
+		return r;
 	if (!code || !bss)
 		return -ENOENT;
 	/* kptr-restricted view of a non-root reader */
