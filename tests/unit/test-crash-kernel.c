@@ -21,23 +21,6 @@
 #define DEDICATED "6.12.117-kdump-snp"
 
 
-static void put(const char *rel, const void *data, size_t len)
-{
-	char path[512], *slash;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", scratch, rel);
-	for (slash = strchr(path + strlen(scratch) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(path, 0755);
-		*slash = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-}
-
 static void put_link(const char *rel, const char *target)
 {
 	char path[512];
@@ -62,13 +45,13 @@ static void put_bzimage(const char *rel, const char *release)
 	img[0x234] = 1;
 	img[0x236] = 3;
 	snprintf((char *)img + 0x1000, 128, "%s (test@kdump-snp) #1 SMP", release);
-	put(rel, img, sizeof(img));
+	scratch_put(rel, img, sizeof(img));
 }
 
 /* the package's files: the kernel and the link to it */
 static void install_dedicated(void)
 {
-	put("usr/lib/kdump-snp/crash-kernel/vmlinuz-" DEDICATED, "x", 1);
+	scratch_put("usr/lib/kdump-snp/crash-kernel/vmlinuz-" DEDICATED, "x", 1);
 	put_link("usr/lib/kdump-snp/crash-kernel/vmlinuz", "vmlinuz-" DEDICATED);
 }
 
@@ -127,7 +110,7 @@ static void test_find_dedicated(void **state)
 		snprintf(path, sizeof(path), "%s/usr/lib/kdump-snp/crash-kernel/vmlinuz", scratch);
 		unlink(path);
 	}
-	put("usr/lib/kdump-snp/crash-kernel/vmlinuz", "x", 1);
+	scratch_put("usr/lib/kdump-snp/crash-kernel/vmlinuz", "x", 1);
 	assert_int_equal(crash_kernel_find_dedicated(scratch, &rel), -EINVAL);
 }
 
@@ -196,7 +179,7 @@ static void test_explicit(void **state)
 		      "KDUMP_KERNEL=/opt/k/bzImage (release 6.12.117-custom, from its boot header)");
 
 	/* what cannot tell a release is an error that names the file */
-	put("opt/k/notakernel", "hello", 5);
+	scratch_put("opt/k/notakernel", "hello", 5);
 	in.setting = "/opt/k/notakernel";
 	assert_int_equal(crash_kernel_choose(&in, &c), -EINVAL);
 	assert_null(c.path);
