@@ -124,9 +124,10 @@ static void warn_snp_undecided(const struct kdump_ctx *ctx)
 
 	if (ctx->defaults->snp != SNP_MODE_AUTO || !s->capable || s->kvm_amd_loaded)
 		return;
-	log_warn("this host is SEV-SNP capable (from %s) but kvm_amd is not loaded yet: the crash "
-		 "kernel is armed without kdump_snp=1; loading kvm_amd arms kdump again "
-		 "(kdump-rearm.service), KDUMP_SNP=on arms it for SNP now",
+	log_warn("this host is SEV-SNP capable (from %s) but kvm_amd is not loaded yet, so "
+		 "whether SNP is enabled is unknown: the crash kernel is armed without "
+		 "kdump_snp=1 and without the check that it survives an SNP crash; loading "
+		 "kvm_amd arms kdump again (kdump-rearm.service), KDUMP_SNP=on decides it now",
 		 snp_source_name(s->capable_from));
 }
 

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 
 #include "defaults.h"
 #include "strv.h"
@@ -152,15 +153,33 @@ static const char *check_path_value(const char *key, const char *value)
 	return NULL;
 }
 
+#define NOT_A_STRING SIZE_MAX
+
+/* every key of the defaults file; the strings are stored at their offset */
+static const struct {
+	const char *key;
+	size_t offset;
+} settings[] = {
+	{ "KDUMP_COMMANDLINE", offsetof(struct kdump_defaults, commandline) },
+	{ "KDUMP_COMMANDLINE_APPEND", offsetof(struct kdump_defaults, commandline_append) },
+	{ "KDUMP_COMMANDLINE_REMOVE", offsetof(struct kdump_defaults, commandline_remove) },
+	{ "KDUMP_KERNELVER", offsetof(struct kdump_defaults, kernelver) },
+	{ "KDUMP_KERNEL", offsetof(struct kdump_defaults, kernel) },
+	{ "KDUMP_IMG", offsetof(struct kdump_defaults, img) },
+	{ "KDUMP_INITRD_DIR", offsetof(struct kdump_defaults, initrd_dir) },
+	{ "KDUMP_SNP", NOT_A_STRING },
+	{ "KDUMP_CAPTURE_INIT", NOT_A_STRING },
+	{ "KEXEC_ARGS", NOT_A_STRING },
+};
+
 static int unknown_key(struct line_ctx *c, const char *key, const char *keyp)
 {
-	static const char *const keys[] = {
-		"KDUMP_COMMANDLINE", "KDUMP_COMMANDLINE_APPEND", "KDUMP_COMMANDLINE_REMOVE",
-		"KDUMP_KERNELVER", "KDUMP_KERNEL", "KDUMP_IMG", "KDUMP_INITRD_DIR", "KDUMP_SNP",
-		"KDUMP_CAPTURE_INIT", "KEXEC_ARGS",
-	};
-	const char *near = suggest_closest(key, keys, ARRAY_SIZE(keys));
+	const char *keys[ARRAY_SIZE(settings)];
+	const char *near;
 
+	for (size_t i = 0; i < ARRAY_SIZE(settings); i++)
+		keys[i] = settings[i].key;
+	near = suggest_closest(key, keys, ARRAY_SIZE(keys));
 	if (near)
 		return add_err_at(c, keyp, "unknown setting \"%s\"; did you mean \"%s\"?", key, near);
 	return add_err_at(c, keyp, "unknown setting \"%s\"", key);
@@ -169,23 +188,10 @@ static int unknown_key(struct line_ctx *c, const char *key, const char *keyp)
 static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		 const char *keyp, const char *valp, char *value)
 {
-	static const struct {
-		const char *key;
-		size_t offset;
-	} strings[] = {
-		{ "KDUMP_COMMANDLINE", offsetof(struct kdump_defaults, commandline) },
-		{ "KDUMP_COMMANDLINE_APPEND", offsetof(struct kdump_defaults, commandline_append) },
-		{ "KDUMP_COMMANDLINE_REMOVE", offsetof(struct kdump_defaults, commandline_remove) },
-		{ "KDUMP_KERNELVER", offsetof(struct kdump_defaults, kernelver) },
-		{ "KDUMP_KERNEL", offsetof(struct kdump_defaults, kernel) },
-		{ "KDUMP_IMG", offsetof(struct kdump_defaults, img) },
-		{ "KDUMP_INITRD_DIR", offsetof(struct kdump_defaults, initrd_dir) },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(strings); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(settings); i++) {
 		const char *why;
 
-		if (!streq(key, strings[i].key))
+		if (settings[i].offset == NOT_A_STRING || !streq(key, settings[i].key))
 			continue;
 		why = check_path_value(key, value);
 		if (why) {
@@ -194,7 +200,7 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 			free(value);
 			return r;
 		}
-		return set_string((char **)((char *)d + strings[i].offset), value);
+		return set_string((char **)((char *)d + settings[i].offset), value);
 	}
 
 	if (streq(key, "KDUMP_SNP")) {
