@@ -11,10 +11,9 @@
 # shellcheck source=tests/cli/lib.sh disable=SC2015,SC2312,SC2016
 . "${top_srcdir:?run through make}/tests/cli/lib.sh"
 
-KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
-MK=$top_builddir/tests/cli/mkfakekernel
+# shellcheck source=tests/cli/host-root.sh
+. "$top_srcdir/tests/cli/host-root.sh"
 D=$top_srcdir/debian
-SNIPPET=/etc/default/grub.d/zz-kdump-snp.cfg
 
 case_one_version() {
 	local ac deb
@@ -38,26 +37,16 @@ case_scripts_parse() {
 # host: a root with an image per kernel, a dump in /var/crash, kdump-tools'
 # leftovers, and update-grub logging its runs
 host() {
-	R=$TMP/root-$RANDOM
-	cp -r "$FIXTURES/amd-iommu" "$R"
-	kver=$(cat "$R/proc/sys/kernel/osrelease")
-	mkdir -p "$R/boot" "$R/run" "$R/etc/default" "$R/var/lib/kdump" "$R/var/crash/host-2026-12-02-10:00:00"
-	"$MK" "$R/boot/vmlinuz-$kver"
+	host_root amd-iommu
+	mkdir -p "$R/var/lib/kdump" "$R/var/crash/host-2026-12-02-10:00:00"
 	printf 'MemTotal:       4096000 kB\n' >"$R/proc/meminfo"
-	printf 'path /var/crash\n' >"$R/etc/kdump.conf"
-	: >"$R/etc/default/kdump"
 	for k in "$kver" 6.12.99-other; do
 		: >"$R/var/lib/kdump/initramfs-$k-kdump.img"
 		: >"$R/var/lib/kdump/initramfs-$k-kdump.img.inputs"
 	done
 	: >"$R/var/lib/kdump/initrd.img-$kver"
 	echo dump >"$R/var/crash/host-2026-12-02-10:00:00/vmcore"
-	GRUB_LOG=$R/update-grub.log
-	: >"$GRUB_LOG"
-	printf '#!/bin/sh\necho run >>"%s"\n' "$GRUB_LOG" >"$R/update-grub"
-	chmod +x "$R/update-grub"
-	export KDUMP_SNP_SYSROOT=$R KDUMP_SNP_UPDATE_GRUB=$R/update-grub
-	S=$R$SNIPPET
+	fake_update_grub
 }
 
 reset_crashkernel() {
@@ -68,12 +57,6 @@ reset_crashkernel() {
 postrm() {
 	sed 's/^#DEBHELPER#$/:/' "$D/kdump-snp.postrm" >"$TMP/postrm"
 	run sh "$TMP/postrm" "$@"
-}
-
-grub_runs() {
-	local n
-	n=$(grep -c . "$GRUB_LOG")
-	[ "$n" -eq "$1" ] || fail "update-grub ran $n times, expected $1"
 }
 
 kept_what_is_not_ours() {

@@ -9,47 +9,21 @@
 # case evals it (SC2016).
 # shellcheck source=tests/cli/lib.sh disable=SC2015,SC2016,SC2312
 . "${top_srcdir:?run through make}/tests/cli/lib.sh"
-
-KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
-MK=$top_builddir/tests/cli/mkfakekernel
-export KDUMP_SNP_DRY_RUN=1
-export KDUMP_SNP_DRACUT=$top_srcdir/tests/cli/fake-dracut
-export FAKE_DRACUT_LOG=$TMP/dracut.log
-export KDUMP_SNP_DRACUT_MODULE_DIR=$TMP/module
+# shellcheck source=tests/cli/host-root.sh
+. "$top_srcdir/tests/cli/host-root.sh"
 
 DEFAULTS="irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off udev.children-max=2 panic=10 acpi_no_memhotplug transparent_hugepage=never nokaslr hest_disable novmcoredd cma=0 hugetlb_cma=0"
 
 # host FIXTURE: a writable copy of a fixture root with what kdumpctl reads
-# besides /proc and /sys: the kernel image, kdump.conf, defaults, /run
+# besides /proc and /sys (host-root.sh), images built by the fake dracut
 host() {
-	R=$TMP/root-$1-$RANDOM
-	cp -r "$FIXTURES/$1" "$R"
-	kver=$(cat "$R/proc/sys/kernel/osrelease")
-	mkdir -p "$R/boot" "$R/run" "$R/etc/default" "$R/usr/bin" "$TMP/module"
-	"$MK" "$R/boot/vmlinuz-$kver"
-	printf 'MemTotal:       65536000 kB\nMemFree:        60000000 kB\n' >"$R/proc/meminfo"
-	printf 'path /var/crash\ncore_collector makedumpfile -l --message-level 7 -d 31\n' >"$R/etc/kdump.conf"
-	: >"$R/etc/default/kdump"
+	host_root "$1"
+	fake_dracut
+	mkdir -p "$R/usr/bin"
 	: >"$R/proc/sysrq-trigger"
-	mkdir -p "$R/proc/self"
-	echo "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/kdump-test-root rw" >"$R/proc/self/mountinfo"
-	printf 'install() { :; }\n' >"$TMP/module/module-setup.sh"
-	: >"$FAKE_DRACUT_LOG"
-	KDUMP_SNP_SYSROOT=$R
-	export KDUMP_SNP_SYSROOT
 	CONF=$R/etc/kdump.conf
 	DEFS=$R/etc/default/kdump
 	IMG=$R/var/lib/kdump/initramfs-$kver-kdump.img
-}
-
-kdumpctl() {
-	run "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" "$@"
-}
-
-dracut_runs() {
-	local n
-	n=$(grep -c '^dracut' "$FAKE_DRACUT_LOG")
-	[ "$n" -eq "$1" ] || fail "dracut ran $n times, expected $1"
 }
 
 case_check_plain_host() {

@@ -10,50 +10,29 @@
 # shellcheck source=tests/cli/lib.sh disable=SC2015,SC2312,SC2016
 . "${top_srcdir:?run through make}/tests/cli/lib.sh"
 
-KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
-MK=$top_builddir/tests/cli/mkfakekernel
+# shellcheck source=tests/cli/host-root.sh
+. "$top_srcdir/tests/cli/host-root.sh"
 POSTINST=$top_srcdir/debian/kernel/postinst.d/kdump-snp
 POSTRM=$top_srcdir/debian/kernel/postrm.d/kdump-snp
 NEW=6.12.99-kdump-test
-export KDUMP_SNP_DRY_RUN=1
-export KDUMP_SNP_DRACUT=$top_srcdir/tests/cli/fake-dracut
-export FAKE_DRACUT_LOG=$TMP/dracut.log
-export KDUMP_SNP_DRACUT_MODULE_DIR=$TMP/module
 
 # host: a copy of the amd-iommu fixture running OLD (its osrelease) with
 # NEW installed beside it; kdumpctl as the hook calls it (a wrapper with
 # the root's kdump.conf and defaults); systemctl saying kdump.service is
 # enabled unless FAKE_DISABLED=1
 host() {
-	R=$TMP/root-$RANDOM
-	cp -r "$FIXTURES/amd-iommu" "$R"
-	OLD=$(cat "$R/proc/sys/kernel/osrelease")
-	mkdir -p "$R/boot" "$R/run" "$R/etc/default" "$R/proc/self" "$R/bin" "$TMP/module"
-	"$MK" "$R/boot/vmlinuz-$OLD"
+	host_root amd-iommu
+	fake_dracut
+	OLD=$kver
+	mkdir -p "$R/bin"
 	"$MK" "$R/boot/vmlinuz-$NEW"
-	printf 'MemTotal:       65536000 kB\n' >"$R/proc/meminfo"
-	printf 'path /var/crash\ncore_collector makedumpfile -l --message-level 7 -d 31\n' >"$R/etc/kdump.conf"
-	: >"$R/etc/default/kdump"
-	echo "22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/kdump-test-root rw" >"$R/proc/self/mountinfo"
-	printf 'install() { :; }\n' >"$TMP/module/module-setup.sh"
-	: >"$FAKE_DRACUT_LOG"
 	printf '#!/bin/sh\nexec "%s" --config="%s" --defaults="%s" "$@"\n' \
 		"$KDUMPCTL" "$R/etc/kdump.conf" "$R/etc/default/kdump" >"$R/bin/kdumpctl"
 	printf '#!/bin/sh\n[ "$*" = "--quiet is-enabled kdump.service" ] && [ "${FAKE_DISABLED:-0}" != 1 ]\n' >"$R/bin/systemctl"
 	chmod +x "$R/bin/kdumpctl" "$R/bin/systemctl"
-	export KDUMP_SNP_SYSROOT=$R KDUMP_SNP_KDUMPCTL=$R/bin/kdumpctl KDUMP_SNP_DEFAULTS=$R/etc/default/kdump
+	export KDUMP_SNP_KDUMPCTL=$R/bin/kdumpctl KDUMP_SNP_DEFAULTS=$R/etc/default/kdump
 	PATH=$R/bin:$PATH
 	IMGDIR=$R/var/lib/kdump
-}
-
-kdumpctl() {
-	run "$KDUMPCTL" --config="$R/etc/kdump.conf" --defaults="$R/etc/default/kdump" "$@"
-}
-
-dracut_runs() {
-	local n
-	n=$(grep -c '^dracut' "$FAKE_DRACUT_LOG")
-	[ "$n" -eq "$1" ] || fail "dracut ran $n times, expected $1"
 }
 
 case_new_kernel_image_is_fresh_at_its_boot() {

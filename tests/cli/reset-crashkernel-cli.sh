@@ -11,38 +11,15 @@
 # shellcheck source=tests/cli/lib.sh disable=SC2015,SC2312,SC2016,SC2154,SC2031
 . "${top_srcdir:?run through make}/tests/cli/lib.sh"
 
-KDUMPCTL=$top_builddir/kdumpctl/kdumpctl
-MK=$top_builddir/tests/cli/mkfakekernel
-SNIPPET=/etc/default/grub.d/zz-kdump-snp.cfg
+# shellcheck source=tests/cli/host-root.sh
+. "$top_srcdir/tests/cli/host-root.sh"
 
 # host: a writable copy of the amd-iommu fixture with 62.5 GiB of RAM, a
 # kernel image, and an update-grub that logs its runs
 host() {
-	R=$TMP/root-$RANDOM
-	cp -r "$FIXTURES/amd-iommu" "$R"
-	kver=$(cat "$R/proc/sys/kernel/osrelease")
-	mkdir -p "$R/boot" "$R/run" "$R/etc/default"
-	"$MK" "$R/boot/vmlinuz-$kver"
-	printf 'MemTotal:       65536000 kB\nMemFree:        60000000 kB\n' >"$R/proc/meminfo"
-	printf 'path /var/crash\n' >"$R/etc/kdump.conf"
-	: >"$R/etc/default/kdump"
+	host_root amd-iommu
 	printf 'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX=""\n' >"$R/etc/default/grub"
-	GRUB_LOG=$R/update-grub.log
-	: >"$GRUB_LOG"
-	printf '#!/bin/sh\necho run >>"%s"\nexit "${FAKE_UPDATE_GRUB_RC:-0}"\n' "$GRUB_LOG" >"$R/update-grub"
-	chmod +x "$R/update-grub"
-	export KDUMP_SNP_SYSROOT=$R KDUMP_SNP_UPDATE_GRUB=$R/update-grub
-	S=$R$SNIPPET
-}
-
-kdumpctl() {
-	run "$KDUMPCTL" --config="$R/etc/kdump.conf" --defaults="$R/etc/default/kdump" "$@"
-}
-
-grub_runs() {
-	local n
-	n=$(grep -c . "$GRUB_LOG")
-	[ "$n" -eq "$1" ] || fail "update-grub ran $n times, expected $1"
+	fake_update_grub
 }
 
 # estimate_value: the size `kdumpctl estimate` recommends
