@@ -60,6 +60,22 @@ static int explicit_target(const struct kdump_ctx *ctx, struct dump_target *t)
 	return loc->spec ? 0 : -ENOMEM;
 }
 
+/* nfs host:/export: what the capture mounts with the kernel's client */
+static int nfs_target(const struct kdump_ctx *ctx, struct fs_location *loc)
+{
+	const struct kdump_conf *c = ctx->conf;
+	_cleanup_free_ char *host = NULL;
+
+	if (conf_remote_host_for_url(&c->remote, &host) < 0 ||
+	    asprintf(&loc->spec, "%s:%s", host, c->remote.export) < 0)
+		return -ENOMEM;
+	loc->fstype = strdup(DUMP_TARGET_NFS_FSTYPE);
+	loc->dir = strdup(c->path);
+	if (c->nfs_options)
+		loc->options = strdup(c->nfs_options);
+	return loc->fstype && loc->dir && (loc->options || !c->nfs_options) ? 0 : -ENOMEM;
+}
+
 int dump_target_resolve(const struct kdump_ctx *ctx, bool quiet, struct dump_target *t)
 {
 	const struct kdump_conf *c = ctx->conf;
@@ -70,6 +86,8 @@ int dump_target_resolve(const struct kdump_ctx *ctx, bool quiet, struct dump_tar
 		r = locate_path(ctx, quiet, &t->target);
 	else if (c->target_type == CONF_TARGET_FS)
 		r = explicit_target(ctx, t);
+	else if (c->target_type == CONF_TARGET_NFS)
+		r = nfs_target(ctx, &t->target);
 	else
 		r = 0;
 	if (r == 0 && c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS &&

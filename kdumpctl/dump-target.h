@@ -12,7 +12,10 @@
  *  - no target directive: the host's file system that holds `path`
  *    (rootfs_locate), mounted by UUID and with its btrfs subvolume;
  *  - <fstype> <device>: that device, by UUID= when it was named by a kernel
- *    name (/dev/sdb1) that can change between boots; dir is `path`.
+ *    name (/dev/sdb1) that can change between boots; dir is `path`;
+ *  - nfs host:/export: spec host:/export (an IPv6 host in brackets),
+ *    fstype nfs4, options the kdump.conf `options`, dir `path` inside the
+ *    export; no device.
  */
 struct dump_target {
 	struct fs_location target;
@@ -27,5 +30,7 @@ void dump_target_clear(struct dump_target *t);
 /* Image paths of the records, read by save in the capture image. */
 #define DUMP_TARGET_FILE "/etc/kdump-snp/target"
 #define DUMP_ROOTFS_FILE "/etc/kdump-snp/rootfs"
+/* The fstype of an nfs target's record. */
+#define DUMP_TARGET_NFS_FSTYPE "nfs4"
 
 #endif

@@ -198,11 +198,12 @@ int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text)
 		r |= add_conf_file(&in, ctx->root, "kdump_post", c->kdump_post);
 	if (c->sshkey)
 		r |= add_conf_file(&in, ctx->root, "sshkey", c->sshkey);
-	if (c->target_type == CONF_TARGET_SSH) {
+	if (c->target_type == CONF_TARGET_SSH)
+		r |= add_conf_file(&in, ctx->root, "ssh-known-hosts", SSH_KNOWN_HOSTS);
+	if (c->target_type == CONF_TARGET_SSH || c->target_type == CONF_TARGET_NFS) {
 		_cleanup_free_ char *net = NULL;
 		struct net_config nc;
 
-		r |= add_conf_file(&in, ctx->root, "ssh-known-hosts", SSH_KNOWN_HOSTS);
 		if (network_record(ctx, true, &net, &nc) < 0)
 			r |= inputs_add_value(&in, "network", "(unknown)");
 		else
@@ -256,6 +257,9 @@ int rebuild_is_stale(const struct kdump_ctx *ctx, char **reason)
 /* drivers a crash kernel must not load, and what only costs memory there */
 #define OMIT_DRIVERS "ccp kvm_amd kvm kvm_intel amdgpu radeon nouveau i915 xe drm"
 #define OMIT_MODULES "plymouth resume"
+/* an nfs target: the kernel's NFSv4 client (sunrpc and the rest come as
+ * their dependencies) */
+#define NFS_MODULES "nfs nfsv4"
 
 struct dracut_plan {
 	char **argv;
@@ -381,7 +385,8 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 		    push_env(p, "KDUMP_SNP_KDUMPCTL=%s", self_path("kdumpctl", self, sizeof(self))) ?:
 		    push_env(p, "KDUMP_SNP_TARGET=%s", target) ?:
 		    push_env(p, "KDUMP_SNP_ROOTFS=%s", rootfs) ?:
-		    push_env(p, "KDUMP_SNP_FSTYPES=%s %s", c->fstype ? c->fstype : "",
+		    push_env(p, "KDUMP_SNP_FSTYPES=%s %s", c->fstype ? c->fstype :
+			     c->target_type == CONF_TARGET_NFS ? NFS_MODULES : "",
 			     located ? located : "") ?:
 		    push_env(p, "KDUMP_SNP_EXTRA_MODULES=%s", modules ? modules : "") ?:
 		    push_env(p, "KDUMP_SNP_FILES=%s", files) ?:
@@ -389,6 +394,15 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 		    push_env(p, "KDUMP_SNP_CAPTURE_TIMEOUT=%u", c->capture_timeout) ?:
 		    push_env(p, "KDUMP_SNP_WATCHDOG=%s", watchdog) ?:
 		    push_env(p, "KDUMP_SNP_INIT=%s", capture_init_name(init));
+	/* how the crash kernel reaches the server */
+	if (r == 0 && c->target_type == CONF_TARGET_NFS) {
+		_cleanup_free_ char *net = NULL;
+		struct net_config nc;
+
+		r = network_record(ctx, false, &net, &nc) ?:
+		    push_env(p, "KDUMP_SNP_NETWORK=%s", net) ?:
+		    push_env(p, "KDUMP_SNP_NET_DRIVER=%s", nc.driver);
+	}
 	/* the key and the recorded host key, copied into the image */
 	if (r == 0 && c->target_type == CONF_TARGET_SSH) {
 		_cleanup_free_ char *key = NULL, *known = NULL, *net = NULL;

@@ -3,6 +3,7 @@
 #include "describe.h"
 #include "dump-target.h"
 #include "kdumpctl.h"
+#include "nfs-target.h"
 #include "ssh-target.h"
 #include "strv.h"
 #include "util.h"
@@ -55,6 +56,25 @@ static void print_ssh(const struct kdump_ctx *ctx)
 	ssh_target_clear(&t);
 }
 
+/* the export, and whether it can be mounted and written now (its own
+ * line, as for ssh) */
+static void print_nfs(const struct kdump_ctx *ctx)
+{
+	const struct kdump_conf *c = ctx->conf;
+	struct nfs_probe_result res;
+	char line[1024];
+
+	printf("%-16s %s on %s (NFSv4, the kernel's client)\n", "export:", c->remote.export,
+	       c->remote.host);
+	printf("%-16s %s (inside the export)\n", "target dir:", c->path);
+	printf("%-16s %s\n", "nfs options:", c->nfs_options ? c->nfs_options : "(none)");
+	printf("%-16s %u s\n", "link_delay:", c->link_delay);
+	fflush(stdout);
+	nfs_probe(ctx, &res);
+	nfs_describe(ctx, &res, line, sizeof(line));
+	printf("%-16s %s\n", "reachability:", line);
+}
+
 int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 {
 	const struct kdump_conf *c = ctx->conf;
@@ -85,13 +105,15 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	printf("%-16s %s\n", "defaults:", ctx->defaults_path);
 	describe_target(c, buf, sizeof(buf));
 	printf("%-16s %s\n", "dump target:", buf);
-	if (t.target.spec)
+	if (t.target.spec && c->target_type != CONF_TARGET_NFS)
 		print_location(&t.target, t.by_uuid, "target device:");
 	if (t.rootfs.spec)
 		print_location(&t.rootfs, false, "dump_to_rootfs:");
 	dump_target_clear(&t);
 	if (c->target_type == CONF_TARGET_SSH)
 		print_ssh(ctx);
+	if (c->target_type == CONF_TARGET_NFS)
+		print_nfs(ctx);
 	printf("%-16s %s\n", "path:", c->path);
 	printf("%-16s %s\n", "core_collector:", c->core_collector);
 	mdf_check(ctx, buf, sizeof(buf));

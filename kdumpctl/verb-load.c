@@ -8,6 +8,7 @@
 #include "kdumpctl.h"
 #include "loader.h"
 #include "log.h"
+#include "nfs-target.h"
 #include "ssh-target.h"
 #include "util.h"
 
@@ -131,6 +132,28 @@ static void warn_snp_undecided(const struct kdump_ctx *ctx)
 		 snp_source_name(s->capable_from));
 }
 
+/* an nfs export the capture could not mount or write to is not armed;
+ * the mount waits up to link_delay for a server that is not up yet */
+static int check_nfs_reachable(const struct kdump_ctx *ctx)
+{
+	struct nfs_probe_result res;
+	char line[1024];
+
+	nfs_probe(ctx, &res);
+	nfs_describe(ctx, &res, line, sizeof(line));
+	if (res.verdict == NFS_OK) {
+		log_debug("nfs target %s", line);
+		return 0;
+	}
+	if (res.verdict == NFS_NOT_ROOT) {
+		/* only a dry run gets here: loading needs root */
+		log_warn("nfs target %s %s", ctx->conf->target, line);
+		return 0;
+	}
+	log_error("nfs target %s %s; kdump is not armed for it", ctx->conf->target, line);
+	return -EHOSTUNREACH;
+}
+
 /* a network target the capture could not write to is not armed */
 static int check_reachable(const struct kdump_ctx *ctx)
 {
@@ -141,6 +164,8 @@ static int check_reachable(const struct kdump_ctx *ctx)
 	time_t deadline;
 	int r;
 
+	if (ctx->conf->target_type == CONF_TARGET_NFS)
+		return check_nfs_reachable(ctx);
 	if (ctx->conf->target_type != CONF_TARGET_SSH)
 		return 0;
 	r = ssh_target_init(&t, ctx, false);

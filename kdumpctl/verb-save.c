@@ -11,6 +11,8 @@
 #include "dump-target.h"
 #include "log.h"
 #include "net-config.h"
+#include "nfs-mount.h"
+#include "nfs-target.h"
 #include "save.h"
 #include "spawn.h"
 #include "ssh-target.h"
@@ -23,6 +25,8 @@
 #define TARGET_MNT "/kdump-target"
 #define ROOTFS_MNT "/kdump-root"
 
+static int mount_nfs(struct save_job *job, const struct fs_location *loc, const char *mnt);
+
 /* Wait for spec, mount it at mnt and open dir inside it: the base. */
 static int mount_base(struct save_job *job, const struct fs_location *loc, const char *mnt)
 {
@@ -30,13 +34,17 @@ static int mount_base(struct save_job *job, const struct fs_location *loc, const
 	const char *env = getenv(DEVICE_TIMEOUT_ENV);
 	int r;
 
-	capture_progress_set(job->progress, "waiting for the dump device", NULL);
-	r = target_wait_device(loc->spec, (env ? (unsigned int)strtoul(env, NULL, 10)
-					       : job->conf->disk_timeout) * 1000, &dev);
-	if (r < 0)
-		return r;
-	capture_progress_set(job->progress, "mounting the dump target", NULL);
-	r = target_mount(dev, loc->fstype, loc->options, mnt);
+	if (streq(loc->fstype, DUMP_TARGET_NFS_FSTYPE)) {
+		r = mount_nfs(job, loc, mnt);
+	} else {
+		capture_progress_set(job->progress, "waiting for the dump device", NULL);
+		r = target_wait_device(loc->spec, (env ? (unsigned int)strtoul(env, NULL, 10)
+						       : job->conf->disk_timeout) * 1000, &dev);
+		if (r < 0)
+			return r;
+		capture_progress_set(job->progress, "mounting the dump target", NULL);
+		r = target_mount(dev, loc->fstype, loc->options, mnt);
+	}
 	if (r < 0)
 		return r;
 	job->mounted = strdup(mnt);
@@ -78,6 +86,16 @@ static int prepare_target(struct save_job *job, bool rootfs)
 	 * running system's path */
 	if (!rootfs && c->target_type == CONF_TARGET_FS) {
 		loc = (struct fs_location){ .spec = c->target, .fstype = c->fstype, .dir = c->path };
+		return mount_base(job, &loc, TARGET_MNT);
+	}
+	if (!rootfs && c->target_type == CONF_TARGET_NFS) {
+		_cleanup_free_ char *host = NULL, *spec = NULL;
+
+		if (conf_remote_host_for_url(&c->remote, &host) < 0 ||
+		    asprintf(&spec, "%s:%s", host, c->remote.export) < 0)
+			return -ENOMEM;
+		loc = (struct fs_location){ .spec = spec, .fstype = DUMP_TARGET_NFS_FSTYPE,
+					    .options = c->nfs_options, .dir = c->path };
 		return mount_base(job, &loc, TARGET_MNT);
 	}
 	job->base = strdup(c->path);
@@ -124,7 +142,7 @@ static void job_reset(struct save_job *job)
 /* in the capture image, with the key and host key it holds; on the host
  * (save --vmcore), with the configured key and the recorded host key */
 /* the image's network record, applied within link_delay */
-static int network_up(const struct kdump_ctx *ctx, struct net_config *nc)
+static int network_up(const struct kdump_conf *c, struct net_config *nc)
 {
 	_cleanup_free_ char *text = NULL;
 	const char *why = NULL;
@@ -137,10 +155,44 @@ static int network_up(const struct kdump_ctx *ctx, struct net_config *nc)
 		return log_error_errno(r, "%s is not a network record", NET_IMAGE_FILE);
 	log_info("bringing up the interface with MAC address of %s (%s/%u%s%s) within %u s",
 		 nc->ifname, nc->address, nc->prefix, *nc->gateway ? ", gateway " : "", nc->gateway,
-		 ctx->conf->link_delay);
-	r = net_config_apply(nc, ctx->conf->link_delay * 1000, &why);
+		 c->link_delay);
+	r = net_config_apply(nc, c->link_delay * 1000, &why);
 	if (r < 0)
 		return log_error_errno(r, "the network to %s is not up: %s", nc->server, why);
+	return 0;
+}
+
+/* An nfs export at mnt: in the image, at the recorded address once the
+ * network is up; on the host, at the address the name resolves to. The
+ * server gets link_delay to answer. */
+static int mount_nfs(struct save_job *job, const struct fs_location *loc, const char *mnt)
+{
+	const struct kdump_conf *c = job->conf;
+	char addr[INET6_ADDRSTRLEN];
+	const char *vers = NULL, *why = NULL;
+	struct net_config nc;
+	int r, last = 0;
+
+	if (access(NET_IMAGE_FILE, F_OK) == 0) {
+		capture_progress_set(job->progress, "bringing up the network", NULL);
+		r = network_up(c, &nc);
+		if (r < 0)
+			return save_failed(job, "the network to the nfs server did not come up");
+		snprintf(addr, sizeof(addr), "%s", nc.server);
+	} else if (nfs_target_address(&c->remote, addr, sizeof(addr), &why) < 0) {
+		return save_failed(job, "the nfs server %s does not resolve: %s", c->remote.host, why);
+	}
+	capture_progress_set(job->progress, "mounting the nfs export", NULL);
+	log_info("mounting %s (at %s%s%s) within %u s", loc->spec, addr,
+		 loc->options ? ", options " : "", loc->options ? loc->options : "", c->link_delay);
+	r = nfs_mount(loc->spec, addr, loc->options, mnt, c->link_delay * 1000, &vers, &last);
+	if (r == -ETIMEDOUT)
+		return save_failed(job, "no nfs server answered at %s within %u s (link_delay): %s",
+				   addr, c->link_delay, strerror(last ? last : ETIMEDOUT));
+	if (r < 0)
+		return save_failed(job, "cannot mount %s: %s", loc->spec, strerror(-r));
+	if (vers)
+		log_info("mounted %s with NFS %s", loc->spec, vers);
 	return 0;
 }
 
@@ -149,7 +201,7 @@ static int capture_ssh(struct save_job *job, const struct kdump_ctx *ctx)
 	bool in_image = access(SSH_IMAGE_KEY, F_OK) == 0;
 	struct net_config nc;
 	struct ssh_target t;
-	int r = in_image && access(NET_IMAGE_FILE, F_OK) == 0 ? network_up(ctx, &nc) : 1;
+	int r = in_image && access(NET_IMAGE_FILE, F_OK) == 0 ? network_up(ctx->conf, &nc) : 1;
 
 	if (r < 0) {
 		free(job->failure);
@@ -214,7 +266,7 @@ int save_run(struct kdump_ctx *ctx, const struct global_options *o,
 		return -ENOENT;
 	}
 	if (c->target_type != CONF_TARGET_ROOTFS && c->target_type != CONF_TARGET_FS &&
-	    c->target_type != CONF_TARGET_SSH && !o->target) {
+	    c->target_type != CONF_TARGET_SSH && c->target_type != CONF_TARGET_NFS && !o->target) {
 		log_error("kdumpctl save cannot write to a %s target", conf_target_type_name(c->target_type));
 		*action = c->failure_action;
 		return -EOPNOTSUPP;

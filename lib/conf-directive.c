@@ -14,11 +14,14 @@
  *    failure_action shell is there for debugging failed dumps.
  *  - failure_action dump_to_rootfs needs a target other than the root file
  *    system (with none, it would retry the dump that just failed).
- *  - raw and nfs are refused (not supported yet), nfs after its value is
- *    checked; ssh takes user@host (conf-remote.c). sshkey without an ssh
- *    target is an error; with one and no sshkey, the key is
- *    CONF_DEFAULT_SSHKEY. link_delay (seconds, 0 to 3600) needs a network
- *    target.
+ *  - raw is refused (not supported yet); ssh takes user@host and nfs
+ *    host:/export (conf-remote.c). sshkey without an ssh target is an
+ *    error; with one and no sshkey, the key is CONF_DEFAULT_SSHKEY.
+ *    link_delay (seconds, 0 to 3600) needs a network target.
+ *  - options takes NFS mount options (one comma-separated word, checked by
+ *    conf-remote.c) and needs an nfs target. kdump-utils' old
+ *    `options <module> <parameters>` (module parameters) has more words and
+ *    gets its own message.
  *  - extra_bins, extra_modules and dracut_args accumulate over lines; the
  *    vectors are empty, never NULL, in a parsed configuration.
  *  - A few directives RHEL's kdump.conf has and kdump-snp does not get
@@ -106,9 +109,6 @@ static void do_target(struct conf_parser *p, const struct conf_directive *d,
 		} else if (r < 0) {
 			conf_error(p, l->number, l->columns[1] + (unsigned int)off,
 				   "%s target \"%s\": %s", d->name, l->words[1], why);
-		} else if (c->target_type == CONF_TARGET_NFS) {
-			conf_error(p, l->number, l->columns[0],
-				   "network dump target \"%s\" is not supported yet", d->name);
 		}
 		break;
 	}
@@ -131,6 +131,27 @@ static void do_link_delay(struct conf_parser *p, const struct conf_directive *d,
 		return;
 	}
 	p->conf->link_delay = (unsigned int)n;
+}
+
+static void do_options(struct conf_parser *p, const struct conf_directive *d _unused_,
+		       const struct conf_line *l)
+{
+	size_t off = 0;
+	const char *why = NULL;
+
+	if (l->n > 2) {
+		conf_error(p, l->number, l->columns[2],
+			   "options takes NFS mount options, one comma-separated word; kdump-utils' "
+			   "\"options <module> <parameters>\" is not supported: give module "
+			   "parameters on the crash kernel's command line");
+		return;
+	}
+	if (conf_nfs_options_check(l->words[1], &off, &why) < 0) {
+		conf_error(p, l->number, l->columns[1] + (unsigned int)off,
+			   "options \"%s\": %s", l->words[1], why);
+		return;
+	}
+	set_string(p, &p->conf->nfs_options, l->words[1]);
 }
 
 static void do_sshkey(struct conf_parser *p, const struct conf_directive *d,
@@ -325,12 +346,13 @@ static const struct conf_directive directives[] = {
 	{ "disk_timeout", CONF_ARGS_ONE, CONF_SLOT_DISK_TIMEOUT, conf_do_timeout, 0 },
 	{ "capture_timeout", CONF_ARGS_ONE, CONF_SLOT_CAPTURE_TIMEOUT, conf_do_timeout, 0 },
 	{ "link_delay", CONF_ARGS_ONE, CONF_SLOT_LINK_DELAY, do_link_delay, 0 },
+	{ "options", CONF_ARGS_MANY, CONF_SLOT_NFS_OPTIONS, do_options, 0 },
 };
 
 /* RHEL kdump.conf directives that kdump-snp does not have. */
 static const char *const unsupported[] = {
 	"auto_reset_crashkernel", "blacklist",
-	"fence_kdump_args", "fence_kdump_nodes", "options",
+	"fence_kdump_args", "fence_kdump_nodes",
 };
 
 const struct conf_directive *conf_directive_find(const char *name)
@@ -464,6 +486,11 @@ void conf_check_all(struct conf_parser *p)
 	if (w->line && c->target_type != CONF_TARGET_SSH && c->target_type != CONF_TARGET_NFS)
 		conf_error(p, w->line, w->column,
 			   "link_delay needs a network (ssh or nfs) target");
+
+	w = &p->seen[CONF_SLOT_NFS_OPTIONS];
+	if (w->line && c->nfs_options && c->target_type != CONF_TARGET_NFS)
+		conf_error(p, w->line, w->column, "options \"%s\" needs an nfs target",
+			   c->nfs_options);
 
 	conf_check_timeouts(p);
 

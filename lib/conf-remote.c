@@ -18,6 +18,13 @@
  *  - nfs: host:/export; an IPv6 address must be in brackets
  *    ([2001:db8::1]:/export), as mount.nfs wants it. The export is an
  *    absolute path without ".." components.
+ *  - options (nfs mount options): name or name=value words separated by
+ *    ',', names of [a-z0-9_], values of [A-Za-z0-9._:/+-]. Refused: addr=
+ *    (the capture connects to the address recorded in the image), ro (the
+ *    dump is written) and versions other than 4, 4.0, 4.1, 4.2 (the kernel
+ *    client mounts NFSv4 without mount.nfs, rpcbind or lockd). Whether the
+ *    server and the kernel take the rest, `kdumpctl start` finds out by
+ *    mounting.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -260,6 +267,76 @@ void conf_remote_clear(struct conf_remote *r)
 	free(r->host);
 	free(r->export);
 	*r = (struct conf_remote){ 0 };
+}
+
+static bool is_option_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool is_option_value_char(char c)
+{
+	return is_alnum(c) || strchr("._:/+-", c) != NULL;
+}
+
+/* one word of n bytes at w (offset at) */
+static int check_option(const char *w, size_t n, size_t at, struct parse_error *e)
+{
+	const char *eq = memchr(w, '=', n);
+	size_t nlen = eq ? (size_t)(eq - w) : n;
+
+	if (n == 0)
+		return fail(e, at, "an empty mount option");
+	for (size_t i = 0; i < nlen; i++)
+		if (!is_option_name_char(w[i]))
+			return fail(e, at + i, "not a mount option name character (a-z, 0-9, _)");
+	if (nlen == 0)
+		return fail(e, at, "a mount option without a name");
+	if (eq) {
+		if (eq + 1 == w + n)
+			return fail(e, at + nlen, "a mount option with '=' and no value");
+		for (size_t i = nlen + 1; i < n; i++)
+			if (!is_option_value_char(w[i]))
+				return fail(e, at + i, "not a mount option value character");
+	}
+#define IS(name) (nlen == sizeof(name) - 1 && memcmp(w, name, nlen) == 0)
+	if (IS("addr"))
+		return fail(e, at, "addr= is set by kdump-snp (the address recorded in the image)");
+	if (IS("ro") && !eq)
+		return fail(e, at, "ro: the dump is written to the export");
+	if (IS("v2") || IS("v3") || ((IS("vers") || IS("nfsvers")) && eq &&
+				      strspn(eq + 1, "23") == n - nlen - 1))
+		return fail(e, at, "kdump-snp mounts NFS version 4 (4, 4.0, 4.1 or 4.2)");
+	if ((IS("vers") || IS("nfsvers")) && eq) {
+		static const char *const ok[] = { "4", "4.0", "4.1", "4.2" };
+		size_t vlen = n - nlen - 1;
+
+		for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
+			if (strlen(ok[i]) == vlen && memcmp(eq + 1, ok[i], vlen) == 0)
+				return 0;
+		return fail(e, at + nlen + 1, "not an NFS version 4 (4, 4.0, 4.1 or 4.2)");
+	}
+#undef IS
+	return 0;
+}
+
+int conf_nfs_options_check(const char *value, size_t *offset, const char **why)
+{
+	struct parse_error e = { 0 };
+	size_t at = 0;
+
+	for (;;) {
+		size_t n = strcspn(value + at, ",");
+
+		if (check_option(value + at, n, at, &e) < 0) {
+			*offset = e.offset;
+			*why = e.why;
+			return -EINVAL;
+		}
+		if (!value[at + n])
+			return 0;
+		at += n + 1;
+	}
 }
 
 int conf_remote_host_for_url(const struct conf_remote *r, char **out)

@@ -217,6 +217,7 @@ void conf_free(struct kdump_conf *conf)
 	free(conf->target_device);
 	conf_remote_clear(&conf->remote);
 	free(conf->sshkey);
+	free(conf->nfs_options);
 	strv_free(conf->extra_bins);
 	strv_free(conf->extra_modules);
 	strv_free(conf->dracut_args);

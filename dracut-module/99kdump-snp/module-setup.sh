@@ -15,7 +15,9 @@
 #   KDUMP_SNP_TARGET         where the dump goes: "key=value" lines (spec,
 #                            fstype, options, dir, ...) for kdumpctl save
 #   KDUMP_SNP_ROOTFS         the same for failure_action dump_to_rootfs, or empty
-#   KDUMP_SNP_FSTYPES        file system drivers the targets need
+#   KDUMP_SNP_FSTYPES        file system drivers the targets need (nfs: the
+#                            kernel's NFSv4 client, nfs and nfsv4, which
+#                            bring sunrpc; the mount needs no mount.nfs)
 #   KDUMP_SNP_EXTRA_MODULES  kdump.conf extra_modules
 #   KDUMP_SNP_FILES          newline-separated extra_bins and hooks
 #   KDUMP_SNP_FAILURE_ACTION systemd FailureAction= for kdump-capture.service
@@ -105,7 +107,6 @@ install_ssh() {
 	fi
 	mkdir -p "$initdir/root"
 	chmod 0700 "$initdir/root"
-	printf '%s' "${KDUMP_SNP_NETWORK:-}" >"$initdir/etc/kdump-snp/network"
 }
 
 # install_minimal_init: /init runs kdumpctl capture; a shell for hooks and
@@ -134,6 +135,8 @@ install() {
 		[ -n "$f" ] && inst "$f"
 	done <<<"${KDUMP_SNP_FILES:-}"
 	[ -z "${KDUMP_SNP_SSH_KEY:-}" ] || install_ssh
+	# network targets (ssh, nfs): the record kdumpctl save brings the NIC up from
+	[ -z "${KDUMP_SNP_NETWORK:-}" ] || printf '%s' "$KDUMP_SNP_NETWORK" >"$initdir/etc/kdump-snp/network"
 	if [ "${KDUMP_SNP_INIT:-systemd}" = minimal ]; then
 		install_minimal_init
 		return 0

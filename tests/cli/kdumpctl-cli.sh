@@ -1271,6 +1271,54 @@ case_start_not_root() {
 	expect_not_in err "Permission denied"
 }
 
+# nfs: 192.0.2.1 is TEST-NET-1, where nothing answers; the probe mounts
+# nothing as a user, and as root gives up within link_delay 1 (or at once
+# on a kernel without an NFS client)
+nfs_conf() {
+	printf 'nfs 192.0.2.1:/srv/crash\npath /hosts/a\noptions soft,timeo=20\nlink_delay 1\n%s\n' \
+		'core_collector makedumpfile -l --message-level 7 -d 31' >"$CONF"
+}
+
+case_check_nfs_target() {
+	host amd-iommu
+	nfs_conf
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" check
+	expect_rc 0 &&
+	expect_line out "dump target:     nfs 192.0.2.1:/srv/crash" &&
+	expect_line out "export:          /srv/crash on 192.0.2.1 (NFSv4, the kernel's client)" &&
+	expect_line out "target dir:      /hosts/a (inside the export)" &&
+	expect_line out "nfs options:     soft,timeo=20" &&
+	expect_line out "link_delay:      1 s" &&
+	expect_line out "reachability:    not checked: mounting 192.0.2.1:/srv/crash needs root" &&
+	expect_not_in out "target device:" || return
+	[ "$(id -u)" -eq 0 ] || return 0
+	# root tries: the exit status stays the file's validity
+	kdumpctl check
+	expect_rc 0 && expect_in out "reachability:    " && expect_not_in out "reachable: mounted" &&
+	expect_not_in out "not checked"
+}
+
+case_check_nfs_bad_options() {
+	host amd-iommu
+	printf 'nfs 192.0.2.1:/srv/crash\noptions soft,vers=3\n' >"$CONF"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_in err "$CONF:2:14: options \"soft,vers=3\": kdump-snp mounts NFS version 4 (4, 4.0, 4.1 or 4.2)"
+}
+
+case_start_nfs_unreachable_refused() {
+	host amd-iommu
+	[ "$(id -u)" -eq 0 ] || { skip "the nfs probe mounts, which needs root"; return; }
+	nfs_conf
+	kdumpctl start
+	expect_rc 1 &&
+	expect_in err "kdumpctl: error: nfs target 192.0.2.1:/srv/crash " &&
+	expect_in err "; kdump is not armed for it" &&
+	expect_not_in err "crash kernel loaded" &&
+	dracut_runs 0 &&
+	[ ! -e "$IMG" ] || fail "an image was built for an export that cannot be mounted"
+}
+
 case_test_not_root() {
 	host crash-loaded
 	# root may write it, this user may not

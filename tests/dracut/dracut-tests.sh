@@ -257,6 +257,37 @@ case_ssh_image() {
 	grep -q "^ssh-known-hosts" "$IMG.inputs" || fail "the input record lacks the known hosts"
 }
 
+# an nfs target: the kernel's NFSv4 client (nfs, nfsv4 and sunrpc), the
+# network record and the target record with the export; both kinds of
+# image (the systemd one mounts the same way: kdumpctl save, not dracut's
+# nfs module, which is made for an NFS root)
+case_nfs_image() {
+	local ns=kdump-dracut-nfs-$$ init x=$TMP/unpacked-nfs
+	ip netns add "$ns" &&
+	ip -n "$ns" link add kd0 address 02:00:00:00:00:21 type veth peer name kd1 &&
+	ip -n "$ns" link set kd1 up && ip -n "$ns" link set kd0 up &&
+	ip -n "$ns" addr add 10.0.3.15/24 dev kd0 || { fail "cannot make the network namespace"; return; }
+	IN_NS=(ip netns exec "$ns")
+	for init in minimal systemd; do
+		CAPTURE_INIT=$init build "nfs 10.0.3.1:/srv/crash" "path /hosts/a" "options vers=4.1,soft"
+		expect_rc 0 && has_capture_tools && has ' etc/kdump-snp/network$' &&
+		has '/sunrpc\.ko' && has '/nfs\.ko' && has '/nfsv4\.ko' && lacks 'mount\.nfs' || break
+		rm -rf "$x" && mkdir -p "$x"
+		(cd "$x" && lsinitrd --unpack "$IMG") >/dev/null 2>&1 || { fail "lsinitrd --unpack failed"; break; }
+		grep -qx "server=10.0.3.1" "$x/etc/kdump-snp/network" ||
+			{ fail "network record: $(cat "$x/etc/kdump-snp/network")"; break; }
+		grep -qx "spec=10.0.3.1:/srv/crash" "$x/etc/kdump-snp/target" &&
+		grep -qx "fstype=nfs4" "$x/etc/kdump-snp/target" &&
+		grep -qx "options=vers=4.1,soft" "$x/etc/kdump-snp/target" &&
+		grep -qx "dir=/hosts/a" "$x/etc/kdump-snp/target" ||
+			{ fail "target record ($init): $(cat "$x/etc/kdump-snp/target")"; break; }
+		grep -qx "target-spec	-	10.0.3.1:/srv/crash" "$IMG.inputs" && grep -q "^network	" "$IMG.inputs" ||
+			{ fail "the input record lacks the export or the network"; break; }
+	done
+	IN_NS=()
+	ip netns del "$ns"
+}
+
 case_dracut_failure_reported() {
 	build "path /var/crash" "dracut_args --kmoddir /nonexistent-kmoddir"
 	expect_rc 1 && expect_in err "dracut failed" && [ ! -e "$IMG" ] || fail "image written"

@@ -151,6 +151,21 @@ case_missing_target_device() {
 	expect_line out "failure_action: poweroff (not taken: save was given --vmcore or --target)"
 }
 
+# an nfs export where nothing answers (192.0.2.1, TEST-NET-1): the capture
+# names the server and takes failure_action within link_delay (at once
+# on a kernel without an NFS client, which it names)
+case_nfs_server_unreachable() {
+	local t0=$SECONDS
+	conf "nfs 192.0.2.1:/srv/crash" "link_delay 2" "failure_action poweroff"
+	save
+	expect_rc 1 &&
+	expect_in err "mounting 192.0.2.1:/srv/crash (at 192.0.2.1) within 2 s" &&
+	expect_line out "failure_action: poweroff (not taken: save was given --vmcore or --target)" || return
+	grep -qE "no nfs server answered at 192\.0\.2\.1 within 2 s|cannot mount 192\.0\.2\.1:/srv/crash: No such device" "$TMP/err" ||
+		fail "the failure does not name the server: $(cat "$TMP/err")"
+	[ $((SECONDS - t0)) -le 12 ] || fail "took $((SECONDS - t0)) s with link_delay 2"
+}
+
 case_not_an_elf_core() {
 	conf "failure_action shell"
 	target

@@ -2,7 +2,8 @@
 /*
  * Network dump targets: every form of `ssh user@host` and `nfs
  * host:/export` conf-remote.c accepts, each bad input with its column,
- * and how the rest of the parser treats ssh (default sshkey, link_delay).
+ * and how the rest of the parser treats ssh (default sshkey, link_delay)
+ * and nfs (`options`, NFS mount options).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,8 +225,6 @@ static void test_conf_errors(void **state UNUSED)
 	expect_error("\tnfs 2001:db8::1:/export\n",
 		     "t.conf:1:6: nfs target \"2001:db8::1:/export\": an IPv6 address goes in "
 		     "brackets here: [address]:/export");
-	expect_error("nfs dumphost:/export\n",
-		     "t.conf:1:1: network dump target \"nfs\" is not supported yet");
 	expect_error("ssh a@b\nlink_delay 3601\n",
 		     "t.conf:2:12: link_delay must be a number of seconds from 0 to 3600, not \"3601\"");
 	expect_error("ssh a@b\nlink_delay -1\n",
@@ -248,6 +247,92 @@ static void test_conf_errors(void **state UNUSED)
 		     "t.conf:1:29: makedumpfile option \"-F\" is only for ssh targets");
 }
 
+static void expect_options_bad(const char *value, size_t offset, const char *why)
+{
+	const char *got = NULL;
+	size_t off = 99;
+
+	if (conf_nfs_options_check(value, &off, &got) != -EINVAL)
+		fail_msg("options \"%s\" were accepted", value);
+	if (off != offset || !strstr(got, why))
+		fail_msg("\"%s\": got offset %zu \"%s\", want %zu \"%s\"", value, off, got,
+			 offset, why);
+}
+
+static void test_nfs_options(void **state UNUSED)
+{
+	size_t off;
+	const char *why;
+
+	assert_int_equal(conf_nfs_options_check("vers=4.1", &off, &why), 0);
+	assert_int_equal(conf_nfs_options_check("soft,timeo=50,retrans=2,sec=sys", &off, &why), 0);
+	assert_int_equal(conf_nfs_options_check("nfsvers=4,clientaddr=fe80::1%x", &off, &why),
+			 -EINVAL);
+	assert_int_equal(conf_nfs_options_check("v4,rsize=1048576,nconnect=4,local_lock=none",
+						&off, &why), 0);
+	expect_options_bad("", 0, "empty mount option");
+	expect_options_bad("soft,,hard", 5, "empty mount option");
+	expect_options_bad("soft,", 5, "empty mount option");
+	expect_options_bad("=4", 0, "without a name");
+	expect_options_bad("timeo=", 5, "'=' and no value");
+	expect_options_bad("Soft", 0, "name character");
+	expect_options_bad("soft timeo=5", 4, "name character");
+	expect_options_bad("sec=krb5;x", 8, "value character");
+	expect_options_bad("soft,addr=10.0.0.1", 5, "addr= is set by kdump-snp");
+	expect_options_bad("rw,ro", 3, "the dump is written");
+	expect_options_bad("vers=3", 0, "NFS version 4");
+	expect_options_bad("nfsvers=2", 0, "NFS version 4");
+	expect_options_bad("v3", 0, "NFS version 4");
+	expect_options_bad("vers=4.3", 5, "not an NFS version 4");
+	expect_options_bad("vers=44", 5, "not an NFS version 4");
+}
+
+static void test_conf_nfs(void **state UNUSED)
+{
+	struct conf_errors errs = { 0 };
+	struct kdump_conf *c = NULL;
+
+	assert_int_equal(parse("nfs [2001:db8::2]:/srv/crash\npath /hosts/a\n", &c, &errs), 0);
+	assert_int_equal(c->target_type, CONF_TARGET_NFS);
+	assert_string_equal(c->remote.host, "2001:db8::2");
+	assert_string_equal(c->remote.export, "/srv/crash");
+	assert_string_equal(c->path, "/hosts/a");
+	assert_null(c->nfs_options);
+	assert_null(c->sshkey);
+	assert_int_equal(c->link_delay, CONF_DEFAULT_LINK_DELAY);
+	conf_free(c);
+	c = NULL;
+	assert_int_equal(parse("options vers=4.2,soft\nnfs nas:/export\nlink_delay 20\n", &c, &errs),
+			 0);
+	assert_string_equal(c->nfs_options, "vers=4.2,soft");
+	assert_int_equal(c->link_delay, 20);
+	conf_free(c);
+	assert_int_equal(errs.n, 0);
+}
+
+static void test_conf_nfs_errors(void **state UNUSED)
+{
+	expect_error("nfs nas:/export\noptions vers=3\n",
+		     "t.conf:2:9: options \"vers=3\": kdump-snp mounts NFS version 4 "
+		     "(4, 4.0, 4.1 or 4.2)");
+	expect_error("nfs nas:/export\noptions soft,addr=1.2.3.4\n",
+		     "t.conf:2:14: options \"soft,addr=1.2.3.4\": addr= is set by kdump-snp "
+		     "(the address recorded in the image)");
+	expect_error("options soft\n", "t.conf:1:9: options \"soft\" needs an nfs target");
+	expect_error("ssh a@b\noptions soft\n", "t.conf:2:9: options \"soft\" needs an nfs target");
+	/* kdump-utils' old form: module parameters */
+	expect_error("nfs nas:/export\noptions nfs  nfs4_disable_idmapping=0\n",
+		     "t.conf:2:14: options takes NFS mount options, one comma-separated word; "
+		     "kdump-utils' \"options <module> <parameters>\" is not supported: give module "
+		     "parameters on the crash kernel's command line");
+	expect_error("nfs nas:/export\noptions soft\noptions hard\n",
+		     "t.conf:3:1: \"options\" given twice; first on line 2");
+	expect_error("nfs a:/x\nnfs b:/y\n",
+		     "t.conf:2:1: second dump target \"nfs\"; \"nfs\" on line 1 is already the target");
+	expect_error("nfs nas:/export\nsshkey /root/id\n",
+		     "t.conf:2:8: sshkey \"/root/id\" needs an ssh target");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +343,9 @@ int main(void)
 		cmocka_unit_test(test_host_for_url),
 		cmocka_unit_test(test_conf_ssh),
 		cmocka_unit_test(test_conf_errors),
+		cmocka_unit_test(test_nfs_options),
+		cmocka_unit_test(test_conf_nfs),
+		cmocka_unit_test(test_conf_nfs_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,9 +16,9 @@
 #   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
-# var-disk ssh-target kdump-tools disk-missing (all by default), and
-# disk-stall small-crashkernel watchdog-hang (by name only: written for
-# issue #19, not yet seen passing). The bounded ones prove the bounds of
+# var-disk ssh-target nfs-target kdump-tools disk-missing (all by
+# default), and disk-stall small-crashkernel watchdog-hang (by name only:
+# written for issue #19, not yet seen passing). The bounded ones prove the bounds of
 # issue #19: each asserts the action taken and the time from the crash
 # kernel's /init (or the panic) to it against the configured bound,
 # written as the phases bound and to-action.
@@ -30,19 +30,21 @@ set -euo pipefail
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/vm/lib.sh
 . "$here/lib.sh"
+# shellcheck source=tests/vm/nfs-server.sh
+. "$here/nfs-server.sh"
 
 [ "$#" -ge 2 ] || vm_die "usage: $0 DESTDIR RESULTS_DIR [SCENARIO...]"
 destdir=$1
 results=$2
 shift 2
-ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target kdump-tools
-	disk-missing)
+ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target nfs-target
+	kdump-tools disk-missing)
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
 mkdir -p -- "$results"
 work=$(mktemp -d "${TMPDIR:-/tmp}/kdump-cycle.XXXXXX")
-trap 'vm_kill_qemu; rm -rf -- "$work"' EXIT
+trap 'vm_kill_qemu; nfs_server_kill; rm -rf -- "$work"' EXIT
 command -v debugfs >/dev/null || vm_apt_install e2fsprogs
 command -v makedumpfile >/dev/null || vm_apt_install makedumpfile
 
@@ -136,6 +138,8 @@ boot_image() {
 		{ cat -- "$work/image.out"; vm_die "guest image for $name failed"; }
 	phase image "$(vm_elapsed "$t")"
 	vm_guest_load "$work/$name-out/guest.env"
+	# a scenario's server, started once the guest's base is known
+	[ -z "${BEFORE_BOOT:-}" ] || "$BEFORE_BOOT"
 	DISK=$VM_GUEST_DISK
 	VM_TIMEOUT=${KDUMP_SNP_VM_TIMEOUT:-900}
 	OUT=$work/$name.out
@@ -517,6 +521,57 @@ scenario_ssh_target() {
 	expect_poweroff && vm_expect_log "$LOG" "kdumpctl: dump saved: root@$SSH_SERVER" &&
 		check_ssh_dump "$work/ssh-home/var/crash" &&
 		[ -z "$(dump_dirs "$DISK" /var/crash)" ]
+}
+
+# An nfs target. The server is the Linux kernel's nfsd in a second QEMU
+# guest (tests/vm/nfs-server.sh), linked to this one by a -netdev stream
+# on a UNIX socket and nothing else; it exports an ext4 disk the host
+# reads afterwards with debugfs. The guest has a static address
+# (systemd-networkd); kdumpctl start mounts the export to check it, the
+# crash kernel brings the NIC up from the image's record, mounts the export
+# with the kernel's NFSv4 client and writes the dump as to a local target.
+NFS_CLIENT_MAC=52:54:00:4b:44:02
+nfs_client_overlay() {
+	local ov=$work/nfs-overlay
+	rm -rf -- "$ov"
+	mkdir -p -- "$ov/etc/systemd/network" "$ov/etc/systemd/system/multi-user.target.wants" \
+		"$ov/etc/systemd/system/network-online.target.wants" \
+		"$ov/etc/systemd/system/systemd-networkd.service.d"
+	printf '[Match]\nMACAddress=%s\n\n[Network]\nAddress=10.0.3.15/24\n' "$NFS_CLIENT_MAC" \
+		>"$ov/etc/systemd/network/10-kdump-test.network"
+	ln -s /usr/lib/systemd/system/systemd-networkd.service "$ov/etc/systemd/system/multi-user.target.wants/"
+	ln -s /usr/lib/systemd/system/systemd-networkd-wait-online.service "$ov/etc/systemd/system/network-online.target.wants/"
+	printf '[Service]\nTimeoutStartSec=15min\n' >"$ov/etc/systemd/system/systemd-networkd.service.d/timeout.conf"
+}
+
+nfs_server_up() {
+	nfs_server_start "$work" "$(dirname -- "$VM_GUEST_KERNEL")"
+	phase nfs-server-boot "$NFS_SERVER_BOOT_SECS"
+}
+
+scenario_nfs_target() {
+	local stage=$work/nfs-target-destdir rc=0
+	nfs_client_overlay
+	printf 'nfs %s:/srv\npath /var/crash\n%s\nlink_delay 30\nfinal_action poweroff\nfailure_action poweroff\n' \
+		"$NFS_SERVER_ADDR" "$COLLECTOR" >"$work/nfs-target.conf"
+	rm -rf -- "$stage"
+	cp -a -- "$destdir" "$stage"
+	cp -- "$work/nfs-target.conf" "$stage/etc/kdump.conf"
+	BEFORE_BOOT=nfs_server_up
+	NFS_SERVER_SOCK=$work/nfs.sock
+	boot_image nfs-target crash --pkg-destdir "$stage" --overlay "$work/nfs-overlay" -- \
+		-netdev "stream,id=n0,server=off,addr.type=unix,addr.path=$NFS_SERVER_SOCK" \
+		-device "virtio-net-pci,netdev=n0,mac=$NFS_CLIENT_MAC"
+	BEFORE_BOOT=
+	nfs_server_stop
+	cp -- "$work/nfs-server.log" "$results/nfs-target-server.log" 2>/dev/null || true
+	run_phases
+	expect_poweroff && vm_expect_log "$LOG" "kdumpctl: dump saved: /kdump-target/var/crash/" &&
+		vm_expect_log "$LOG" "kdumpctl: mounted $NFS_SERVER_ADDR:/srv with NFS 4.2" &&
+		check_dump "$NFS_SERVER_IMG" /var/crash &&
+		[ -z "$(dump_dirs "$DISK" /var/crash)" ] || rc=1
+	[ "$rc" = 0 ] && vm_say "  dump on the server's export: $DUMP_DIR"
+	return "$rc"
 }
 
 # The stock peer. Its crash kernel boots the guest's root with

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nfs-mount.c: the option string the kernel gets, the versions tried in
+ * mount.nfs's order, transient errors tried again until the deadline and
+ * the others returned at once. The mount itself is a fake here (the
+ * kernel's NFS client and a server are in the VM scenario nfs-target).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nfs-mount.h"
+#include "util.h"
+
+#define UNUSED __attribute__((unused))
+
+static char mnt[] = "/tmp/test-nfs-mount.XXXXXX";
+
+/* what the fake mount was given, and what it answers */
+struct fake {
+	char options[8][128];
+	size_t calls;
+	const int *answers;	/* -errno per call; the last one repeats */
+	size_t n_answers;
+};
+
+static int fake_mount(const char *source, const char *options, const char *mountpoint,
+		      unsigned int timeout_ms, void *data)
+{
+	struct fake *f = data;
+	size_t i = f->calls < f->n_answers ? f->calls : f->n_answers - 1;
+
+	assert_string_equal(source, "[2001:db8::1]:/export");
+	assert_string_equal(mountpoint, mnt);
+	assert_true(timeout_ms >= 1000);
+	if (f->calls < ARRAY_SIZE(f->options))
+		snprintf(f->options[f->calls], sizeof(f->options[0]), "%s", options);
+	f->calls++;
+	return f->answers[i];
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run(struct fake *f, const char *extra, unsigned int timeout_ms, const char **vers,
+	       int *last)
+{
+	return nfs_mount_with(fake_mount, f, "[2001:db8::1]:/export", "2001:db8::1", extra, mnt,
+			      timeout_ms, vers, last);
+}
+
+static int setup(void **state UNUSED)
+{
+	return mkdtemp(mnt) ? 0 : -1;
+}
+
+static int teardown(void **state UNUSED)
+{
+	return rmdir(mnt);
+}
+
+static void test_options(void **state UNUSED)
+{
+	char *s = NULL;
+
+	assert_int_equal(nfs_mount_options("4.2", "192.0.2.1", NULL, &s), 0);
+	assert_string_equal(s, "vers=4.2,addr=192.0.2.1");
+	free(s);
+	assert_int_equal(nfs_mount_options(NULL, "fe80::1%eth0", "vers=4.1,soft,timeo=50", &s), 0);
+	assert_string_equal(s, "addr=fe80::1%eth0,vers=4.1,soft,timeo=50");
+	free(s);
+	assert_int_equal(nfs_mount_options("4.0", "192.0.2.1", "", &s), 0);
+	assert_string_equal(s, "vers=4.0,addr=192.0.2.1");
+	free(s);
+}
+
+static void test_names_version(void **state UNUSED)
+{
+	assert_false(nfs_options_name_version(NULL));
+	assert_false(nfs_options_name_version("soft,timeo=50"));
+	assert_false(nfs_options_name_version("server_vers=1"));
+	assert_false(nfs_options_name_version("vers="));
+	assert_true(nfs_options_name_version("vers=4.1"));
+	assert_true(nfs_options_name_version("soft,nfsvers=4"));
+	assert_true(nfs_options_name_version("rsize=65536,v4"));
+}
+
+/* 4.2, then 4.1, then 4.0, as long as the server does not speak one */
+static void test_versions_step_down(void **state UNUSED)
+{
+	static const int answers[] = { -EPROTONOSUPPORT, -EPROTONOSUPPORT, 0 };
+	struct fake f = { .answers = answers, .n_answers = ARRAY_SIZE(answers) };
+	const char *vers = "x";
+	int last = -1;
+
+	assert_int_equal(run(&f, NULL, 5000, &vers, &last), 0);
+	assert_int_equal(f.calls, 3);
+	assert_string_equal(f.options[0], "vers=4.2,addr=2001:db8::1");
+	assert_string_equal(f.options[1], "vers=4.1,addr=2001:db8::1");
+	assert_string_equal(f.options[2], "vers=4.0,addr=2001:db8::1");
+	assert_string_equal(vers, "4.0");
+}
+
+/* a server that speaks no NFSv4 at all: the last answer is the error */
+static void test_no_version_left(void **state UNUSED)
+{
+	static const int answers[] = { -EPROTONOSUPPORT };
+	struct fake f = { .answers = answers, .n_answers = 1 };
+	const char *vers;
+	int last;
+
+	assert_int_equal(run(&f, NULL, 5000, &vers, &last), -EPROTONOSUPPORT);
+	assert_int_equal(f.calls, 3);
+	assert_null(vers);
+}
+
+/* the options name the version: that one only, and *vers says so */
+static void test_version_from_options(void **state UNUSED)
+{
+	static const int answers[] = { -EPROTONOSUPPORT };
+	struct fake f = { .answers = answers, .n_answers = 1 };
+	static const int ok[] = { 0 };
+	struct fake g = { .answers = ok, .n_answers = 1 };
+	const char *vers = "x";
+	int last;
+
+	assert_int_equal(run(&f, "vers=4.1,soft", 5000, &vers, &last), -EPROTONOSUPPORT);
+	assert_int_equal(f.calls, 1);
+	assert_string_equal(f.options[0], "addr=2001:db8::1,vers=4.1,soft");
+	assert_int_equal(run(&g, "nfsvers=4.2", 5000, &vers, &last), 0);
+	assert_null(vers);
+}
+
+/* a server still starting is tried again once a second */
+static void test_transient_retried(void **state UNUSED)
+{
+	static const int answers[] = { -ECONNREFUSED, -EHOSTUNREACH, 0 };
+	struct fake f = { .answers = answers, .n_answers = ARRAY_SIZE(answers) };
+	const char *vers;
+	double t0 = now();
+	int last;
+
+	assert_int_equal(run(&f, NULL, 10000, &vers, &last), 0);
+	assert_int_equal(f.calls, 3);
+	/* the same version each time: a refused connection says nothing about it */
+	assert_string_equal(f.options[2], "vers=4.2,addr=2001:db8::1");
+	assert_true(now() - t0 >= 1.9);
+}
+
+/* ... until the deadline, which ends it with the last error */
+static void test_deadline(void **state UNUSED)
+{
+	static const int answers[] = { -ECONNREFUSED };
+	struct fake f = { .answers = answers, .n_answers = 1 };
+	const char *vers;
+	double t0 = now(), took;
+	int last = 0;
+
+	assert_int_equal(run(&f, NULL, 2500, &vers, &last), -ETIMEDOUT);
+	took = now() - t0;
+	assert_int_equal(last, ECONNREFUSED);
+	assert_true(took >= 1.0 && took < 3.5);
+	assert_true(f.calls >= 2 && f.calls <= 3);
+}
+
+/* what waiting cannot change is returned at once */
+static void test_final_errors(void **state UNUSED)
+{
+	static const int denied[] = { -EACCES };
+	static const int missing[] = { -ENOENT };
+	static const int badopt[] = { -EINVAL };
+	const int *all[] = { denied, missing, badopt };
+	const char *vers;
+	int last;
+
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+		struct fake f = { .answers = all[i], .n_answers = 1 };
+
+		assert_int_equal(run(&f, NULL, 10000, &vers, &last), all[i][0]);
+		assert_int_equal(f.calls, 1);
+		assert_int_equal(last, -all[i][0]);
+	}
+	assert_false(nfs_error_transient(EACCES));
+	assert_true(nfs_error_transient(ETIMEDOUT));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_names_version),
+		cmocka_unit_test(test_versions_step_down),
+		cmocka_unit_test(test_no_version_left),
+		cmocka_unit_test(test_version_from_options),
+		cmocka_unit_test(test_transient_retried),
+		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_final_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
