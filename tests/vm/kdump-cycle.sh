@@ -16,12 +16,11 @@
 #   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
-# var-disk ssh-target kdump-tools disk-missing (all by default), and
-# disk-stall small-crashkernel watchdog-hang (by name only: written for
-# issue #19, not yet seen passing). The bounded ones prove the bounds of
-# issue #19: each asserts the action taken and the time from the crash
-# kernel's /init (or the panic) to it against the configured bound,
-# written as the phases bound and to-action.
+# var-disk ssh-target kdump-tools disk-missing disk-stall
+# small-crashkernel watchdog-hang (all by default). The last four prove
+# the bounds of issue #19: each asserts the action taken and the time
+# from the crash kernel's /init (or the panic, or the hang) to it against
+# the configured bound, written as the phases bound and to-action.
 # shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
 # shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
 # shellcheck disable=SC2310 # the functions called in conditions (the vm_expect_* and check_* assertions, on_disk) return their status explicitly, none relies on set -e inside
@@ -36,7 +35,7 @@ destdir=$1
 results=$2
 shift 2
 ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target kdump-tools
-	disk-missing)
+	disk-missing disk-stall small-crashkernel watchdog-hang)
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
@@ -411,7 +410,8 @@ scenario_small_crashkernel() {
 # kdumpctl finds it by its identity, "i6300ESB timer"); only the watchdog
 # can end the hang, with a reset
 # (QEMU exits: -no-reboot) and no line of the kernel's own. The bound:
-# twice the armed timeout (the i6300esb's two stages) and 15 s.
+# the armed timeout (Linux splits it over the i6300esb's two stages; the
+# first run reset 70.4 s after the hang with 70 s armed) and 15 s.
 HANG_CAPTURE_TIMEOUT=10
 scenario_watchdog_hang() {
 	local name=watchdog-hang stage=$work/watchdog-hang-destdir ko t armed hang_at took bound
@@ -456,7 +456,7 @@ scenario_watchdog_hang() {
 	fi
 	[ -z "$(crash_secs "$VM_OFF_RE")" ] ||
 		{ VM_FAIL_MSG="the crash kernel ended by itself, not by the watchdog"; return 1; }
-	bound=$((2 * armed + 15))
+	bound=$((armed + 15))
 	took=$(awk -v a="$VM_QEMU_SECS" -v b="$hang_at" 'BEGIN { printf "%.1f", a - b }')
 	phase bound "$bound"
 	phase to-action "$took"
