@@ -100,8 +100,8 @@ after a panic in the crash kernel prints no line: its "Rebooting in N
 seconds" line plus N);
 watchdog-hang: the crash kernel hangs with interrupts off in a test
 module, from the hang (the module's line, on the host's clock) to the
-reset by QEMU's i6300esb (QEMU's exit); bound: twice the armed timeout
-and 15 s.
+reset by QEMU's i6300esb (QEMU's exit); bound: the armed timeout and
+15 s.
 
 | scenario | bound | to-action | qemu-total | total |
 | --- | --- | --- | --- | --- |
