@@ -210,6 +210,19 @@ case_check_snp_refuses_iommu_off() {
 	expect_in err "refusing \"amd_iommu=off\" on the crash command line of an SEV-SNP host"
 }
 
+# issue #19 item 4: a second panic in the crash kernel reboots; an append
+# that would make it stop is refused, the host's sysctl.kernel.panic= dropped
+case_check_refuses_panic_that_stops() {
+	host amd-iommu
+	echo 'KDUMP_COMMANDLINE_APPEND="debug panic=0"' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_in err "refusing \"panic=0\" on the crash command line: a second panic, in the crash kernel, would then stop the machine instead of rebooting it" || return
+	echo 'KDUMP_COMMANDLINE="console=ttyS0 sysctl.kernel.panic=0"' >"$DEFS"
+	kdumpctl check
+	expect_rc 0 && expect_in out "console=ttyS0 $DEFAULTS" && expect_not_in out "sysctl.kernel.panic"
+}
+
 case_check_bad_defaults() {
 	host amd-iommu
 	printf 'KDUMP_IMG=vmlinuz\nKDUMP_SNPP=on\n' >"$DEFS"

@@ -95,11 +95,13 @@ timeout plus the kill graces, the bounded sync and 10 s);
 disk-missing: the target's UUID changed after the image was built,
 disk_timeout 15 s, from /init to failure_action poweroff;
 small-crashkernel: \`crashkernel=80M\`, below the measured minimum of 96M,
-from the panic to the crash kernel's power-off or restart;
+from the panic to the crash kernel's power-off or restart (a restart
+after a panic in the crash kernel prints no line: its "Rebooting in N
+seconds" line plus N);
 watchdog-hang: the crash kernel hangs with interrupts off in a test
 module, from the hang (the module's line, on the host's clock) to the
-reset by QEMU's i6300esb (QEMU's exit); bound: twice the armed timeout
-and 15 s.
+reset by QEMU's i6300esb (QEMU's exit); bound: the armed timeout and
+15 s.
 
 | scenario | bound | to-action | qemu-total | total |
 | --- | --- | --- | --- | --- |
