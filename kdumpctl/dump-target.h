@@ -13,11 +13,14 @@
  *    (rootfs_locate), mounted by UUID and with its btrfs subvolume;
  *  - <fstype> <device>: that device, by UUID= when it was named by a kernel
  *    name (/dev/sdb1) that can change between boots; dir is `path`.
+ *  - raw <device>: fstype "raw", the device by PARTUUID= when it was named
+ *    by a kernel name and is a partition that has one; dir is `path`,
+ *    where kdumpctl start restores the dump.
  */
 struct dump_target {
 	struct fs_location target;
 	struct fs_location rootfs;  /* dump_to_rootfs only, else all NULL */
-	bool by_uuid;               /* a kernel name in kdump.conf stored as UUID= */
+	bool by_uuid;               /* a kernel name in kdump.conf stored as UUID= (raw: PARTUUID=) */
 };
 
 /* Returns 0 or a negative errno; logs why unless quiet. */

@@ -552,6 +552,41 @@ case_target_kernel_name_stored_as_uuid() {
 		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
 }
 
+# raw <device>: a device that holds a file system is refused at check, at
+# the device's column, and start arms nothing
+case_raw_device_with_fs_refused() {
+	host amd-iommu
+	ext4_device vdc || return
+	printf 'path /dumps\nraw /dev/vdc\n' >"$CONF"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$CONF:2:5: raw device \"/dev/vdc\" holds a file system (ext4), which a raw dump would overwrite; give a device without one (wipefs -a clears it)" &&
+	expect_empty out || return
+	kdumpctl start
+	expect_rc 1 && dracut_runs 0
+}
+
+# an empty raw device: check shows where the dump goes and comes back, the
+# image records it, start (nothing to restore) arms
+case_raw_target_check_rebuild_start() {
+	host amd-iommu
+	mkdir -p "$R/dev" && truncate -s 4M "$R/dev/vdc"
+	printf 'path /dumps\nraw /dev/vdc\n' >"$CONF"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "dump target:     raw /dev/vdc" &&
+	expect_line out "raw device:      /dev/vdc" &&
+	expect_line out "image writes to: /dev/vdc" &&
+	expect_line out "restored under:  /dumps (by kdumpctl start, on the next boot)" &&
+	expect_line out "raw device holds: no dump (no kdump-snp header)" || return
+	kdumpctl start
+	expect_rc 0 && dracut_runs 1 &&
+	grep -q -- "--add-device /dev/vdc" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/vdc|spec=/dev/vdc|fstype=raw|dir=/dumps|" "$FAKE_DRACUT_LOG" ||
+		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+	[ ! -e "$R/dumps" ] || fail "start made $R/dumps with nothing to restore"
+}
+
 # reading /proc/kallsyms (for the SNP fix of the crash kernel) took most of
 # kdump.service's start at boot in a guest; a host that is not SEV-SNP
 # capable does not need it. A FIFO with no writer blocks whoever opens it.
