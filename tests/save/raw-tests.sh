@@ -56,7 +56,7 @@ kdumpctl() {
 
 # state FILE: the header's state (0 none, 1 writing, 2 complete)
 state() {
-	if [ "$(head -c 8 "$1")" != KDSNPRAW ]; then
+	if [ "$(head -c 8 "$1" | tr -d '\0')" != KDSNPRAW ]; then
 		echo 0
 		return
 	fi
@@ -83,9 +83,10 @@ restored() {
 		fail "files: $(ls "${d}")"
 	[ "$(stat -c %a "${d}")" = 700 ] && [ "$(stat -c %a "${d}/vmcore")" = 600 ] ||
 		fail "modes: $(stat -c '%a %n' "${d}" "${d}/vmcore")"
+	rm -f -- "${TMP}/dmesg.got"
 	makedumpfile --dump-dmesg "${d}/vmcore" "${TMP}/dmesg.got" >/dev/null 2>&1 &&
 	cmp -s "${TMP}/dmesg.want" "${TMP}/dmesg.got" ||
-		fail "the restored vmcore does not read back the source dump's kernel log"
+		fail "the restored vmcore does not read back the source dump's kernel log: $(diff "${TMP}/dmesg.want" "${TMP}/dmesg.got" | head -n 5)"
 	cmp -s "${TMP}/dmesg.want" "${d}/vmcore-dmesg.txt" || fail "vmcore-dmesg.txt differs"
 	[ "$(state "$1")" = 0 ] && [ -z "$(head -c 4096 "$1" | tr -d '\0')" ] ||
 		fail "the mark on $1 is not cleared"
