@@ -16,11 +16,12 @@
 #   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
-# var-disk ssh-target nfs-target kdump-tools disk-missing disk-stall
-# small-crashkernel watchdog-hang (all by default). The last four prove
-# the bounds of issue #19: each asserts the action taken and the time
-# from the crash kernel's /init (or the panic, or the hang) to it against
-# the configured bound, written as the phases bound and to-action.
+# var-disk ssh-target nfs-target kdump-tools disk-missing raw-target
+# ssh-server-down ssh-refusals disk-stall small-crashkernel watchdog-hang
+# (all by default). The bounded ones prove the bounds of issue #19: each
+# asserts the action taken and the time from the crash kernel's /init (or
+# the panic, or the hang) to it against the configured bound, written as
+# the phases bound and to-action.
 # shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
 # shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
 # shellcheck disable=SC2310 # the functions called in conditions (the vm_expect_* and check_* assertions, on_disk) return their status explicitly, none relies on set -e inside
@@ -37,7 +38,8 @@ destdir=$1
 results=$2
 shift 2
 ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target nfs-target
-	kdump-tools disk-missing disk-stall small-crashkernel watchdog-hang)
+	kdump-tools disk-missing raw-target ssh-server-down ssh-refusals disk-stall small-crashkernel
+	watchdog-hang)
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
@@ -488,6 +490,7 @@ ssh_server_setup() {
 		"$ov/etc/systemd/system/network-online.target.wants"
 	chmod 0700 "$work/ssh-home" "$work/ssh-home/.ssh" "$ov/root" "$ov/root/.ssh"
 	ssh-keygen -q -t ed25519 -N '' -f "$srv/hostkey"
+	ssh-keygen -q -t ed25519 -N '' -f "$srv/otherkey"
 	ssh-keygen -q -t ed25519 -N '' -C kdump-snp -f "$ov/root/.ssh/kdump_id_ed25519"
 	cp -- "$ov/root/.ssh/kdump_id_ed25519.pub" "$work/ssh-home/.ssh/authorized_keys"
 	printf '%s %s\n' "$SSH_SERVER" "$(cut -d' ' -f1,2 "$srv/hostkey.pub")" >"$ov/var/lib/kdump-snp/ssh_known_hosts"
@@ -500,18 +503,37 @@ ssh_server_setup() {
 		KbdInteractiveAuthentication no
 		StrictModes no
 	EOF
+	sed "s|^HostKey .*|HostKey $srv/otherkey|" "$srv/sshd_config" >"$srv/sshd_config.otherkey"
+	# the server's mode ($srv/mode, which the guest sets through the
+	# control port 2222): up (the default); down: the connection is
+	# accepted (QEMU's user network accepts it for the guest) and never
+	# answered, a server that hangs; otherkey: sshd with another host key
 	cat >"$srv/ssh-inetd.sh" <<-EOF
 		#!/bin/sh
-		exec unshare --mount sh -c 'mount --bind "\$1" /root && mount -t tmpfs tmpfs /run && mkdir /run/sshd && exec /usr/sbin/sshd -i -f "\$2" -E "\$3"' sh "$work/ssh-home" "$srv/sshd_config" "$srv/sshd.log"
+		cfg=$srv/sshd_config
+		case \$(cat "$srv/mode" 2>/dev/null) in
+		down) exec cat >/dev/null ;;
+		otherkey) cfg=$srv/sshd_config.otherkey ;;
+		esac
+		exec unshare --mount sh -c 'mount --bind "\$1" /root && mount -t tmpfs tmpfs /run && mkdir /run/sshd && exec /usr/sbin/sshd -i -f "\$2" -E "\$3"' sh "$work/ssh-home" "\$cfg" "$srv/sshd.log"
 	EOF
-	chmod +x "$srv/ssh-inetd.sh"
+	cat >"$srv/control.sh" <<-EOF
+		#!/bin/sh
+		read -r m || exit 1
+		case \$m in
+		up | down | otherkey) printf '%s\\n' "\$m" >"$srv/mode.new" && mv -f "$srv/mode.new" "$srv/mode" && echo ok ;;
+		*) echo "unknown mode" ;;
+		esac
+	EOF
+	chmod +x "$srv/ssh-inetd.sh" "$srv/control.sh"
+	rm -f -- "$srv/mode"
 	printf '[Match]\nMACAddress=%s\n\n[Network]\nAddress=10.0.2.15/24\n' "$SSH_MAC" >"$ov/etc/systemd/network/10-kdump-test.network"
 	ln -s /usr/lib/systemd/system/systemd-networkd.service "$ov/etc/systemd/system/multi-user.target.wants/"
 	ln -s /usr/lib/systemd/system/systemd-networkd-wait-online.service "$ov/etc/systemd/system/network-online.target.wants/"
 	# TCG on a loaded host: networkd's start can take minutes
 	mkdir -p -- "$ov/etc/systemd/system/systemd-networkd.service.d"
 	printf '[Service]\nTimeoutStartSec=15min\n' >"$ov/etc/systemd/system/systemd-networkd.service.d/timeout.conf"
-	SSH_NET_ARGS=(-netdev "user,id=n0,restrict=on,net=10.0.2.0/24,guestfwd=tcp:$SSH_SERVER:22-cmd:$srv/ssh-inetd.sh"
+	SSH_NET_ARGS=(-netdev "user,id=n0,restrict=on,net=10.0.2.0/24,guestfwd=tcp:$SSH_SERVER:22-cmd:$srv/ssh-inetd.sh,guestfwd=tcp:$SSH_SERVER:2222-cmd:$srv/control.sh"
 		-device "virtio-net-pci,netdev=n0,mac=$SSH_MAC")
 }
 
@@ -605,6 +627,111 @@ scenario_nfs_target() {
 		[ -z "$(dump_dirs "$DISK" /var/crash)" ] || rc=1
 	[ "$rc" = 0 ] && vm_say "  dump on the server's export: $DUMP_DIR"
 	return "$rc"
+}
+
+# A raw target: the dump goes to a second disk that holds no file system,
+# named by its by-id link as kdump-utils advises (the minimal image has no
+# udev: it writes to the node the link names at build time), and the guest
+# powers off. The host sees the complete mark on that disk, then boots the
+# same guest again (kdumptest=status): kdump.service's `kdumpctl start`
+# restores the dump into /var/crash on the root disk, checks it and clears
+# the mark before it arms. The host finds the dump there and reads it.
+scenario_raw_target() {
+	local raw=$work/raw.img t start
+	local -a raw_args
+	rm -f -- "$raw"
+	truncate -s 1G "$raw"
+	printf 'raw /dev/disk/by-id/virtio-kdumpraw
+path /var/crash
+%s
+final_action poweroff
+failure_action poweroff
+' \
+		"$COLLECTOR" >"$work/raw-target.conf"
+	vm_guest_disk_args "$raw" d1 kdumpraw
+	raw_args=("${VM_GUEST_DISK_ARGS[@]}")
+	boot raw-target crash "${raw_args[@]}"
+	run_phases
+	expect_poweroff && vm_expect_log "$LOG" "kdumpctl: dump saved: raw device /dev/vdb" || return 1
+	if [ "$(head -c 8 "$raw")" != KDSNPRAW ] || [ "$(od -An -tu4 -j16 -N4 "$raw" | tr -d ' ')" != 2 ]; then
+		VM_FAIL_MSG="the raw disk holds no dump marked complete"
+		return 1
+	fi
+	[ -z "$(dump_dirs "$DISK" /var/crash)" ] || { VM_FAIL_MSG="a dump is in /var/crash before the restore"; return 1; }
+	# the next boot of the same guest restores it
+	t=$(vm_now)
+	LOG=$results/raw-target-restore.log
+	OUT=$work/raw-target-restore.out
+	vm_guest_boot "$LOG" "crashkernel=${CRASHKERNEL:-384M} panic=10 kdumptest=status${KDUMP_SNP_VM_APPEND:+ $KDUMP_SNP_VM_APPEND}" \
+		"${raw_args[@]}" > >(tee -- "$OUT")
+	sleep 0.2
+	phase restore-boot "$(vm_elapsed "$t")"
+	start=$(marker_value kdump-start-secs)
+	[ -z "$start" ] || phase restore-kdump-start "$start"
+	expect_poweroff && vm_expect_log "$LOG" "dump restored: /var/crash/kdump-guest-" &&
+		vm_expect_log "$LOG" "$VM_TAG kdump.service=active " &&
+		vm_expect_marker "$LOG" "kexec_crash_loaded=1" &&
+		check_dump "$DISK" /var/crash || return 1
+	[ -z "$(head -c 4096 "$raw" | tr -d '\0')" ] || { VM_FAIL_MSG="the mark on the raw disk is not cleared"; return 1; }
+	vm_say "  dump: $DUMP_DIR, restored from the raw disk on the next boot"
+}
+
+# ssh_failure_boot NAME KDUMPTEST MODE LINK_DELAY: the ssh-target guest
+# and server, the server in MODE at boot, final_action reboot and
+# failure_action poweroff (QEMU ends on either; the kernel's last line
+# tells them apart)
+ssh_failure_boot() {
+	local name=$1 test=$2 mode=$3 delay=$4 stage=$work/$1-destdir
+	ssh_server_setup
+	printf '%s\n' "$mode" >"$work/ssh-server/mode"
+	printf 'ssh root@%s\npath /var/crash\n%s\nlink_delay %s\nfinal_action reboot\nfailure_action poweroff\n' \
+		"$SSH_SERVER" "$COLLECTOR" "$delay" >"$work/$name.conf"
+	rm -rf -- "$stage"
+	cp -a -- "$destdir" "$stage"
+	cp -- "$work/$name.conf" "$stage/etc/kdump.conf"
+	boot_image "$name" "$test" --pkg-destdir "$stage" --overlay "$work/ssh-overlay" -- "${SSH_NET_ARGS[@]}"
+}
+
+# no_ssh_dump: nothing of a dump reached the server
+no_ssh_dump() {
+	local found
+	found=$(find "$work/ssh-home" -name 'vmcore*' 2>/dev/null)
+	[ -z "$found" ] || { VM_FAIL_MSG="the server got: $found"; return 1; }
+}
+
+# The ssh server stops answering once kdump is armed (the guest sets it
+# through the control port, kdumptest=crash-ssh-down, then panics): the
+# capture waits for it at most link_delay (ssh's ConnectTimeout) and takes
+# failure_action. The bound, from the crash kernel's /init to the action:
+# link_delay for the link, link_delay for the server, and 15 s.
+SSH_DOWN_DELAY=20
+scenario_ssh_server_down() {
+	ssh_failure_boot ssh-server-down crash-ssh-down up "$SSH_DOWN_DELAY"
+	run_phases
+	expect_poweroff && vm_expect_marker "$LOG" "server mode=down" &&
+		vm_expect_log "$LOG" "$VM_TAG panic uptime=" &&
+		vm_expect_log "$LOG" "failure_action: poweroff" && no_ssh_dump &&
+		expect_bound 'Run /init as init process' "$((2 * SSH_DOWN_DELAY + 15))"
+}
+
+# Two refusals in one boot. The guest boots with the server down:
+# kdump.service's start must refuse to arm and name the target (no crash
+# needed for that). The guest then brings the server up and restarts
+# kdump.service, which arms; the server changes its host key and the guest
+# panics (kdumptest=ssh-unreachable-then-hostkey): the capture must refuse
+# to send to it (StrictHostKeyChecking=yes) and take failure_action.
+SSH_REFUSE_DELAY=10
+scenario_ssh_refusals() {
+	ssh_failure_boot ssh-refusals ssh-unreachable-then-hostkey down "$SSH_REFUSE_DELAY"
+	run_phases
+	expect_poweroff &&
+		vm_expect_log "$LOG" "ssh target root@$SSH_SERVER unreachable: cannot connect to $SSH_SERVER port 22 within $SSH_REFUSE_DELAY s" &&
+		vm_expect_log "$LOG" "kdump is not armed for it" &&
+		vm_expect_marker "$LOG" "server mode=up" &&
+		vm_expect_marker "$LOG" "server mode=otherkey" &&
+		vm_expect_log "$LOG" "$VM_TAG panic uptime=" &&
+		vm_expect_log "$LOG" "Host key verification failed" &&
+		vm_expect_log "$LOG" "failure_action: poweroff" && no_ssh_dump
 }
 
 # The stock peer. Its crash kernel boots the guest's root with

@@ -53,6 +53,9 @@ For the stock peer, kdump-start is kdump-tools.service's \`kdump-config
 load\` (its capture initramfs made when the image was built), capture runs
 from kdump-config's first makedumpfile (--dump-dmesg) to "saved vmcore in",
 and it ends with \`reboot -f\` (a reset).
+raw-target boots the guest twice: its columns are the crash's boot (the
+dump written to the raw disk), and total includes the second boot, whose
+\`kdumpctl start\` restores the dump into /var/crash before it arms.
 
 EOF2
 phases=(image guest-boot kdump-start panic-to-crash-init capture panic-to-vmcore-saved panic-to-off-or-reset qemu-total total)
@@ -101,7 +104,11 @@ seconds" line plus N);
 watchdog-hang: the crash kernel hangs with interrupts off in a test
 module, from the hang (the module's line, on the host's clock) to the
 reset by QEMU's i6300esb (QEMU's exit); bound: the armed timeout and
-15 s.
+15 s;
+ssh-server-down: the ssh server stops answering once kdump is armed,
+link_delay 20 s, from the crash kernel's /init to failure_action
+poweroff (bound: link_delay for the link, link_delay for the server, and
+15 s).
 
 | scenario | bound | to-action | qemu-total | total |
 | --- | --- | --- | --- | --- |

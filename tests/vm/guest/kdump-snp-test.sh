@@ -121,6 +121,44 @@ scenario_crash_lose_target() {
 	panic_if_ready "$ready" sysrq_crash
 }
 
+# server_mode MODE: tell the VM suite's ssh server (the host, reached
+# through QEMU's guestfwd on 10.0.2.100 port 2222) how to answer from now
+# on: up, down (the connection is never answered) or otherkey (another
+# host key); waits for its "ok"
+server_mode() {
+	# shellcheck disable=SC2016 # $1 and $a are bash's, in its own script
+	if bash -c 'exec 3<>/dev/tcp/10.0.2.100/2222 && printf "%s\n" "$1" >&3 && read -r a <&3 && [ "$a" = ok ]' sh "$1"; then
+		say "server mode=$1"
+		return 0
+	fi
+	say "FAIL the ssh server's mode $1 was not set"
+	return 1
+}
+
+# crash-ssh-down: the ssh server stops answering once kdump is armed: the
+# capture must give up within link_delay and take failure_action
+scenario_crash_ssh_down() {
+	kdump_start_secs
+	ready=0
+	kdumpctl status >/dev/null 2>&1 && server_mode down && ready=1
+	panic_if_ready "$ready" kdumpctl test --yes
+}
+
+# ssh-unreachable-then-hostkey: booted with the ssh server down, so
+# kdump.service refused to arm (the host reads why in the journal); the
+# server comes up and a restart arms; the server answers with another host
+# key and the guest panics: the capture must refuse to send
+scenario_ssh_unreachable_then_hostkey() {
+	kdump_start_secs
+	journal_tail
+	ready=0
+	if server_mode up && systemctl restart kdump.service && kdumpctl status >/dev/null 2>&1 &&
+		server_mode otherkey; then
+		ready=1
+	fi
+	panic_if_ready "$ready" kdumpctl test --yes
+}
+
 scenario_status() {
 	kdump_start_secs
 	journal_tail
