@@ -13,10 +13,14 @@
 #   KDUMP_SNP_VM_APPEND  more kernel parameters for every guest (and so for
 #                        its crash kernel), e.g. no_timer_check where a
 #                        starved TCG guest fails the IO-APIC timer check
-#   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
+#   KDUMP_SNP_VM_DEB     our Debian package (make check-vm sets it): the
+#                        guests get it installed with dpkg, DESTDIR layered
+#                        on top; the deb scenario needs it
+#   DESTDIR      the package's file tree (dpkg-deb -x), or our
+#                `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
-# var-disk ssh-target kdump-tools disk-missing (all by default), and
+# var-disk ssh-target kdump-tools disk-missing deb (all by default), and
 # disk-stall small-crashkernel watchdog-hang (by name only: written for
 # issue #19, not yet seen passing). The bounded ones prove the bounds of
 # issue #19: each asserts the action taken and the time from the crash
@@ -36,7 +40,7 @@ destdir=$1
 results=$2
 shift 2
 ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target kdump-tools
-	disk-missing)
+	disk-missing deb)
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
@@ -129,6 +133,10 @@ boot_image() {
 		shift
 	done
 	[ "$#" = 0 ] || shift
+	# our package, as users install it, under the scenario's tree
+	if [ -n "${KDUMP_SNP_VM_DEB:-}" ] && [[ " ${image[*]} " == *" --pkg-destdir "* ]]; then
+		image=(--pkg-deb "$KDUMP_SNP_VM_DEB" "${image[@]}")
+	fi
 	LOG=$results/$name.log
 	local t
 	t=$(vm_now)
@@ -579,6 +587,10 @@ check_kdump_tools_dump() {
 run_phases_kdump_tools() {
 	run_phases kdump-tools
 }
+
+# the deb scenario: the package installed, armed, upgraded, removed, purged
+# shellcheck source=tests/vm/scenario-deb.sh
+. "$here/scenario-deb.sh"
 
 # run_one FUNCTION NAME: one scenario, its phases written to NAME.times
 run_one() {
