@@ -498,7 +498,8 @@ kver=$(cat "$base/kver")
 # written to. Services do not start (policy-rc.d);
 # ischroot in the chroot tells our postinst to leave crashkernel= alone.
 install_deb() {
-	local root=$1 deb=$2 work=$3 f
+	local root=$1 deb=$2 work=$3 f t
+	t=$(vm_now)
 	vm_say "run: installing $(basename -- "$deb") with dpkg"
 	for f in var/log/dpkg.log var/log/alternatives.log var/lib/dpkg/lock var/lib/dpkg/lock-frontend \
 		var/lib/dpkg/triggers/Lock; do
@@ -518,6 +519,7 @@ install_deb() {
 	rm -f -- "$root/usr/sbin/policy-rc.d" "$root/tmp/kdump-snp.deb"
 	[ -L "$root/etc/systemd/system/multi-user.target.wants/kdump.service" ] ||
 		vm_die "dpkg -i $deb did not enable kdump.service"
+	vm_say "run: dpkg -i done in $(vm_elapsed "$t")s"
 }
 
 t=$(vm_now)

@@ -143,6 +143,7 @@ boot_image() {
 	"$here/guest-image.sh" "${image[@]}" --out "$work/$name-out" >"$work/image.out" 2>&1 ||
 		{ cat -- "$work/image.out"; vm_die "guest image for $name failed"; }
 	phase image "$(vm_elapsed "$t")"
+	sed -n 's/^run: \(installing .* with dpkg\|dpkg -i done in .*\)$/  image: \1/p' "$work/image.out"
 	vm_guest_load "$work/$name-out/guest.env"
 	DISK=$VM_GUEST_DISK
 	VM_TIMEOUT=${KDUMP_SNP_VM_TIMEOUT:-900}
@@ -402,7 +403,8 @@ scenario_watchdog_hang() {
 	printf '[Service]\nExecStartPre=/usr/sbin/depmod -a\n' >"$stage/etc/systemd/system/kdump.service.d/depmod.conf"
 	LOG=$results/$name.log
 	t=$(vm_now)
-	"$here/guest-image.sh" --pkg-destdir "$stage" --out "$work/$name-out" >"$work/image.out" 2>&1 ||
+	"$here/guest-image.sh" ${KDUMP_SNP_VM_DEB:+--pkg-deb "$KDUMP_SNP_VM_DEB"} --pkg-destdir "$stage" \
+		--out "$work/$name-out" >"$work/image.out" 2>&1 ||
 		{ cat -- "$work/image.out"; vm_die "guest image for $name failed"; }
 	vm_guest_load "$work/$name-out/guest.env"
 	ko=$("$here/hang-module/build.sh" "$(dirname -- "$VM_GUEST_KERNEL")/root" "$VM_GUEST_KVER" | tail -n 1)

@@ -136,6 +136,7 @@ scenario_deb_install() {
 	*) say "deb-install crashkernel=none" ;;
 	esac
 	dpkg_say deb-install -i /root/kdump-snp-debs/kdump-snp_*.deb
+	say "deb-install version=$(dpkg-query -W -f='${Version}' kdump-snp 2>/dev/null)"
 	grep -v '^#' /etc/default/grub.d/zz-kdump-snp.cfg 2>/dev/null | while IFS= read -r line; do
 		say "deb-install snippet: $line"
 	done
@@ -158,18 +159,34 @@ present() {
 	if [ -e "$1" ]; then echo present; else echo absent; fi
 }
 
+# deb_image: the capture image of the running kernel (KDUMP_INITRD_DIR
+# is the package's default, /var/lib/kdump)
+deb_image() {
+	printf '/var/lib/kdump/initramfs-%s-kdump.img\n' "$(uname -r)"
+}
+
 # kdumptest=deb-cycle (tests/vm/scenario-deb.sh): upgrade to the higher
-# version in /root/kdump-snp-debs/upgrade, remove, purge; report each
+# version in /root/kdump-snp-debs/upgrade, remove, purge; report each.
+# The upgrade's capture image: "rebuilt" when the file is another one
+# (inode or mtime) after the upgrade, "kept" when it is the same, and the
+# package version its record of inputs names
 scenario_deb_cycle() {
 	kdumpctl status >/dev/null 2>&1
 	say "deb-cycle status=$?"
-	img=$(find /var/lib/kdump -maxdepth 1 -name 'initramfs-*-kdump.img' 2>/dev/null | head -n 1)
+	img=$(deb_image)
 	before=$(stat -c '%i %Y' "$img" 2>/dev/null)
 	dpkg_say deb-upgrade -i /root/kdump-snp-debs/upgrade/kdump-snp_*.deb
-	say "deb-upgrade rc=$rc version=$(dpkg-query -W -f='${Version}' kdump-snp)"
+	say "deb-upgrade rc=$rc version=$(dpkg-query -W -f='${Version}' kdump-snp) kdumpctl=$(kdumpctl --version 2>&1)"
 	after=$(stat -c '%i %Y' "$img" 2>/dev/null)
-	if [ -n "$before" ] && [ "$before" = "$after" ]; then kept=yes; else kept=no; fi
-	say "deb-upgrade image-kept=$kept"
+	if [ -z "$before" ] || [ -z "$after" ]; then
+		image=missing
+	elif [ "$before" = "$after" ]; then
+		image=kept
+	else
+		image=rebuilt
+	fi
+	recorded=$(awk -F '\t' '$1 == "kdump-snp" { print $3 }' "$img.inputs" 2>/dev/null)
+	say "deb-upgrade image=$image inputs-version=${recorded:-none}"
 	kdumpctl status >/dev/null 2>&1
 	say "deb-upgrade status=$? active=$(systemctl is-active kdump.service)"
 	dpkg_say deb-remove -r kdump-snp
