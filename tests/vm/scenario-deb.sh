@@ -117,8 +117,12 @@ deb_install_and_crash() {
 	run_phases
 	vm_expect_no_timeout "$LOG" && vm_expect_marker "$LOG" "kdump.service=active load=loaded flavour=kdump-snp" &&
 		vm_expect_log "$LOG" "$VM_TAG panic uptime=" &&
-		vm_expect_log "$LOG" "reboot: Restarting system" && vm_expect_qemu_exit 0 &&
-		check_dump "$DISK" /var/crash || return 1
+		vm_expect_log "$LOG" "reboot: Restarting system" && vm_expect_qemu_exit 0 || return 1
+	if ! check_dump "$DISK" /var/crash; then
+		# what the host could not read stays with the results
+		cp -- "$work/vmcore" "$work/kdump-info.txt" "$results/" 2>/dev/null || true
+		return 1
+	fi
 	vm_say "  dump: $DUMP_DIR (final_action reboot of the package's kdump.conf)"
 }
 
