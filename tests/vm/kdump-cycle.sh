@@ -53,6 +53,9 @@ command -v makedumpfile >/dev/null || vm_apt_install makedumpfile
 TARGET_UUID=5d0c7a3e-1f2b-4c6d-8e9f-0a1b2c3d4e5f
 # -l: the host's makedumpfile (Debian 12) reads lzo, not zstd
 COLLECTOR="core_collector makedumpfile -l --message-level 1 -d 31"
+# what reads a dump on the host (check_dump); the deb scenario's dump is
+# zstd (tests/vm/scenario-deb.sh), which needs the guest's makedumpfile
+HOST_MDF=(makedumpfile)
 
 PHASES=()
 phase() {
@@ -98,8 +101,8 @@ check_dump() {
 	rm -f -- "$work/vmcore" "$work/dmesg.txt"
 	on_disk "$img" "dump $base/$d/vmcore $work/vmcore"
 	on_disk "$img" "dump $base/$d/kdump-info.txt $work/kdump-info.txt"
-	makedumpfile --dump-dmesg "$work/vmcore" "$work/dmesg.txt" >"$work/mdf.log" 2>&1 || {
-		VM_FAIL_MSG="the host's makedumpfile cannot read the vmcore ($(stat -c %s "$work/vmcore" 2>/dev/null) bytes copied out, $(grep bytes_written "$work/kdump-info.txt")): $(tail -n 5 "$work/mdf.log" | tr '\n' ' ')"
+	"${HOST_MDF[@]}" --dump-dmesg "$work/vmcore" "$work/dmesg.txt" >"$work/mdf.log" 2>&1 || {
+		VM_FAIL_MSG="the host's makedumpfile (${HOST_MDF[*]}) cannot read the vmcore ($(stat -c %s "$work/vmcore" 2>/dev/null) bytes copied out, $(grep bytes_written "$work/kdump-info.txt")): $(tail -n 5 "$work/mdf.log" | tr '\n' ' ')"
 		return 1
 	}
 	grep -q "sysrq triggered crash" "$work/dmesg.txt" ||

@@ -8,7 +8,8 @@
 #   2. the reboot: the command line is the one GRUB would make from that
 #      snippet (the guest boots by QEMU's -kernel, without GRUB: the host
 #      sources the snippet as grub-mkconfig does); kdump.service arms,
-#      `kdumpctl status` exits 0, the panic saves a dump in /var/crash
+#      `kdumpctl status` exits 0, the panic saves a dump in /var/crash,
+#      which the host reads with the guest's makedumpfile (zstd)
 #   3. upgrade to the package rebuilt from the same tree as a higher
 #      version (tests/build-deb --version VERSION+vmtest1, built on the host
 #      while boots 1 and 2 run, written into the disk before boot 3): the
@@ -24,7 +25,7 @@
 # shellcheck disable=SC2312 # substitutions fill messages and compared text, as in kdump-cycle.sh
 # shellcheck disable=SC2310 # assertions in conditions return their status explicitly
 # shellcheck disable=SC2154 # work, here, results, DISK, LOG and OUT are kdump-cycle.sh's
-# shellcheck disable=SC2034 # VM_TIMEOUT, VM_FAIL_MSG, DUMP_DIR are read by tests/vm/lib.sh and kdump-cycle.sh
+# shellcheck disable=SC2034 # VM_TIMEOUT, VM_FAIL_MSG, DUMP_DIR, HOST_MDF are read by tests/vm/lib.sh and kdump-cycle.sh
 # shellcheck disable=SC2016 # the bare shell of grub_crashkernel expands its own script
 
 SNIPPET_PATH=/etc/default/grub.d/zz-kdump-snp.cfg
@@ -55,6 +56,20 @@ grub_crashkernel() {
 	[[ "$CRASH_ARG" =~ ^crashkernel=[0-9]+M$ ]] ||
 		{ VM_FAIL_MSG="GRUB would add '$CRASH_ARG' from $SNIPPET_PATH: $(tr '\n' '|' <"$work/deb-snippet.cfg")"; return 1; }
 	vm_say "  GRUB's command line gets $CRASH_ARG (the estimate the postinst wrote)"
+}
+
+# guest_makedumpfile: HOST_MDF set to the guest's own makedumpfile (Debian
+# 13's, from the cached base root the image came from), run on the host
+# through that root's dynamic loader and libraries. The package's
+# kdump.conf keeps the default collector, which the capture runs with -z
+# where makedumpfile has zstd (kdumpctl/save-collector.c), as the guest's
+# has; the host's (Debian 12's 1.7.2) has no zstd and cannot read the dump.
+guest_makedumpfile() {
+	local root
+	root=$(dirname -- "$VM_GUEST_KERNEL")/root
+	[ -x "$root/usr/bin/makedumpfile" ] || { VM_FAIL_MSG="no makedumpfile in the guest's base $root"; return 1; }
+	HOST_MDF=("$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu"
+		"$root/usr/bin/makedumpfile")
 }
 
 # deb_expect MARKER...: every marker in the last boot's log
@@ -102,7 +117,7 @@ deb_upgrade_finish() {
 
 # deb_install_and_crash VERSION: boots 1 and 2
 deb_install_and_crash() {
-	local t
+	local t rc
 	t=$(vm_now)
 	deb_boot deb-1-install "$DEB_TIMEOUT_INSTALL" "panic=10 kdumptest=deb-install"
 	phase install-boot "$(vm_elapsed "$t")"
@@ -118,12 +133,16 @@ deb_install_and_crash() {
 	vm_expect_no_timeout "$LOG" && vm_expect_marker "$LOG" "kdump.service=active load=loaded flavour=kdump-snp" &&
 		vm_expect_log "$LOG" "$VM_TAG panic uptime=" &&
 		vm_expect_log "$LOG" "reboot: Restarting system" && vm_expect_qemu_exit 0 || return 1
-	if ! check_dump "$DISK" /var/crash; then
+	guest_makedumpfile || return 1
+	rc=0
+	check_dump "$DISK" /var/crash || rc=1
+	HOST_MDF=(makedumpfile)
+	if [ "$rc" != 0 ]; then
 		# what the host could not read stays with the results
 		cp -- "$work/vmcore" "$work/kdump-info.txt" "$results/" 2>/dev/null || true
 		return 1
 	fi
-	vm_say "  dump: $DUMP_DIR (final_action reboot of the package's kdump.conf)"
+	vm_say "  dump: $DUMP_DIR (final_action reboot of the package's kdump.conf), read by the guest's makedumpfile"
 }
 
 scenario_deb() {
