@@ -190,8 +190,9 @@ scenario_deb_cycle() {
 	kdumpctl status >/dev/null 2>&1
 	say "deb-upgrade status=$? active=$(systemctl is-active kdump.service)"
 	dpkg_say deb-remove -r kdump-snp
+	# (the file, not command -v: the shell remembers where it found kdumpctl)
 	images=$(find /var/lib/kdump -maxdepth 1 -name 'initramfs-*-kdump.img' 2>/dev/null | wc -l)
-	say "deb-remove kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) unit=$(systemctl show -p LoadState --value kdump.service) kdumpctl=$(command -v kdumpctl || echo absent) conf=$(present /etc/kdump.conf) snippet=$(present /etc/default/grub.d/zz-kdump-snp.cfg) images=$images"
+	say "deb-remove kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) unit=$(systemctl show -p LoadState --value kdump.service) kdumpctl=$(present /usr/sbin/kdumpctl) conf=$(present /etc/kdump.conf) snippet=$(present /etc/default/grub.d/zz-kdump-snp.cfg) images=$images"
 	dpkg_say deb-purge -P kdump-snp
 	st=$(dpkg-query -W -f='${db:Status-Status}' kdump-snp 2>/dev/null)
 	say "deb-purge conf=$(present /etc/kdump.conf) defaults=$(present /etc/default/kdump) hooks=$(present /etc/kernel/postinst.d/kdump-snp) status=${st:-not-installed}"
