@@ -13,15 +13,19 @@
 #   KDUMP_SNP_VM_APPEND  more kernel parameters for every guest (and so for
 #                        its crash kernel), e.g. no_timer_check where a
 #                        starved TCG guest fails the IO-APIC timer check
-#   DESTDIR      our `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
+#   KDUMP_SNP_VM_DEB     our Debian package (make check-vm sets it): the
+#                        guests get it installed with dpkg, DESTDIR layered
+#                        on top; the deb scenario needs it
+#   DESTDIR      the package's file tree (dpkg-deb -x), or our
+#                `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
 # var-disk ssh-target nfs-target kdump-tools disk-missing raw-target
 # ssh-server-down ssh-refusals disk-stall small-crashkernel watchdog-hang
-# (all by default). The bounded ones prove the bounds of issue #19: each
-# asserts the action taken and the time from the crash kernel's /init (or
-# the panic, or the hang) to it against the configured bound, written as
-# the phases bound and to-action.
+# deb (all by default). The bounded ones prove the bounds of issue #19:
+# each asserts the action taken and the time from the crash kernel's /init
+# (or the panic, or the hang) to it against the configured bound, written
+# as the phases bound and to-action.
 # shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] throughout
 # shellcheck disable=SC2312 # pipelines run under pipefail; substitutions inside arguments fill messages and report text, and values that decide an outcome are tested where used
 # shellcheck disable=SC2310 # the functions called in conditions (the vm_expect_* and check_* assertions, on_disk) return their status explicitly, none relies on set -e inside
@@ -39,7 +43,7 @@ results=$2
 shift 2
 ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target nfs-target
 	kdump-tools disk-missing raw-target ssh-server-down ssh-refusals disk-stall small-crashkernel
-	watchdog-hang)
+	watchdog-hang deb)
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
@@ -52,6 +56,9 @@ command -v makedumpfile >/dev/null || vm_apt_install makedumpfile
 TARGET_UUID=5d0c7a3e-1f2b-4c6d-8e9f-0a1b2c3d4e5f
 # -l: the host's makedumpfile (Debian 12) reads lzo, not zstd
 COLLECTOR="core_collector makedumpfile -l --message-level 1 -d 31"
+# what reads a dump on the host (check_dump); the deb scenario's dump is
+# zstd (tests/vm/scenario-deb.sh), which needs the guest's makedumpfile
+HOST_MDF=(makedumpfile)
 
 PHASES=()
 phase() {
@@ -97,8 +104,8 @@ check_dump() {
 	rm -f -- "$work/vmcore" "$work/dmesg.txt"
 	on_disk "$img" "dump $base/$d/vmcore $work/vmcore"
 	on_disk "$img" "dump $base/$d/kdump-info.txt $work/kdump-info.txt"
-	makedumpfile --dump-dmesg "$work/vmcore" "$work/dmesg.txt" >"$work/mdf.log" 2>&1 || {
-		VM_FAIL_MSG="the host's makedumpfile cannot read the vmcore ($(stat -c %s "$work/vmcore" 2>/dev/null) bytes copied out, $(grep bytes_written "$work/kdump-info.txt")): $(tail -n 5 "$work/mdf.log" | tr '\n' ' ')"
+	"${HOST_MDF[@]}" --dump-dmesg "$work/vmcore" "$work/dmesg.txt" >"$work/mdf.log" 2>&1 || {
+		VM_FAIL_MSG="the host's makedumpfile (${HOST_MDF[*]}) cannot read the vmcore ($(stat -c %s "$work/vmcore" 2>/dev/null) bytes copied out, $(grep bytes_written "$work/kdump-info.txt")): $(tail -n 5 "$work/mdf.log" | tr '\n' ' ')"
 		return 1
 	}
 	grep -q "sysrq triggered crash" "$work/dmesg.txt" ||
@@ -132,12 +139,17 @@ boot_image() {
 		shift
 	done
 	[ "$#" = 0 ] || shift
+	# our package, as users install it, under the scenario's tree
+	if [ -n "${KDUMP_SNP_VM_DEB:-}" ] && [[ " ${image[*]} " == *" --pkg-destdir "* ]]; then
+		image=(--pkg-deb "$KDUMP_SNP_VM_DEB" "${image[@]}")
+	fi
 	LOG=$results/$name.log
 	local t
 	t=$(vm_now)
 	"$here/guest-image.sh" "${image[@]}" --out "$work/$name-out" >"$work/image.out" 2>&1 ||
 		{ cat -- "$work/image.out"; vm_die "guest image for $name failed"; }
 	phase image "$(vm_elapsed "$t")"
+	sed -n 's/^run: \(installing .* with dpkg\|dpkg -i done in .*\)$/  image: \1/p' "$work/image.out"
 	vm_guest_load "$work/$name-out/guest.env"
 	# a scenario's server, started once the guest's base is known
 	[ -z "${BEFORE_BOOT:-}" ] || "$BEFORE_BOOT"
@@ -433,7 +445,8 @@ scenario_watchdog_hang() {
 	printf '[Service]\nExecStartPre=/usr/sbin/depmod -a\n' >"$stage/etc/systemd/system/kdump.service.d/depmod.conf"
 	LOG=$results/$name.log
 	t=$(vm_now)
-	"$here/guest-image.sh" --pkg-destdir "$stage" --out "$work/$name-out" >"$work/image.out" 2>&1 ||
+	"$here/guest-image.sh" ${KDUMP_SNP_VM_DEB:+--pkg-deb "$KDUMP_SNP_VM_DEB"} --pkg-destdir "$stage" \
+		--out "$work/$name-out" >"$work/image.out" 2>&1 ||
 		{ cat -- "$work/image.out"; vm_die "guest image for $name failed"; }
 	vm_guest_load "$work/$name-out/guest.env"
 	ko=$("$here/hang-module/build.sh" "$(dirname -- "$VM_GUEST_KERNEL")/root" "$VM_GUEST_KVER" | tail -n 1)
@@ -794,6 +807,10 @@ check_kdump_tools_dump() {
 run_phases_kdump_tools() {
 	run_phases kdump-tools
 }
+
+# the deb scenario: the package installed, armed, upgraded, removed, purged
+# shellcheck source=tests/vm/scenario-deb.sh
+. "$here/scenario-deb.sh"
 
 # run_one FUNCTION NAME: one scenario, its phases written to NAME.times
 run_one() {
