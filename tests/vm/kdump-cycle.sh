@@ -10,6 +10,7 @@
 # dracut (tests/vm/guest-image.sh --flavour kdump-tools).
 #
 # Usage: tests/vm/kdump-cycle.sh DESTDIR RESULTS_DIR [SCENARIO...]
+#        tests/vm/kdump-cycle.sh --list   (the scenarios, one a line)
 #   KDUMP_SNP_VM_APPEND  more kernel parameters for every guest (and so for
 #                        its crash kernel), e.g. no_timer_check where a
 #                        starved TCG guest fails the IO-APIC timer check
@@ -37,13 +38,17 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/vm/nfs-server.sh
 . "$here/nfs-server.sh"
 
-[ "$#" -ge 2 ] || vm_die "usage: $0 DESTDIR RESULTS_DIR [SCENARIO...]"
-destdir=$1
-results=$2
-shift 2
 ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target nfs-target
 	kdump-tools disk-missing raw-target ssh-server-down ssh-refusals disk-stall small-crashkernel
 	watchdog-hang deb)
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' "${ALL[@]}"
+	exit 0
+fi
+[ "$#" -ge 2 ] || vm_die "usage: $0 DESTDIR RESULTS_DIR [SCENARIO...] | --list"
+destdir=$1
+results=$2
+shift 2
 scenarios=("$@")
 [ "${#scenarios[@]}" -gt 0 ] || scenarios=("${ALL[@]}")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
