@@ -88,6 +88,36 @@ static int nfs_target(const struct kdump_ctx *ctx, bool quiet, struct fs_locatio
 	return 0;
 }
 
+/* raw <device>: a raw device has no file system UUID. A kernel name is
+ * kept, or becomes PARTUUID= for a partition that has one; a tag is kept;
+ * another /dev path (a udev link: /dev/disk/by-id/...) becomes the node it
+ * names now, which the minimal image (no udev) can find: the staleness
+ * record holds that node, so the image is rebuilt when the link moves. */
+static int raw_target(const struct kdump_ctx *ctx, struct dump_target *t)
+{
+	const struct kdump_conf *c = ctx->conf;
+	struct fs_location *loc = &t->target;
+	_cleanup_free_ char *node = NULL;
+	struct blockdev_info bi = { 0 };
+
+	loc->device = strdup(c->target_device ? c->target_device : c->target);
+	loc->fstype = strdup("raw");
+	loc->dir = strdup(c->path);
+	if (!loc->device || !loc->fstype || !loc->dir || sysroot_path(ctx->root, loc->device, &node) < 0)
+		return -ENOMEM;
+	if (blockdev_name_unstable(c->target) && blockdev_probe(node, &bi) == 0 && bi.partuuid) {
+		t->by_uuid = true;
+		if (asprintf(&loc->spec, "PARTUUID=%s", bi.partuuid) < 0)
+			loc->spec = NULL;
+	} else if (strncmp(c->target, "/dev/", 5) == 0 && !blockdev_name_unstable(c->target)) {
+		loc->spec = strdup(loc->device);
+	} else {
+		loc->spec = strdup(c->target);
+	}
+	blockdev_info_clear(&bi);
+	return loc->spec ? 0 : -ENOMEM;
+}
+
 int dump_target_resolve(const struct kdump_ctx *ctx, bool quiet, struct dump_target *t)
 {
 	const struct kdump_conf *c = ctx->conf;
@@ -100,6 +130,8 @@ int dump_target_resolve(const struct kdump_ctx *ctx, bool quiet, struct dump_tar
 		r = explicit_target(ctx, t);
 	else if (c->target_type == CONF_TARGET_NFS)
 		r = nfs_target(ctx, quiet, &t->target);
+	else if (c->target_type == CONF_TARGET_RAW)
+		r = raw_target(ctx, t);
 	else
 		r = 0;
 	if (r == 0 && c->failure_action == CONF_ACTION_DUMP_TO_ROOTFS &&

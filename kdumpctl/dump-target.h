@@ -15,12 +15,15 @@
  *    name (/dev/sdb1) that can change between boots; dir is `path`;
  *  - nfs host:/export: spec host:/export (an IPv6 host in brackets),
  *    fstype nfs4, options the kdump.conf `options`, dir `path` inside the
- *    export; no device.
+ *    export; no device;
+ *  - raw <device>: fstype "raw", the device by PARTUUID= when it was named
+ *    by a kernel name and is a partition that has one; dir is `path`,
+ *    where kdumpctl start restores the dump.
  */
 struct dump_target {
 	struct fs_location target;
 	struct fs_location rootfs;  /* dump_to_rootfs only, else all NULL */
-	bool by_uuid;               /* a kernel name in kdump.conf stored as UUID= */
+	bool by_uuid;               /* a kernel name in kdump.conf stored as UUID= (raw: PARTUUID=) */
 };
 
 /* Returns 0 or a negative errno; logs why unless quiet. */

@@ -57,6 +57,26 @@ int save_collector_argv(const struct kdump_conf *conf, const char *vmcore,
 	return 0;
 }
 
+int save_collector_argv_flattened(const struct kdump_conf *conf, const char *vmcore,
+				  char ***argv)
+{
+	char **mdf = NULL, **v = NULL;
+	int r = save_collector_argv(conf, vmcore, NULL, &mdf);
+
+	if (r < 0 || conf->mdf.flattened) {
+		*argv = mdf;
+		return r;
+	}
+	r = strv_push(&v, mdf[0]) ?: strv_push(&v, "-F") ?: strv_extend(&v, mdf + 1);
+	strv_free(mdf);
+	if (r < 0) {
+		strv_free(v);
+		return r;
+	}
+	*argv = v;
+	return 0;
+}
+
 /*
  * An unfiltered, uncompressed copy needs the whole memory; a filtered or
  * compressed one at least the page descriptors, which every dump level

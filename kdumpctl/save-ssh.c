@@ -63,17 +63,10 @@ static int stream(struct save_job *job, const struct ssh_target *t, const char *
 	pid_t pids[2];
 	size_t n = 0;
 
-	r = save_collector_argv(job->conf, job->vmcore, NULL, &mdf);
+	/* the flattened format is the one that can go to a pipe */
+	r = save_collector_argv_flattened(job->conf, job->vmcore, &mdf);
 	if (r < 0)
 		return r;
-	/* the flattened format is the one that can go to a pipe */
-	if (!job->conf->mdf.flattened) {
-		char **v = NULL;
-
-		r = strv_push(&v, mdf[0]) ?: strv_push(&v, "-F") ?: strv_extend(&v, mdf + 1);
-		strv_free(mdf);
-		mdf = v;
-	}
 	cmd = remote_cmd("umask 077 && cat > %1$s/vmcore-incomplete", rdir);
 	if (r == 0 && !cmd)
 		r = -ENOMEM;

@@ -29,6 +29,11 @@ struct save_job {
 int save_collector_argv(const struct kdump_conf *conf, const char *vmcore,
 			const char *out, char ***argv);
 
+/* The same, to standard output, in makedumpfile's flattened format (-F
+ * added when core_collector lacks it): what ssh and raw targets take. */
+int save_collector_argv_flattened(const struct kdump_conf *conf, const char *vmcore,
+				  char ***argv);
+
 /* Bytes the target needs at least, from the memory in the vmcore and
  * what the collector does with it (conf->mdf). */
 uint64_t save_space_needed(const struct kdump_conf *conf, uint64_t memory_bytes);
@@ -62,6 +67,21 @@ int save_write_info(struct save_job *job, const struct vmcore_info *vi);
  * in a staging directory and copied. */
 struct ssh_target;
 int save_capture_ssh(struct save_job *job, const struct ssh_target *t);
+
+/* The capture to a raw device (save-raw.c): the dump streams as
+ * makedumpfile -F to the device named by spec after a header that marks
+ * it (raw-dump.h), waiting up to timeout_ms for the device; below root
+ * when root is not "/" (tests), without waiting. */
+int save_capture_raw(struct save_job *job, const char *root, const char *spec,
+		     unsigned int timeout_ms);
+
+/* kdumpctl start (raw-restore.c): a dump a capture left on the raw
+ * device is restored under `path`, checked, synced, and only then
+ * unmarked. Returns 0 when there was none or it is restored (or cannot be:
+ * a capture cut short, whose mark is cleared; a foreign header), or a
+ * negative errno when a dump waits and could not be restored: the mark
+ * stays and kdump must not be armed over it. */
+int raw_restore(const struct kdump_ctx *ctx);
 
 /* The final or failure action: taken in the capture environment, only
  * reported when manual (save --vmcore/--target). */

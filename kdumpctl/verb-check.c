@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* check: the configuration as kdumpctl understands it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
 #include "describe.h"
 #include "dump-target.h"
 #include "kdumpctl.h"
 #include "nfs-target.h"
+#include "raw-dump.h"
 #include "ssh-target.h"
 #include "strv.h"
+#include "sysroot.h"
 #include "util.h"
 
 static void print_list(const char *name, char **v)
@@ -32,6 +38,44 @@ static void print_location(const struct fs_location *loc, bool by_uuid, const ch
 		       "image mounts:", loc->spec, loc->device);
 	else
 		printf("%-16s %s\n", "image mounts:", loc->spec);
+}
+
+/* where a raw dump goes and comes back; what waits on the device */
+static void print_raw(const struct kdump_ctx *ctx, const struct dump_target *t)
+{
+	const struct fs_location *loc = &t->target;
+	_cleanup_free_ char *node = NULL;
+	_cleanup_close_ int fd = -1;
+	struct raw_header h;
+	const char *state = "no dump (no kdump-snp header)";
+	char buf[RAW_NAME_MAX + 64];
+	int r;
+
+	printf("%-16s %s\n", "raw device:", loc->device);
+	if (t->by_uuid)
+		printf("%-16s %s (%s is a kernel name that can change between boots)\n",
+		       "image writes to:", loc->spec, loc->device);
+	else if (!streq(loc->spec, ctx->conf->target))
+		printf("%-16s %s (the node %s names now; the image is rebuilt when it changes)\n",
+		       "image writes to:", loc->spec, ctx->conf->target);
+	else
+		printf("%-16s %s\n", "image writes to:", loc->spec);
+	printf("%-16s %s (by kdumpctl start, on the next boot)\n", "restored under:", loc->dir);
+	if (sysroot_path(ctx->root, loc->device, &node) < 0)
+		return;
+	fd = open(node, O_RDONLY | O_CLOEXEC);
+	r = fd < 0 ? -errno : raw_read_header(fd, &h);
+	if (r < 0) {
+		snprintf(buf, sizeof(buf), "unknown (%s)", strerror(-r));
+		state = buf;
+	} else if (h.state == RAW_STATE_COMPLETE) {
+		snprintf(buf, sizeof(buf), "a dump waits to be restored (%s, %llu MiB)", h.name,
+			 (unsigned long long)(h.length >> 20));
+		state = buf;
+	} else if (h.state == RAW_STATE_WRITING) {
+		state = "the start of a dump whose capture did not finish";
+	}
+	printf("%-16s %s\n", "raw device holds:", state);
 }
 
 /* the network is not the file's validity: said on its own line, the
@@ -110,7 +154,9 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	printf("%-16s %s\n", "defaults:", ctx->defaults_path);
 	describe_target(c, buf, sizeof(buf));
 	printf("%-16s %s\n", "dump target:", buf);
-	if (t.target.spec && c->target_type != CONF_TARGET_NFS)
+	if (c->target_type == CONF_TARGET_RAW)
+		print_raw(ctx, &t);
+	else if (t.target.spec && c->target_type != CONF_TARGET_NFS)
 		print_location(&t.target, t.by_uuid, "target device:");
 	if (t.rootfs.spec)
 		print_location(&t.rootfs, false, "dump_to_rootfs:");

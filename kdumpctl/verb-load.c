@@ -9,6 +9,7 @@
 #include "loader.h"
 #include "log.h"
 #include "nfs-target.h"
+#include "save.h"
 #include "ssh-target.h"
 #include "util.h"
 
@@ -193,8 +194,12 @@ static int check_reachable(const struct kdump_ctx *ctx)
 /* everything before the load: the image (rebuilt when stale), the command line */
 static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 {
-	int r = ctx_check_kernel(ctx);
+	/* a dump the last crash left on a raw device comes first: arming
+	 * over it would let the next crash overwrite it */
+	int r = raw_restore(ctx);
 
+	if (r == 0)
+		r = ctx_check_kernel(ctx);
 	if (r == 0)
 		r = check_reservation(ctx);
 	if (r == 0)

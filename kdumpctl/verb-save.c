@@ -26,21 +26,26 @@
 #define TARGET_MNT "/kdump-target"
 #define ROOTFS_MNT "/kdump-root"
 
+static unsigned int device_timeout_ms(const struct save_job *job)
+{
+	const char *env = getenv(DEVICE_TIMEOUT_ENV);
+
+	return (env ? (unsigned int)strtoul(env, NULL, 10) : job->conf->disk_timeout) * 1000;
+}
+
 static int mount_nfs(struct save_job *job, const struct fs_location *loc, const char *mnt);
 
 /* Wait for spec, mount it at mnt and open dir inside it: the base. */
 static int mount_base(struct save_job *job, const struct fs_location *loc, const char *mnt)
 {
 	_cleanup_free_ char *dev = NULL;
-	const char *env = getenv(DEVICE_TIMEOUT_ENV);
 	int r;
 
 	if (streq(loc->fstype, DUMP_TARGET_NFS_FSTYPE)) {
 		r = mount_nfs(job, loc, mnt);
 	} else {
 		capture_progress_set(job->progress, "waiting for the dump device", NULL);
-		r = target_wait_device(loc->spec, (env ? (unsigned int)strtoul(env, NULL, 10)
-						       : job->conf->disk_timeout) * 1000, &dev);
+		r = target_wait_device(loc->spec, device_timeout_ms(job), &dev);
 		if (r < 0)
 			return r;
 		capture_progress_set(job->progress, "mounting the dump target", NULL);
@@ -228,6 +233,23 @@ static int capture_ssh(struct save_job *job, const struct kdump_ctx *ctx)
 	return r;
 }
 
+/* the device the image recorded, or kdump.conf's outside an image */
+static int capture_raw(struct save_job *job, const struct kdump_ctx *ctx)
+{
+	const struct kdump_conf *c = job->conf;
+	struct fs_location loc = { 0 };
+	int r;
+
+	if (access(DUMP_TARGET_FILE, F_OK) < 0)
+		return save_capture_raw(job, ctx->root, c->target_device ? c->target_device : c->target,
+					device_timeout_ms(job));
+	r = read_location(DUMP_TARGET_FILE, &loc);
+	if (r == 0)
+		r = save_capture_raw(job, "/", loc.spec, device_timeout_ms(job));
+	fs_location_clear(&loc);
+	return r;
+}
+
 static int capture(struct save_job *job, const struct kdump_ctx *ctx,
 		   const struct global_options *o, bool rootfs)
 {
@@ -235,6 +257,12 @@ static int capture(struct save_job *job, const struct kdump_ctx *ctx,
 
 	if (!rootfs && !o->target && job->conf->target_type == CONF_TARGET_SSH)
 		return capture_ssh(job, ctx);
+	if (!rootfs && !o->target && job->conf->target_type == CONF_TARGET_RAW) {
+		r = capture_raw(job, ctx);
+		if (job->conf->kdump_post)
+			run_hook(job->conf->kdump_post, NULL, job->collector_status);
+		return r;
+	}
 	if (o->target) {
 		job->base = strdup(o->target);
 		if (!job->base)
@@ -276,7 +304,8 @@ int save_run(struct kdump_ctx *ctx, const struct global_options *o,
 		return -ENOENT;
 	}
 	if (c->target_type != CONF_TARGET_ROOTFS && c->target_type != CONF_TARGET_FS &&
-	    c->target_type != CONF_TARGET_SSH && c->target_type != CONF_TARGET_NFS && !o->target) {
+	    c->target_type != CONF_TARGET_SSH && c->target_type != CONF_TARGET_NFS &&
+	    c->target_type != CONF_TARGET_RAW && !o->target) {
 		log_error("kdumpctl save cannot write to a %s target", conf_target_type_name(c->target_type));
 		*action = c->failure_action;
 		return -EOPNOTSUPP;

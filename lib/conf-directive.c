@@ -14,10 +14,13 @@
  *    failure_action shell is there for debugging failed dumps.
  *  - failure_action dump_to_rootfs needs a target other than the root file
  *    system (with none, it would retry the dump that just failed).
- *  - raw is refused (not supported yet); ssh takes user@host and nfs
- *    host:/export (conf-remote.c). sshkey without an ssh target is an
- *    error; with one and no sshkey, the key is CONF_DEFAULT_SSHKEY.
- *    link_delay (seconds, 0 to 3600) needs a network target.
+ *  - ssh takes user@host and nfs host:/export (conf-remote.c); raw takes
+ *    a device that holds no file system or partition table
+ *    (conf-validate.c). ssh and raw take makedumpfile as the
+ *    core_collector: the dump is its flattened stream. sshkey without an
+ *    ssh target is an error; with one and no sshkey, the key is
+ *    CONF_DEFAULT_SSHKEY. link_delay (seconds, 0 to 3600) needs a network
+ *    target.
  *  - options <module> <parameters> (kdump-utils): parameters for a kernel
  *    module the capture image loads, kept as written (never evaluated);
  *    the module is a module name, not a path. A second line for the same
@@ -92,14 +95,13 @@ static void do_target(struct conf_parser *p, const struct conf_directive *d,
 		set_string(p, &c->fstype, d->name);
 		/* fall through */
 	case CONF_TARGET_RAW:
-		if (conf_check_device(p, l->number, l->columns[1], l->words[1],
-				      &c->target_device) && c->target_type == CONF_TARGET_FS)
+		if (!conf_check_device(p, l->number, l->columns[1], l->words[1], &c->target_device))
+			break;
+		if (c->target_type == CONF_TARGET_FS)
 			conf_check_fstype(p, l->number, l->columns[0], d->name, l->words[1],
 					  c->target_device);
-		if (c->target_type == CONF_TARGET_RAW)
-			conf_error(p, l->number, l->columns[0],
-				   "raw dump target \"%s\" is not supported yet; use a file system target",
-				   l->words[1]);
+		else
+			conf_check_raw(p, l->number, l->columns[1], l->words[1], c->target_device);
 		break;
 	default: {
 		size_t off = 0;
@@ -509,13 +511,14 @@ void conf_check_all(struct conf_parser *p)
 	else if (c->target_type == CONF_TARGET_SSH && !c->sshkey)
 		set_string(p, &c->sshkey, CONF_DEFAULT_SSHKEY);
 
-	/* the dump streams to ssh as makedumpfile's flattened format */
+	/* the dump streams to ssh and raw as makedumpfile's flattened format */
 	w = &p->seen[CONF_SLOT_COLLECTOR];
-	if (c->target_type == CONF_TARGET_SSH && c->collector != CONF_COLLECTOR_MAKEDUMPFILE &&
-	    c->collector_argv)
+	if ((c->target_type == CONF_TARGET_SSH || c->target_type == CONF_TARGET_RAW) &&
+	    c->collector != CONF_COLLECTOR_MAKEDUMPFILE && c->collector_argv)
 		conf_error(p, w->line, w->column,
-			   "core_collector \"%s\" cannot write to an ssh target; use makedumpfile",
-			   c->collector_argv[0]);
+			   "core_collector \"%s\" cannot write to %s target; use makedumpfile",
+			   c->collector_argv[0],
+			   c->target_type == CONF_TARGET_SSH ? "an ssh" : "a raw");
 
 	w = &p->seen[CONF_SLOT_LINK_DELAY];
 	if (w->line && c->target_type != CONF_TARGET_SSH && c->target_type != CONF_TARGET_NFS)

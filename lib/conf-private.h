@@ -138,6 +138,11 @@ bool conf_check_device(struct conf_parser *p, unsigned int line,
 bool conf_check_fstype(struct conf_parser *p, unsigned int line, unsigned int column,
 		       const char *fstype, const char *spec, const char *devnode);
 
+/* A raw target: the device (resolved from spec) holds nothing a raw dump
+ * would overwrite; compared when conf_check_fstype would compare. */
+bool conf_check_raw(struct conf_parser *p, unsigned int line, unsigned int column,
+		    const char *spec, const char *devnode);
+
 /* conf-collector.c */
 
 /* Split and check p->conf->core_collector (given at where, or the default

@@ -18,6 +18,8 @@
  *    (below the root for a /dev path) must be the one the target directive
  *    names; a device without one is refused. A device the user cannot
  *    read (not root, nothing in the blkid cache) is not compared.
+ *  - A raw target's device, probed the same way, must hold no file system,
+ *    other signature or partition table: the dump would overwrite it.
  */
 #include <blkid.h>
 #include <errno.h>
@@ -28,6 +30,7 @@
 
 #include "blockdev.h"
 #include "conf-private.h"
+#include "raw-probe.h"
 #include "util.h"
 
 bool conf_check_text(struct conf_parser *p, unsigned int line,
@@ -338,4 +341,39 @@ bool conf_check_fstype(struct conf_parser *p, unsigned int line, unsigned int co
 	}
 	blockdev_info_clear(&bi);
 	return ok;
+}
+
+bool conf_check_raw(struct conf_parser *p, unsigned int line, unsigned int column,
+		    const char *spec, const char *devnode)
+{
+	_cleanup_free_ char *below = NULL, *what = NULL;
+	int r;
+
+	if (p->resolve != conf_resolve_blkid)
+		return true;
+	if (!streq(p->root, "/") && strncmp(devnode, "/dev/", 5) == 0) {
+		below = under_root(p->root, devnode);
+		if (!below) {
+			p->fatal = -ENOMEM;
+			return false;
+		}
+	}
+	r = raw_probe_signature(below ? below : devnode, &what);
+	if (r == -EACCES || r == -EPERM)
+		return true;
+	if (r == -ENOMEM) {
+		p->fatal = r;
+		return false;
+	}
+	if (r < 0) {
+		conf_error(p, line, column, "cannot read raw device \"%s\" to check that it is free: %s",
+			   spec, strerror(-r));
+		return false;
+	}
+	if (what) {
+		conf_error(p, line, column, "raw device \"%s\" holds %s, which a raw dump would "
+			   "overwrite; give a device without one (wipefs -a clears it)", spec, what);
+		return false;
+	}
+	return true;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stdlib.h>
 
 #include "cmdline.h"
 #include "crash-cmdline.h"
@@ -96,6 +97,41 @@ static int check_no_init(const char *append, char *err, size_t errlen)
 	return 0;
 }
 
+/* A second panic, in the crash kernel, must reboot the machine: the kernel
+ * waits forever on panic=0 (and ignores a value it cannot read, keeping
+ * the panic=10 before it only by chance), so an append whose last panic
+ * timeout is not a non-zero number is refused. */
+static int check_panic_reboots(const char *append, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "panic", "sysctl.kernel.panic", "sysctl.kernel/panic" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		_cleanup_free_ char *value = NULL;
+		char *end = NULL;
+		long v = 0;
+		int r = cmdline_get_param(append, keys[i], &value);
+
+		if (r <= 0) {
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (value && *value) {
+			errno = 0;
+			v = strtol(value, &end, 10);
+		}
+		if (value && *value && !*end && errno == 0 && v != 0)
+			continue;
+		snprintf(err, errlen,
+			 "refusing \"%s%s%s\" on the crash command line: a second panic, in the "
+			 "crash kernel, would then stop the machine instead of rebooting it; give a "
+			 "number of seconds (a negative one reboots at once)", keys[i],
+			 value ? "=" : "", value ? value : "");
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int append_line(char **line, const char *append)
 {
 	char *next = NULL;
@@ -157,6 +193,8 @@ int crash_cmdline_compose(const struct crash_cmdline_input *in, char **out,
 		r = cmdline_foreach_param(CRASH_CMDLINE_APPEND, replace_one, &line);
 	if (r >= 0)
 		r = check_no_init(in->append, err, errlen);
+	if (r >= 0)
+		r = check_panic_reboots(in->append, err, errlen);
 	if (r >= 0)
 		r = append_line(&line, in->append);
 	if (r >= 0 && in->snp)

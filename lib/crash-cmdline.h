@@ -13,7 +13,10 @@
  *            starts with it)
  *   append = CRASH_CMDLINE_APPEND + KDUMP_COMMANDLINE_APPEND (a parameter
  *            already present with another value is replaced, not repeated;
- *            init= and rdinit= are refused there)
+ *            init= and rdinit= are refused there, and so is a panic=
+ *            or sysctl.kernel.panic= that is not a non-zero number: a
+ *            second panic, in the crash kernel, must reboot the machine
+ *            (panic=10; no crashkernel=, so no crash kernel of its own))
  *   SNP    = with the hint: module_blacklist=ccp,kvm_amd (merged into any
  *            module_blacklist= already there), kdump_snp=1, and IOMMU-off
  *            options refused (snp-policy.h)
@@ -21,7 +24,7 @@
 #define CRASH_CMDLINE_REMOVE \
 	"BOOT_IMAGE crashkernel hugepages hugepagesz default_hugepagesz quiet " \
 	"log_buf_len swiotlb cma hugetlb_cma root rd.lvm rd.lvm. rd.luks rd.luks. " \
-	"rd.md rd.md. panic_on_warn resume init rdinit"
+	"rd.md rd.md. panic_on_warn resume init rdinit sysctl.kernel.panic sysctl.kernel/panic"
 #define CRASH_CMDLINE_APPEND \
 	"irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off " \
 	"udev.children-max=2 panic=10 acpi_no_memhotplug transparent_hugepage=never " \

@@ -197,11 +197,14 @@ static void pet(const struct deadline_watch *w, const struct seen *s, double now
 	}
 }
 
-/* Whether any process of the group is left, after waiting up to grace_ms. */
+/* Whether any process of the group is left, after waiting up to grace_ms
+ * by the clock: in a starved crash kernel a turn of this loop takes longer
+ * than its sleep. */
 static bool group_left(const struct deadline_watch *w, struct seen *s,
 		       struct deadline_result *res)
 {
-	unsigned int waited = 0, step = 50;
+	double end = deadline_now() + (double)w->grace_ms / 1000;
+	unsigned int step = 50;
 	int status;
 
 	for (;;) {
@@ -213,11 +216,10 @@ static bool group_left(const struct deadline_watch *w, struct seen *s,
 				res->status = status;
 			return false;
 		}
-		if (waited >= w->grace_ms)
+		if (deadline_now() >= end)
 			return true;
 		pet(w, s, deadline_now(), res);
 		sleep_ms(step);
-		waited += step;
 	}
 }
 

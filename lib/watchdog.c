@@ -71,7 +71,77 @@ static unsigned int read_uint(const char *path)
 	return (unsigned int)strtoul(line, NULL, 10);
 }
 
-static int probe_one(const char *class, const char *name, struct watchdog_host *info)
+/* The first device bound to the driver directory drvdir, for its
+ * modules; else the driver's own module. */
+static int driver_modules(const char *drvdir, char ***modules)
+{
+	_cleanup_free_ char *mod = NULL, *modlink = NULL;
+	DIR *d = opendir(drvdir);
+	struct dirent *e;
+	int r = -ENOENT;
+
+	if (!d)
+		return -errno;
+	while (r == -ENOENT && (e = readdir(d))) {
+		_cleanup_free_ char *path = NULL, *real = NULL;
+
+		if (e->d_type != DT_LNK || streq(e->d_name, "module"))
+			continue;
+		if (asprintf(&path, "%s/%s", drvdir, e->d_name) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		real = realpath(path, NULL);
+		if (real && strstr(real, "/sys/devices/"))
+			r = collect_modules(path, modules);
+	}
+	closedir(d);
+	if (r != -ENOENT)
+		return r;
+	if (asprintf(&modlink, "%s/module", drvdir) < 0)
+		return -ENOMEM;
+	mod = link_name(modlink);
+	return mod ? strv_push(modules, mod) : 0;
+}
+
+/* A watchdog registered without a parent (i6300esb in Linux 6.12) has a
+ * virtual class device with no device link; its identity is the name of
+ * its driver, looked up on every bus. */
+static int probe_by_identity(const char *root, const char *identity,
+			     struct watchdog_host *info)
+{
+	_cleanup_free_ char *bus = NULL;
+	struct dirent *e;
+	int r = -ENOENT;
+	DIR *d;
+
+	if (!identity || strchr(identity, '/') || streq(identity, ".") || streq(identity, ".."))
+		return -ENOENT;
+	if (asprintf(&bus, "%s/sys/bus", root) < 0)
+		return -ENOMEM;
+	d = opendir(bus);
+	if (!d)
+		return -ENOENT;
+	while (r == -ENOENT && (e = readdir(d))) {
+		_cleanup_free_ char *drvdir = NULL;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (asprintf(&drvdir, "%s/%s/drivers/%s", bus, e->d_name, identity) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		if (access(drvdir, F_OK) != 0)
+			continue;
+		info->driver = strdup(identity);
+		r = info->driver ? driver_modules(drvdir, &info->modules) : -ENOMEM;
+	}
+	closedir(d);
+	return r;
+}
+
+static int probe_one(const char *root, const char *class, const char *name,
+		     struct watchdog_host *info)
 {
 	_cleanup_free_ char *dev = NULL, *drv = NULL, *id = NULL, *max = NULL;
 	char *line = NULL;
@@ -82,18 +152,21 @@ static int probe_one(const char *class, const char *name, struct watchdog_host *
 	    asprintf(&id, "%s/%s/identity", class, name) < 0 ||
 	    asprintf(&max, "%s/%s/max_timeout", class, name) < 0)
 		return -ENOMEM;
-	info->driver = link_name(drv);
-	if (!info->driver)
-		return -ENOENT;
-	info->device = strdup(name);
-	if (!info->device)
-		return -ENOMEM;
 	if (read_first_line(id, &line) == 0 && *strip_trailing(line))
 		info->identity = line;
 	else
 		free(line);
+	info->driver = link_name(drv);
+	if (info->driver)
+		r = collect_modules(dev, &info->modules);
+	else
+		r = probe_by_identity(root, info->identity, info);
+	if (r < 0)
+		return r;
+	info->device = strdup(name);
+	if (!info->device)
+		return -ENOMEM;
 	info->max_timeout = read_uint(max);
-	r = collect_modules(dev, &info->modules);
 	if (r == 0 && !info->modules)
 		r = strv_extend(&info->modules, NULL);
 	return r;
@@ -118,7 +191,7 @@ int watchdog_probe(const char *root, struct watchdog_host *info)
 		return errno == ENOENT ? -ENOENT : -errno;
 	for (int i = 0; i < n; i++) {
 		if (r == -ENOENT && strncmp(names[i]->d_name, "watchdog", 8) == 0) {
-			r = probe_one(class, names[i]->d_name, info);
+			r = probe_one(root, class, names[i]->d_name, info);
 			if (r < 0)
 				watchdog_host_clear(info);
 		}

@@ -15,8 +15,10 @@ SNIPPET=/etc/default/grub.d/zz-kdump-snp.cfg
 # kernel image for its release ($kver), kdump.conf saying `path /var/crash`,
 # an empty defaults file and 64 GB of memory; kdumpctl reads it as its root
 host_root() {
-	R=$TMP/root-$1-$RANDOM
-	cp -r "$FIXTURES/$1" "$R"
+	# a fresh name for each root: a name used before would copy the fixture
+	# into the old root and keep what an earlier case left there
+	R=$(mktemp -d "$TMP/root-$1-XXXXXX")
+	cp -r "$FIXTURES/$1/." "$R"
 	kver=$(cat "$R/proc/sys/kernel/osrelease")
 	mkdir -p "$R/boot" "$R/run" "$R/etc/default"
 	"$MK" "$R/boot/vmlinuz-$kver"

@@ -210,6 +210,19 @@ case_check_snp_refuses_iommu_off() {
 	expect_in err "refusing \"amd_iommu=off\" on the crash command line of an SEV-SNP host"
 }
 
+# issue #19 item 4: a second panic in the crash kernel reboots; an append
+# that would make it stop is refused, the host's sysctl.kernel.panic= dropped
+case_check_refuses_panic_that_stops() {
+	host amd-iommu
+	echo 'KDUMP_COMMANDLINE_APPEND="debug panic=0"' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_in err "refusing \"panic=0\" on the crash command line: a second panic, in the crash kernel, would then stop the machine instead of rebooting it" || return
+	echo 'KDUMP_COMMANDLINE="console=ttyS0 sysctl.kernel.panic=0"' >"$DEFS"
+	kdumpctl check
+	expect_rc 0 && expect_in out "console=ttyS0 $DEFAULTS" && expect_not_in out "sysctl.kernel.panic"
+}
+
 case_check_bad_defaults() {
 	host amd-iommu
 	printf 'KDUMP_IMG=vmlinuz\nKDUMP_SNPP=on\n' >"$DEFS"
@@ -524,6 +537,96 @@ case_target_kernel_name_stored_as_uuid() {
 	grep -q -- "--add-device /dev/sdb1" "$FAKE_DRACUT_LOG" &&
 	grep -qx "KDUMP_SNP_TARGET=device=/dev/sdb1|uuid=4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31|spec=UUID=4b7f2e9c-0d3a-4e8b-a1c5-6f2d9e0b7a31|fstype=ext4|dir=/dumps|" "$FAKE_DRACUT_LOG" ||
 		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+}
+
+# raw <device>: a device that holds a file system is refused at check, at
+# the device's column, and start arms nothing
+case_raw_device_with_fs_refused() {
+	host amd-iommu
+	ext4_device vdc || return
+	printf 'path /dumps\nraw /dev/vdc\n' >"$CONF"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$CONF:2:5: raw device \"/dev/vdc\" holds a file system (ext4), which a raw dump would overwrite; give a device without one (wipefs -a clears it)" &&
+	expect_empty out || return
+	kdumpctl start
+	expect_rc 1 && dracut_runs 0
+}
+
+# an empty raw device: check shows where the dump goes and comes back, the
+# image records it, start (nothing to restore) arms
+case_raw_target_check_rebuild_start() {
+	host amd-iommu
+	mkdir -p "$R/dev" && truncate -s 4M "$R/dev/vdc"
+	printf 'path /dumps\nraw /dev/vdc\n' >"$CONF"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "dump target:     raw /dev/vdc" &&
+	expect_line out "raw device:      /dev/vdc" &&
+	expect_line out "image writes to: /dev/vdc" &&
+	expect_line out "restored under:  /dumps (by kdumpctl start, on the next boot)" &&
+	expect_line out "raw device holds: no dump (no kdump-snp header)" || return
+	kdumpctl start
+	expect_rc 0 && dracut_runs 1 &&
+	grep -q -- "--add-device /dev/vdc" "$FAKE_DRACUT_LOG" &&
+	grep -qx "KDUMP_SNP_TARGET=device=/dev/vdc|spec=/dev/vdc|fstype=raw|dir=/dumps|" "$FAKE_DRACUT_LOG" ||
+		fail "dracut: $(cat "$FAKE_DRACUT_LOG")"
+	[ ! -e "$R/dumps" ] || fail "start made $R/dumps with nothing to restore"
+}
+
+# le BYTES VALUE: VALUE as BYTES little-endian bytes
+le() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		# shellcheck disable=SC2059 # the format is the byte's escape
+		printf "\\x$(printf %02x $((($2 >> (8 * i)) & 255)))"
+	done
+}
+
+# raw_header STATE NAME: the 512-byte header of a raw dump (lib/raw-dump.h)
+# with no data, its CRC-32 taken from gzip's trailer (the same CRC)
+raw_header() {
+	local f=$TMP/raw-header
+	{
+		printf KDSNPRAW
+		le 4 1; le 4 512; le 4 "$1"; le 4 1; le 8 4096; le 8 0; le 4 0; le 4 0; le 8 1764680000
+		printf '%s' "$2"
+		head -c $((192 - ${#2} + 508 - 248)) /dev/zero
+	} >"$f"
+	cat "$f"
+	gzip -c <"$f" | tail -c 8 | head -c 4
+}
+
+# a capture that did not finish (state "writing") is never restored: start
+# clears its mark with a warning and arms
+case_raw_unfinished_capture_cleared() {
+	host amd-iommu
+	mkdir -p "$R/dev" && truncate -s 4M "$R/dev/vdc"
+	raw_header 1 box-2026-12-02-13:40:00 | dd of="$R/dev/vdc" conv=notrunc status=none
+	printf 'path /dumps\nraw /dev/vdc\n' >"$CONF"
+	kdumpctl check
+	expect_rc 0 && expect_line out "raw device holds: the start of a dump whose capture did not finish" || return
+	kdumpctl start
+	expect_rc 0 &&
+	expect_in err "raw device $R/dev/vdc holds the start of a dump (box-2026-12-02-13:40:00) whose capture did not finish: it cannot be restored; its mark is cleared" &&
+	expect_in err "crash kernel loaded" || return
+	[ -z "$(head -c 4096 "$R/dev/vdc" | tr -d '\0')" ] || fail "the mark is still there"
+	[ ! -e "$R/dumps" ] || fail "start made $R/dumps"
+}
+
+# a header whose CRC-32 does not match (torn, or not ours) is left as it is
+case_raw_damaged_header_left_alone() {
+	host amd-iommu
+	mkdir -p "$R/dev" && truncate -s 4M "$R/dev/vdc"
+	raw_header 2 box-2026-12-02-13:40:00 >"$TMP/hdr.bin"
+	printf 'X' | dd of="$TMP/hdr.bin" bs=1 seek=60 conv=notrunc status=none
+	dd if="$TMP/hdr.bin" of="$R/dev/vdc" conv=notrunc status=none
+	printf 'path /dumps\nraw /dev/vdc\n' >"$CONF"
+	kdumpctl start
+	expect_rc 0 &&
+	expect_in err "raw device $R/dev/vdc starts with a kdump-snp header that is damaged (its CRC-32 or a field is wrong)" || return
+	cmp -s -n 512 "$TMP/hdr.bin" "$R/dev/vdc" || fail "the header was changed"
+	[ ! -e "$R/dumps" ] || fail "start made $R/dumps"
 }
 
 # reading /proc/kallsyms (for the SNP fix of the crash kernel) took most of

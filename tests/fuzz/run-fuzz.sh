@@ -58,7 +58,7 @@ printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
 	-o "$work/fuzz-conf" \
 	"$srcdir/tests/fuzz/fuzz-conf.c" \
 	"$srcdir"/lib/conf.c "$srcdir"/lib/conf-*.c \
-	"$srcdir/lib/strv.c" "$srcdir/lib/util.c" "$srcdir/lib/blockdev.c" \
+	"$srcdir/lib/strv.c" "$srcdir/lib/util.c" "$srcdir/lib/blockdev.c" "$srcdir/lib/raw-probe.c" \
 	"$srcdir/lib/text-check.c" "$srcdir/lib/suggest.c" \
 	$blkid_libs
 

@@ -26,7 +26,7 @@ strict=(
 	tests/run-tests .ci/run tests/install-deps tests/ci-times demo
 	tests/cli/*.sh tests/runner/*.sh tests/bench/*.sh
 	tests/save/save-tests.sh tests/save/ssh-tests.sh tests/dracut/dracut-tests.sh tests/fuzz/run-fuzz.sh
-	tests/vm/kexec-cycle.sh tests/vm/make-vmcore.sh tests/vm/kdump-cycle.sh
+	tests/vm/kexec-cycle.sh tests/vm/make-vmcore.sh tests/vm/kdump-cycle.sh tests/vm/run-lanes.sh
 	tests/vm/lib.sh tests/vm/nfs-server.sh tests/vm/write-results.sh tests/vm/boot-guest.sh tests/vm/guest-image.sh
 	tests/vm/hang-module/build.sh
 	tests/snp-matrix/run-matrix tests/snp-matrix/lib.sh tests/snp-matrix/init.sh
@@ -34,7 +34,7 @@ strict=(
 	kernel/build-crash-kernel kernel/check-crash-kernel
 	tests/qemu/run-tests tests/qemu/build-qemu tests/qemu/boot-loop
 	bench/run-bench bench/lib.sh bench/write-report bench/bisect.sh
-	tests/build-deb debian/kdump-snp.postinst debian/kdump-snp.prerm debian/kdump-snp.postrm
+	tests/build-deb tests/vm/scenario-deb.sh tests/deb/install-chroot.sh debian/kdump-snp.postinst debian/kdump-snp.prerm debian/kdump-snp.postrm
 	debian/kernel/postinst.d/kdump-snp debian/kernel/postrm.d/kdump-snp
 )
 # Scripts that run inside a guest or a capture image, and the dracut module

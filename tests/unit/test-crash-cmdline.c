@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,10 @@
 
 #define DEFAULTS "irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off " \
 	"udev.children-max=2 panic=10 acpi_no_memhotplug transparent_hugepage=never nokaslr " \
+	"hest_disable novmcoredd cma=0 hugetlb_cma=0"
+/* the defaults after a panic= the line already had, which they replace in place */
+#define DEFAULTS_NO_PANIC "irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off " \
+	"numa=off udev.children-max=2 acpi_no_memhotplug transparent_hugepage=never nokaslr " \
 	"hest_disable novmcoredd cma=0 hugetlb_cma=0"
 
 static void expect(const char *base, const char *remove, const char *append, bool snp,
@@ -122,6 +127,47 @@ static void test_snp_refuses_iommu_off(void **state)
 	expect("", NULL, "amd_iommu=off", false, DEFAULTS " amd_iommu=off");
 }
 
+/* Issue #19 item 4: a second panic, in the crash kernel, reboots it after
+ * panic=10 and cannot loop into a crash kernel (crashkernel= is gone, so
+ * none can be loaded there). The host's sysctl.kernel.panic= would apply
+ * after panic=10 and is the host's choice, not the crash kernel's. */
+static void test_second_panic_reboots(void **state)
+{
+	expect("console=ttyS0 sysctl.kernel.panic=0 crashkernel=512M sysctl.kernel/panic=0 "
+	       "panic=0", NULL, NULL, false, "console=ttyS0 panic=10 " DEFAULTS_NO_PANIC);
+	/* a timeout of the admin's own that still reboots is kept */
+	expect("", NULL, "panic=30", false, DEFAULTS " panic=30");
+	expect("", NULL, "panic=-1", false, DEFAULTS " panic=-1");
+}
+
+static void expect_refused(const char *append, const char *shown)
+{
+	char err[512] = "";
+	char want[512];
+	char *out = NULL;
+
+	assert_int_equal(crash_cmdline_compose(&(struct crash_cmdline_input){
+		.base = "console=ttyS0", .append = append }, &out, err, sizeof(err)), -EINVAL);
+	assert_null(out);
+	snprintf(want, sizeof(want), "refusing \"%s\" on the crash command line: a second "
+		 "panic, in the crash kernel, would then stop the machine instead of rebooting "
+		 "it; give a number of seconds (a negative one reboots at once)", shown);
+	assert_string_equal(err, want);
+}
+
+/* ... and KDUMP_COMMANDLINE_APPEND cannot take that away */
+static void test_refuses_panic_that_stops(void **state)
+{
+	expect_refused("debug panic=0", "panic=0");
+	expect_refused("panic=30 panic=0", "panic=0");
+	expect_refused("panic=never", "panic=never");
+	expect_refused("panic", "panic");
+	expect_refused("sysctl.kernel.panic=0", "sysctl.kernel.panic=0");
+	expect_refused("sysctl.kernel/panic=", "sysctl.kernel/panic=");
+	/* the last one counts, as for the kernel */
+	expect("", NULL, "panic=0 panic=5", false, DEFAULTS " panic=0 panic=5");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +181,8 @@ int main(void)
 		cmocka_unit_test(test_snp_host),
 		cmocka_unit_test(test_snp_merges_blacklist),
 		cmocka_unit_test(test_snp_refuses_iommu_off),
+		cmocka_unit_test(test_second_panic_reboots),
+		cmocka_unit_test(test_refuses_panic_that_stops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,6 +135,33 @@ static void test_unkillable(void **state)
 	waitpid(w.pid, NULL, 0);
 }
 
+/* a pet that takes 100 ms: the loop of a starved crash kernel, whose
+ * every turn costs more than its 50 ms sleep */
+static void pet_slowly(void *data)
+{
+	(void)data;
+	usleep(100 * 1000);
+}
+
+/* The kill graces are time, not turns of the loop: the disk-stall VM
+ * scenario's two 5 s graces took 12.4 s on a loaded host. */
+static void test_graces_by_the_clock(void **state)
+{
+	struct deadline_watch w = watch(start("exec sleep 60"), 1);
+	struct deadline_result res;
+
+	(void)state;
+	w.kill = unkillable;
+	w.pet = pet_slowly;
+	assert_int_equal(deadline_watch_run(&w, &res), 0);
+	assert_int_equal(res.end, DEADLINE_STUCK);
+	/* the deadline, both graces of 0.5 s and a slow turn each (counted
+	 * in turns, the graces took 1.5 s each) */
+	assert_true(res.seconds >= 1.9 && res.seconds < 3);
+	kill(w.pid, SIGKILL);
+	waitpid(w.pid, NULL, 0);
+}
+
 static void test_bytes_and_pets(void **state)
 {
 	char file[] = "/tmp/test-deadline.XXXXXX";
@@ -224,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_sleeper_killed),
 		cmocka_unit_test(test_sigterm_ignored),
 		cmocka_unit_test(test_unkillable),
+		cmocka_unit_test(test_graces_by_the_clock),
 		cmocka_unit_test(test_bytes_and_pets),
 		cmocka_unit_test(test_list_group),
 		cmocka_unit_test(test_progress_decide),

@@ -75,21 +75,47 @@ static void make_watchdog(const char *dev, const char *bus, const char *driver,
 		   root, module, module, bus, driver);
 }
 
+/* i6300esb registers its watchdog without a parent (Linux 6.12's
+ * esb_probe() leaves wdd.parent unset, as the VM scenario watchdog-hang
+ * showed): the class device is virtual, with no device link. Its identity
+ * is its PCI driver's name, which leads to the device and the module. */
 static void test_i6300esb(void **state)
 {
 	struct watchdog_host h;
 
 	(void)state;
-	make_watchdog("pci0000:00/0000:00:03.0", "pci", "i6300esb", "i6300esb");
-	sh("echo 2046 >'%s'/sys/devices/pci0000:00/0000:00:03.0/watchdog/watchdog0/max_timeout",
+	sh("cd '%s' && mkdir -p sys/devices/virtual/watchdog/watchdog0 sys/class/watchdog "
+	   "'sys/bus/pci/drivers/i6300ESB timer' sys/devices/pci0000:00/0000:00:03.0 "
+	   "sys/module/i6300esb sys/bus/platform/drivers/other && "
+	   "ln -s \"$PWD/sys/devices/virtual/watchdog/watchdog0\" sys/class/watchdog/watchdog0 && "
+	   "echo 'i6300ESB timer' >sys/devices/virtual/watchdog/watchdog0/identity && "
+	   "echo 2046 >sys/devices/virtual/watchdog/watchdog0/max_timeout && "
+	   "ln -s \"$PWD/sys/bus/pci/drivers/i6300ESB timer\" sys/devices/pci0000:00/0000:00:03.0/driver && "
+	   "ln -s \"$PWD/sys/devices/pci0000:00/0000:00:03.0\" 'sys/bus/pci/drivers/i6300ESB timer/0000:00:03.0' && "
+	   "ln -s \"$PWD/sys/module/i6300esb\" 'sys/bus/pci/drivers/i6300ESB timer/module'",
 	   root);
 	assert_int_equal(watchdog_probe(root, &h), 0);
 	assert_string_equal(h.device, "watchdog0");
-	assert_string_equal(h.driver, "i6300esb");
-	assert_string_equal(h.identity, "i6300esb");
+	assert_string_equal(h.driver, "i6300ESB timer");
+	assert_string_equal(h.identity, "i6300ESB timer");
 	assert_int_equal(strv_length(h.modules), 1);
 	assert_string_equal(h.modules[0], "i6300esb");
 	assert_int_equal(h.max_timeout, 2046);
+	watchdog_host_clear(&h);
+}
+
+/* a watchdog with a parent on the PCI bus, bound to its driver */
+static void test_pci_parent(void **state)
+{
+	struct watchdog_host h;
+
+	(void)state;
+	make_watchdog("pci0000:00/0000:00:03.0", "pci", "wdt_pci", "wdt_pci");
+	assert_int_equal(watchdog_probe(root, &h), 0);
+	assert_string_equal(h.device, "watchdog0");
+	assert_string_equal(h.driver, "wdt_pci");
+	assert_int_equal(strv_length(h.modules), 1);
+	assert_string_equal(h.modules[0], "wdt_pci");
 	watchdog_host_clear(&h);
 }
 
@@ -209,6 +235,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_i6300esb, teardown),
+		cmocka_unit_test_teardown(test_pci_parent, teardown),
 		cmocka_unit_test_teardown(test_itco_parent_module, teardown),
 		cmocka_unit_test_teardown(test_builtin, teardown),
 		cmocka_unit_test_teardown(test_none, teardown),

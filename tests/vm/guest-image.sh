@@ -5,12 +5,16 @@
 # kdump-tools, with initramfs-tools).
 #
 # Usage: tests/vm/guest-image.sh [--flavour kdump-snp|kdump-tools]
-#            [--pkg-destdir DIR] [--out DIR] [--overlay DIR] [--var-disk FILE]
-#            [--rebuild-base]
+#            [--pkg-deb FILE] [--pkg-destdir DIR] [--out DIR] [--overlay DIR]
+#            [--var-disk FILE] [--rebuild-base]
 #
 #   --flavour F        kdump-snp (default): our package on a dracut guest;
 #                      kdump-tools: Debian's kdump-tools, kexec-tools,
 #                      makedumpfile and initramfs-tools instead
+#   --pkg-deb FILE     our Debian package (make deb), installed with dpkg in
+#                      the run layer's chroot as apt would (maintainer
+#                      scripts, conffiles, kdump.service enabled), before
+#                      --pkg-destdir (kdump-snp only)
 #   --pkg-destdir DIR  the tree of `make install DESTDIR=DIR` (configured with
 #                      --prefix=/usr --sysconfdir=/etc), layered into the
 #                      image; kdump.service is enabled (kdump-snp only)
@@ -100,6 +104,7 @@ kexec-tools kexec-tools/load_kexec boolean false'
 
 flavour=kdump-snp
 pkg_destdir=
+pkg_deb=
 overlay=
 var_disk=
 out=$VM_GUEST_CACHE/run
@@ -119,6 +124,11 @@ while [ "$#" -gt 0 ]; do
 	--var-disk)
 		[ "$#" -ge 2 ] || vm_die "--var-disk needs a file"
 		var_disk=$2
+		shift 2
+		;;
+	--pkg-deb)
+		[ "$#" -ge 2 ] || vm_die "--pkg-deb needs a .deb file"
+		pkg_deb=$2
 		shift 2
 		;;
 	--pkg-destdir)
@@ -150,9 +160,14 @@ case $flavour in
 kdump-snp) ;;
 kdump-tools)
 	[ -z "$pkg_destdir" ] || vm_die "--pkg-destdir is for the kdump-snp flavour (the kdump-tools guest has Debian's tools)"
+	[ -z "$pkg_deb" ] || vm_die "--pkg-deb is for the kdump-snp flavour (the kdump-tools guest has Debian's tools)"
 	;;
 *) vm_die "--flavour $flavour: not kdump-snp or kdump-tools" ;;
 esac
+if [ -n "$pkg_deb" ]; then
+	[ -f "$pkg_deb" ] || vm_die "--pkg-deb $pkg_deb: no such file"
+	pkg_deb=$(cd -- "$(dirname -- "$pkg_deb")" && pwd)/$(basename -- "$pkg_deb")
+fi
 if [ -n "$overlay" ]; then
 	[ -d "$overlay" ] || vm_die "--overlay $overlay: no such folder"
 	overlay=$(cd -- "$overlay" && pwd)
@@ -476,6 +491,37 @@ kver=$(cat "$base/kver")
 
 # ---- run layer ----------------------------------------------------------------
 
+# install_deb ROOT DEB WORK: dpkg -i DEB in the chroot ROOT, a hard-linked
+# copy of the base. dpkg replaces the files it writes (new file, rename),
+# except its logs, which it appends to, and its lock files, which it
+# opens for writing: those are copied first, so the cached base is never
+# written to. Services do not start (policy-rc.d);
+# ischroot in the chroot tells our postinst to leave crashkernel= alone.
+install_deb() {
+	local root=$1 deb=$2 work=$3 f t
+	t=$(vm_now)
+	vm_say "run: installing $(basename -- "$deb") with dpkg"
+	for f in var/log/dpkg.log var/log/alternatives.log var/lib/dpkg/lock var/lib/dpkg/lock-frontend \
+		var/lib/dpkg/triggers/Lock; do
+		if [ -f "$root/$f" ]; then
+			cp -p -- "$root/$f" "$root/$f.new"
+			mv -f -- "$root/$f.new" "$root/$f"
+		fi
+	done
+	cp -- "$deb" "$root/tmp/kdump-snp.deb"
+	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+	chmod 0755 "$root/usr/sbin/policy-rc.d"
+	chroot_mount "$root"
+	vm_run_heartbeat dpkg "$work/dpkg.log" chroot "$root" \
+		env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 dpkg -i /tmp/kdump-snp.deb ||
+		{ cat -- "$work/dpkg.log"; vm_die "dpkg -i $deb in the guest's chroot failed"; }
+	chroot_umount
+	rm -f -- "$root/usr/sbin/policy-rc.d" "$root/tmp/kdump-snp.deb"
+	[ -L "$root/etc/systemd/system/multi-user.target.wants/kdump.service" ] ||
+		vm_die "dpkg -i $deb did not enable kdump.service"
+	vm_say "run: dpkg -i done in $(vm_elapsed "$t")s"
+}
+
 t=$(vm_now)
 layer=$(mktemp -d "$out/.layer.XXXXXX")
 WORK_DIRS+=("$layer")
@@ -495,6 +541,8 @@ install -m 0644 -- "$here/guest/kdump-snp-test.service" "$root/etc/systemd/syste
 mkdir -p -- "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf /etc/systemd/system/kdump-snp-test.service \
 	"$root/etc/systemd/system/multi-user.target.wants/kdump-snp-test.service"
+
+[ -z "$pkg_deb" ] || install_deb "$root" "$pkg_deb" "$layer"
 
 if [ -n "$pkg_destdir" ]; then
 	vm_say "run: adding $pkg_destdir"

@@ -53,6 +53,9 @@ For the stock peer, kdump-start is kdump-tools.service's \`kdump-config
 load\` (its capture initramfs made when the image was built), capture runs
 from kdump-config's first makedumpfile (--dump-dmesg) to "saved vmcore in",
 and it ends with \`reboot -f\` (a reset).
+raw-target boots the guest twice: its columns are the crash's boot (the
+dump written to the raw disk), and total includes the second boot, whose
+\`kdumpctl start\` restores the dump into /var/crash before it arms.
 
 EOF2
 phases=(image guest-boot kdump-start panic-to-crash-init capture panic-to-vmcore-saved panic-to-off-or-reset qemu-total total)
@@ -95,11 +98,17 @@ timeout plus the kill graces, the bounded sync and 10 s);
 disk-missing: the target's UUID changed after the image was built,
 disk_timeout 15 s, from /init to failure_action poweroff;
 small-crashkernel: \`crashkernel=80M\`, below the measured minimum of 96M,
-from the panic to the crash kernel's power-off or restart;
+from the panic to the crash kernel's power-off or restart (a restart
+after a panic in the crash kernel prints no line: its "Rebooting in N
+seconds" line plus N);
 watchdog-hang: the crash kernel hangs with interrupts off in a test
 module, from the hang (the module's line, on the host's clock) to the
-reset by QEMU's i6300esb (QEMU's exit); bound: twice the armed timeout
-and 15 s.
+reset by QEMU's i6300esb (QEMU's exit); bound: the armed timeout and
+15 s;
+ssh-server-down: the ssh server stops answering once kdump is armed,
+link_delay 20 s, from the crash kernel's /init to failure_action
+poweroff (bound: link_delay for the link, link_delay for the server, and
+15 s).
 
 | scenario | bound | to-action | qemu-total | total |
 | --- | --- | --- | --- | --- |

@@ -121,9 +121,121 @@ scenario_crash_lose_target() {
 	panic_if_ready "$ready" sysrq_crash
 }
 
+# server_mode MODE: tell the VM suite's ssh server (the host, reached
+# through QEMU's guestfwd on 10.0.2.100 port 2222) how to answer from now
+# on: up, down (the connection is never answered) or otherkey (another
+# host key); waits for its "ok"
+server_mode() {
+	# shellcheck disable=SC2016 # $1 and $a are bash's, in its own script
+	if bash -c 'exec 3<>/dev/tcp/10.0.2.100/2222 && printf "%s\n" "$1" >&3 && read -r a <&3 && [ "$a" = ok ]' sh "$1"; then
+		say "server mode=$1"
+		return 0
+	fi
+	say "FAIL the ssh server's mode $1 was not set"
+	return 1
+}
+
+# crash-ssh-down: the ssh server stops answering once kdump is armed: the
+# capture must give up within link_delay and take failure_action
+scenario_crash_ssh_down() {
+	kdump_start_secs
+	ready=0
+	kdumpctl status >/dev/null 2>&1 && server_mode down && ready=1
+	panic_if_ready "$ready" kdumpctl test --yes
+}
+
+# ssh-unreachable-then-hostkey: booted with the ssh server down, so
+# kdump.service refused to arm (the host reads why in the journal); the
+# server comes up and a restart arms; the server answers with another host
+# key and the guest panics: the capture must refuse to send
+scenario_ssh_unreachable_then_hostkey() {
+	kdump_start_secs
+	journal_tail
+	ready=0
+	if server_mode up && systemctl restart kdump.service && kdumpctl status >/dev/null 2>&1 &&
+		server_mode otherkey; then
+		ready=1
+	fi
+	panic_if_ready "$ready" kdumpctl test --yes
+}
+
 scenario_status() {
 	kdump_start_secs
 	journal_tail
+	say "poweroff"
+	systemctl --no-block poweroff
+}
+
+# kdumptest=deb-install (tests/vm/scenario-deb.sh): install our package
+# from /root/kdump-snp-debs as a user would, report, power off
+scenario_deb_install() {
+	case " $(cat /proc/cmdline) " in
+	*" crashkernel="*) say "deb-install crashkernel=set" ;;
+	*) say "deb-install crashkernel=none" ;;
+	esac
+	dpkg_say deb-install -i /root/kdump-snp-debs/kdump-snp_*.deb
+	say "deb-install version=$(dpkg-query -W -f='${Version}' kdump-snp 2>/dev/null)"
+	grep -v '^#' /etc/default/grub.d/zz-kdump-snp.cfg 2>/dev/null | while IFS= read -r line; do
+		say "deb-install snippet: $line"
+	done
+	say "deb-install kdump.service enabled=$(systemctl is-enabled kdump.service 2>/dev/null)"
+	say "poweroff"
+	systemctl --no-block poweroff
+}
+
+# dpkg_say LABEL ARGS...: dpkg ARGS, its output as markers, then "LABEL rc=N"
+dpkg_say() {
+	label=$1
+	shift
+	DEBIAN_FRONTEND=noninteractive dpkg "$@" >/tmp/dpkg.out 2>&1
+	rc=$?
+	while IFS= read -r line; do say "dpkg: $line"; done </tmp/dpkg.out
+	say "$label rc=$rc"
+}
+
+present() {
+	if [ -e "$1" ]; then echo present; else echo absent; fi
+}
+
+# deb_image: the capture image of the running kernel (KDUMP_INITRD_DIR
+# is the package's default, /var/lib/kdump)
+deb_image() {
+	printf '/var/lib/kdump/initramfs-%s-kdump.img\n' "$(uname -r)"
+}
+
+# kdumptest=deb-cycle (tests/vm/scenario-deb.sh): upgrade to the higher
+# version in /root/kdump-snp-debs/upgrade, remove, purge; report each.
+# The upgrade's capture image: "rebuilt" when the file is another one
+# (inode or mtime) after the upgrade, "kept" when it is the same, and the
+# package version its record of inputs names
+scenario_deb_cycle() {
+	kdumpctl status >/dev/null 2>&1
+	say "deb-cycle status=$?"
+	img=$(deb_image)
+	before=$(stat -c '%i %Y' "$img" 2>/dev/null)
+	dpkg_say deb-upgrade -i /root/kdump-snp-debs/upgrade/kdump-snp_*.deb
+	say "deb-upgrade rc=$rc version=$(dpkg-query -W -f='${Version}' kdump-snp) kdumpctl=$(kdumpctl --version 2>&1)"
+	after=$(stat -c '%i %Y' "$img" 2>/dev/null)
+	if [ -z "$before" ] || [ -z "$after" ]; then
+		image=missing
+	elif [ "$before" = "$after" ]; then
+		image=kept
+	else
+		image=rebuilt
+	fi
+	recorded=$(awk -F '\t' '$1 == "kdump-snp" { print $3 }' "$img.inputs" 2>/dev/null)
+	say "deb-upgrade image=$image inputs-version=${recorded:-none}"
+	kdumpctl status >/dev/null 2>&1
+	say "deb-upgrade status=$? active=$(systemctl is-active kdump.service)"
+	dpkg_say deb-remove -r kdump-snp
+	# (the file, not command -v: the shell remembers where it found kdumpctl)
+	images=$(find /var/lib/kdump -maxdepth 1 -name 'initramfs-*-kdump.img' 2>/dev/null | wc -l)
+	say "deb-remove kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) unit=$(systemctl show -p LoadState --value kdump.service) kdumpctl=$(present /usr/sbin/kdumpctl) conf=$(present /etc/kdump.conf) snippet=$(present /etc/default/grub.d/zz-kdump-snp.cfg) images=$images"
+	dpkg_say deb-purge -P kdump-snp
+	st=$(dpkg-query -W -f='${db:Status-Status}' kdump-snp 2>/dev/null)
+	say "deb-purge conf=$(present /etc/kdump.conf) defaults=$(present /etc/default/kdump) hooks=$(present /etc/kernel/postinst.d/kdump-snp) status=${st:-not-installed}"
+	say "deb-purge dumps=$(find /var/crash -mindepth 1 -maxdepth 1 -printf '%f ' 2>/dev/null)"
+	sync
 	say "poweroff"
 	systemctl --no-block poweroff
 }
