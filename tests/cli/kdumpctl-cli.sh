@@ -262,9 +262,12 @@ case_check_dos_and_binary_files() {
 	expect_line err "$CONF:1:16: DOS line endings (\\r\\n) on 2 lines, from this one: kdump.conf must have \\n line endings (convert it with dos2unix); nothing further is checked" &&
 	[ "$(wc -l <"$TMP/err")" -eq 1 ] || { fail "not one error"; return; }
 	printf '\xef\xbb\xbfKDUMP_SNP=auto\n' >"$DEFS"
-	kdumpctl check --config="$KDUMPCTL"
+	# an ELF header (kdumpctl's own), not the whole binary: past 1 MiB
+	# it would be refused for its size before its bytes are looked at
+	head -c 64 "$KDUMPCTL" >"$TMP/elf-header"
+	kdumpctl check --config="$TMP/elf-header"
 	expect_rc 1 &&
-	expect_in err "$KDUMPCTL:1:8: NUL byte: kdump.conf must be text, and this is a binary file" &&
+	expect_in err "$TMP/elf-header:1:8: NUL byte: kdump.conf must be text, and this is a binary file" &&
 	expect_in err "$DEFS:1:1: UTF-8 byte order mark (BOM) at the start: the defaults file must be plain text" &&
 	[ "$(wc -l <"$TMP/err")" -eq 2 ] || fail "not two errors"
 }
