@@ -192,6 +192,9 @@ int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text)
 	r |= inputs_add(&in, "kdumpctl", self_path("kdumpctl", self, sizeof(self)));
 	for (char **b = c->extra_bins; b && *b; b++)
 		r |= add_conf_file(&in, ctx->root, "extra_bins", *b);
+	/* in kdump.conf too, but named: the image's modprobe.d file */
+	for (char **m = c->module_options; m && *m; m++)
+		r |= inputs_add_value(&in, "module-options", *m);
 	if (c->kdump_pre)
 		r |= add_conf_file(&in, ctx->root, "kdump_pre", c->kdump_pre);
 	if (c->kdump_post)

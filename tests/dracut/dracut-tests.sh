@@ -310,6 +310,10 @@ case_module_options_image() {
 		(cd "$x" && lsinitrd --unpack "$IMG") >/dev/null 2>&1 || { fail "lsinitrd --unpack failed"; break; }
 		[ "$(cat "$x/etc/modprobe.d/kdump-snp-options.conf")" = "$want" ] ||
 			{ fail "modprobe.d file ($init): $(cat "$x/etc/modprobe.d/kdump-snp-options.conf")"; break; }
+		# in the record: a changed option rebuilds the image
+		grep -qxF 'module-options	-	loop max_loop=1 max_part=`id` "x=$(reboot)"' "$IMG.inputs" &&
+		grep -qxF 'module-options	-	squashfs x=1' "$IMG.inputs" ||
+			{ fail "the input record lacks the options: $(grep module-options "$IMG.inputs")"; break; }
 	done
 	# no options, no file
 	build "path /var/crash"
