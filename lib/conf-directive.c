@@ -21,12 +21,14 @@
  *    ssh target is an error; with one and no sshkey, the key is
  *    CONF_DEFAULT_SSHKEY. link_delay (seconds, 0 to 3600) needs a network
  *    target.
- *  - options <module> <parameters> (kdump-utils): parameters for a kernel
+ *  - options <module> <parameters> (kexec-tools' mkdumprd applied them;
+ *    kdump-utils now refuses options as deprecated): parameters for a kernel
  *    module the capture image loads, kept as written (never evaluated);
  *    the module is a module name, not a path. A second line for the same
  *    module ('-' and '_' alike) adds its parameters after the first's, as
  *    modprobe.d does. An nfs target's mount options are not here: they are
- *    the host's (nfs-host-options.h), as mkdumprd takes them.
+ *    the host's (nfs-host-options.h), as mkdumprd takes them; kdump-snp's
+ *    old one-word form (options vers=4.1,soft) gets a message saying so.
  *  - extra_bins, extra_modules and dracut_args accumulate over lines; the
  *    vectors are empty, never NULL, in a parsed configuration.
  *  - A few directives RHEL's kdump.conf has and kdump-snp does not get
@@ -161,6 +163,16 @@ static void do_options(struct conf_parser *p, const struct conf_directive *d _un
 	char **v = p->conf->module_options;
 	char *merged = NULL;
 
+	/* kdump-snp's old form: one word of NFS mount options */
+	if (l->n == 2 && strpbrk(mod, "=,")) {
+		conf_error(p, l->number, l->columns[1],
+			   "options \"%s\" looks like NFS mount options; options now gives kernel "
+			   "module parameters (options <module> <parameters>) and an nfs "
+			   "target is mounted with the host's options for the export (its mount, "
+			   "else its /etc/fstab line): remove this line",
+			   mod);
+		return;
+	}
 	if (!conf_module_name_valid(mod)) {
 		conf_error(p, l->number, l->columns[1],
 			   "options \"%s\" is not a module name (options <module> <parameters>)", mod);

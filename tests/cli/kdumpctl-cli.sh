@@ -673,7 +673,7 @@ case_stale_module_options() {
 	stale_after 'echo "options loop max_loop=2" >>"$CONF"' "kdump.conf ($CONF) changed"
 }
 
-# options <module> <parameters>, kdump-utils' form: the image gets them as
+# options <module> <parameters> (kexec-tools' form): the image gets them as
 # modprobe.d lines, the parameters as written (the shell never sees them)
 case_rebuild_module_options() {
 	host amd-iommu
@@ -690,7 +690,7 @@ case_check_module_options_bad() {
 	printf 'options vers=4.2,soft\noptions loop\n' >>"$CONF"
 	kdumpctl check
 	expect_rc 1 &&
-	expect_in err "$CONF:$(($(wc -l <"$CONF") - 1)):9: options \"vers=4.2,soft\" is not a module name (options <module> <parameters>)" &&
+	expect_in err "$CONF:$(($(wc -l <"$CONF") - 1)):9: options \"vers=4.2,soft\" looks like NFS mount options; options now gives kernel module parameters" &&
 	expect_in err "$CONF:$(wc -l <"$CONF"):13: options loop gives no parameters (options <module> <parameters>)"
 }
 

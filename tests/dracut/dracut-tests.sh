@@ -294,7 +294,7 @@ case_nfs_image() {
 	ip netns del "$ns"
 }
 
-# kdump.conf options <module> <parameters> (kdump-utils): a modprobe.d file
+# kdump.conf options <module> <parameters> (kexec-tools' form): a modprobe.d file
 # in both kinds of image, the parameters as written, for modprobe (systemd
 # image) and kdumpctl capture (minimal image) to load the module with
 # shellcheck disable=SC2016 # the parameters are literal: nothing may expand them

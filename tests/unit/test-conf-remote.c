@@ -308,7 +308,7 @@ static void test_conf_nfs(void **state UNUSED)
 	assert_int_equal(errs.n, 0);
 }
 
-/* kdump-utils' options <module> <parameters>: kept as written, merged per
+/* options <module> <parameters> (kexec-tools' form): kept as written, merged per
  * module as modprobe.d merges them; no meaning for an nfs target */
 static void test_module_options(void **state UNUSED)
 {
@@ -339,6 +339,11 @@ static void test_module_options(void **state UNUSED)
 	assert_int_equal(errs.n, 0);
 }
 
+#define OLD_FORM                                                                              \
+	"looks like NFS mount options; options now gives kernel module parameters (options "  \
+	"<module> <parameters>) and an nfs target is mounted with the host's options for the " \
+	"export (its mount, else its /etc/fstab line): remove this line"
+
 static void test_module_options_errors(void **state UNUSED)
 {
 	expect_error("options loop\n",
@@ -346,9 +351,17 @@ static void test_module_options_errors(void **state UNUSED)
 	expect_error("path /x\noptions /lib/modules/loop.ko max_loop=1\n",
 		     "t.conf:2:9: options \"/lib/modules/loop.ko\" is not a module name "
 		     "(options <module> <parameters>)");
-	/* the old NFS mount options word is not a module name either */
+	/* kdump-snp's old one-word NFS mount options: what changed, said */
 	expect_error("nfs nas:/export\noptions vers=4.2,soft\n",
-		     "t.conf:2:9: options \"vers=4.2,soft\" is not a module name "
+		     "t.conf:2:9: options \"vers=4.2,soft\" " OLD_FORM);
+	expect_error("options  soft,timeo=600\n", "t.conf:1:10: options \"soft,timeo=600\" " OLD_FORM);
+	expect_error("nfs nas:/export\noptions soft,hard\n",
+		     "t.conf:2:9: options \"soft,hard\" " OLD_FORM);
+	/* a word that is neither: no parameters, or not a module name */
+	expect_error("nfs nas:/export\noptions soft\n",
+		     "t.conf:2:13: options soft gives no parameters (options <module> <parameters>)");
+	expect_error("options vers=4.2 soft\n",
+		     "t.conf:1:9: options \"vers=4.2\" is not a module name "
 		     "(options <module> <parameters>)");
 }
 
