@@ -682,7 +682,12 @@ case_rebuild_module_options() {
 	kdumpctl rebuild
 	expect_rc 0 &&
 	grep -qxF 'KDUMP_SNP_MODULE_OPTIONS=options loop max_loop=1 max_part=`id` "x=$(reboot)"|options nfs nfs4_disable_idmapping=0|' "$FAKE_DRACUT_LOG" ||
-		fail "dracut: $(grep MODULE_OPTIONS "$FAKE_DRACUT_LOG")"
+		{ fail "dracut: $(grep MODULE_OPTIONS "$FAKE_DRACUT_LOG")"; return; }
+	# check shows each module's parameters as the image gets them
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out 'options:         loop max_loop=1 max_part=`id` "x=$(reboot)"' &&
+	expect_line out "options:         nfs nfs4_disable_idmapping=0"
 }
 
 case_check_module_options_bad() {
