@@ -5,6 +5,7 @@
 #include "blockdev.h"
 #include "dump-target.h"
 #include "log.h"
+#include "nfs-target.h"
 #include "sysroot.h"
 #include "util.h"
 
@@ -61,19 +62,30 @@ static int explicit_target(const struct kdump_ctx *ctx, struct dump_target *t)
 }
 
 /* nfs host:/export: what the capture mounts with the kernel's client */
-static int nfs_target(const struct kdump_ctx *ctx, struct fs_location *loc)
+static int nfs_target(const struct kdump_ctx *ctx, bool quiet, struct fs_location *loc)
 {
 	const struct kdump_conf *c = ctx->conf;
-	_cleanup_free_ char *host = NULL;
+	_cleanup_free_ char *host = NULL, *msg = NULL;
+	struct nfs_host_options o;
+	int r;
 
 	if (conf_remote_host_for_url(&c->remote, &host) < 0 ||
 	    asprintf(&loc->spec, "%s:%s", host, c->remote.export) < 0)
 		return -ENOMEM;
 	loc->fstype = strdup(DUMP_TARGET_NFS_FSTYPE);
 	loc->dir = strdup(c->path);
-	if (c->nfs_options)
-		loc->options = strdup(c->nfs_options);
-	return loc->fstype && loc->dir && (loc->options || !c->nfs_options) ? 0 : -ENOMEM;
+	if (!loc->fstype || !loc->dir)
+		return -ENOMEM;
+	/* the options the host mounts it with, as kdump-utils' mkdumprd */
+	r = nfs_target_host_options(ctx, &o, &msg);
+	if (r == -EINVAL && !quiet)
+		log_error("%s", msg);
+	if (r < 0)
+		return r;
+	loc->options = o.options;
+	o.options = NULL;
+	nfs_host_options_clear(&o);
+	return 0;
 }
 
 /* raw <device>: a raw device has no file system UUID. A kernel name is
@@ -117,7 +129,7 @@ int dump_target_resolve(const struct kdump_ctx *ctx, bool quiet, struct dump_tar
 	else if (c->target_type == CONF_TARGET_FS)
 		r = explicit_target(ctx, t);
 	else if (c->target_type == CONF_TARGET_NFS)
-		r = nfs_target(ctx, &t->target);
+		r = nfs_target(ctx, quiet, &t->target);
 	else if (c->target_type == CONF_TARGET_RAW)
 		r = raw_target(ctx, t);
 	else

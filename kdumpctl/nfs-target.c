@@ -53,13 +53,18 @@ int nfs_target_init(struct nfs_target *t, const struct kdump_ctx *ctx, const cha
 	_cleanup_free_ char *host = NULL;
 	int r;
 
-	*t = (struct nfs_target){ .options = c->nfs_options, .dir = c->path,
-				  .timeout = c->link_delay };
+	*t = (struct nfs_target){ .dir = c->path, .timeout = c->link_delay };
 	if (conf_remote_host_for_url(&c->remote, &host) < 0 ||
 	    asprintf(&t->source, "%s:%s", host, c->remote.export) < 0) {
 		t->source = NULL;
 		return -ENOMEM;
 	}
+	r = nfs_host_options_find(ctx->root, t->source, &t->host, &t->why);
+	if (r < 0) {
+		*why = t->why;
+		return r;
+	}
+	t->options = t->host.options;
 	if (addr) {
 		snprintf(t->addr, sizeof(t->addr), "%s", addr);
 		return 0;
@@ -74,6 +79,24 @@ void nfs_target_clear(struct nfs_target *t)
 {
 	free(t->source);
 	t->source = NULL;
+	nfs_host_options_clear(&t->host);
+	t->options = NULL;
+	free(t->why);
+	t->why = NULL;
+}
+
+int nfs_target_host_options(const struct kdump_ctx *ctx, struct nfs_host_options *o, char **msg)
+{
+	const struct kdump_conf *c = ctx->conf;
+	_cleanup_free_ char *host = NULL, *source = NULL;
+
+	*msg = NULL;
+	if (conf_remote_host_for_url(&c->remote, &host) < 0 ||
+	    asprintf(&source, "%s:%s", host, c->remote.export) < 0) {
+		source = NULL;
+		return -ENOMEM;
+	}
+	return nfs_host_options_find(ctx->root, source, o, msg);
 }
 
 enum probe_stage { STAGE_NS = 1, STAGE_MOUNT, STAGE_TIMEOUT, STAGE_DIR, STAGE_WRITE, STAGE_DONE };
@@ -183,11 +206,19 @@ void nfs_probe(const struct kdump_ctx *ctx, struct nfs_probe_result *res)
 		return;
 	}
 	r = nfs_target_init(&t, ctx, NULL, &res->why);
+	if (r == -EINVAL) {
+		res->verdict = NFS_BAD_OPTIONS;
+		snprintf(res->detail, sizeof(res->detail), "%s", t.why);
+		res->why = NULL;
+		nfs_target_clear(&t);
+		return;
+	}
 	if (r < 0) {
 		res->verdict = r == -ENOENT ? NFS_UNRESOLVED : NFS_MOUNT_FAILED;
 		res->err = -r;
 		return;
 	}
+	snprintf(res->options, sizeof(res->options), "%s", t.options ? t.options : "");
 	if (!mkdtemp(mnt) || pipe2(p, O_CLOEXEC) < 0) {
 		res->verdict = NFS_MOUNT_FAILED;
 		res->err = errno;
@@ -262,8 +293,11 @@ void nfs_describe(const struct kdump_ctx *ctx, const struct nfs_probe_result *re
 		break;
 	case NFS_MOUNT_FAILED:
 		snprintf(buf, len, "cannot be mounted%s%s: %s%s",
-			 c->nfs_options ? " with options " : "", c->nfs_options ? c->nfs_options : "", e,
+			 *res->options ? " with options " : "", res->options, e,
 			 res->err == ENODEV ? " (this kernel has no NFSv4 client: modprobe nfsv4)" : "");
+		break;
+	case NFS_BAD_OPTIONS:
+		snprintf(buf, len, "not usable: %s", res->detail);
 		break;
 	case NFS_NOT_WRITABLE:
 		snprintf(buf, len, "not writable: mounted %s:%s, but cannot create or write %s in it "

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include "kdumpctl.h"
+#include "nfs-host-options.h"
 
 /*
  * An nfs dump target as `check`, `start` and the capture reach it: the
@@ -15,17 +16,24 @@
 struct nfs_target {
 	char *source;			/* host:/export, an IPv6 host in brackets */
 	char addr[INET6_ADDRSTRLEN];	/* the server's address */
-	const char *options;		/* kdump.conf `options`, or NULL */
+	const char *options;		/* host.options */
+	struct nfs_host_options host;	/* the host's mount options for it */
+	char *why;			/* why the host's options are refused */
 	const char *dir;		/* `path`, inside the export */
 	unsigned int timeout;		/* seconds: link_delay */
 };
 
 /* For this configuration; the host resolved here (getaddrinfo) unless
  * addr is given (the capture image's record). -ENOENT when it does not
- * resolve (*why: the resolver's words). */
+ * resolve (*why: the resolver's words); -EINVAL when the host's mount
+ * options for the export are refused (*why: which, where). */
 int nfs_target_init(struct nfs_target *t, const struct kdump_ctx *ctx, const char *addr,
 		    const char **why);
 void nfs_target_clear(struct nfs_target *t);
+
+/* The mount options the host uses for the export (nfs-host-options.h):
+ * 0, -ENOMEM, or -EINVAL with *msg naming the file, line and option. */
+int nfs_target_host_options(const struct kdump_ctx *ctx, struct nfs_host_options *o, char **msg);
 /* The address of remote's host: a literal as written, a name resolved
  * (getaddrinfo, the first answer). 0, or -ENOENT with *why. */
 int nfs_target_address(const struct conf_remote *remote, char *out, size_t len, const char **why);
@@ -38,6 +46,7 @@ enum nfs_verdict {
 	NFS_DENIED,		/* the server does not export it to this host */
 	NFS_NO_EXPORT,		/* the server has no such export */
 	NFS_MOUNT_FAILED,	/* another mount error (options, no NFS client) */
+	NFS_BAD_OPTIONS,	/* the host's mount options for it are refused */
 	NFS_NOT_WRITABLE,	/* mounted; `path` cannot be created or written */
 };
 
@@ -46,6 +55,8 @@ struct nfs_probe_result {
 	int err;		/* the errno behind it, 0 for none */
 	const char *vers;	/* the NFS version that mounted, NULL when options chose */
 	const char *why;	/* NFS_UNRESOLVED: the resolver's words */
+	char options[512];	/* the options mounted with, "" for the defaults */
+	char detail[768];	/* NFS_BAD_OPTIONS: which option, where */
 };
 
 /* Try what the capture will do, in a mount namespace of its own (nothing

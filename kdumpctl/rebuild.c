@@ -192,6 +192,9 @@ int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text)
 	r |= inputs_add(&in, "kdumpctl", self_path("kdumpctl", self, sizeof(self)));
 	for (char **b = c->extra_bins; b && *b; b++)
 		r |= add_conf_file(&in, ctx->root, "extra_bins", *b);
+	/* in kdump.conf too, but named: the image's modprobe.d file */
+	for (char **m = c->module_options; m && *m; m++)
+		r |= inputs_add_value(&in, "module-options", *m);
 	if (c->kdump_pre)
 		r |= add_conf_file(&in, ctx->root, "kdump_pre", c->kdump_pre);
 	if (c->kdump_post)
@@ -286,6 +289,23 @@ static int push_env(struct dracut_plan *p, const char *fmt, ...)
 }
 
 /* Files the capture image needs besides kdumpctl and makedumpfile. */
+/* kdump.conf's options as modprobe.d lines ("options <module> <params>"),
+ * the parameters as written; "" for none */
+static char *module_options_text(const struct kdump_conf *c)
+{
+	char *text = strdup("");
+
+	for (char **o = c->module_options; text && o && *o; o++) {
+		char *more = NULL;
+
+		if (asprintf(&more, "%soptions %s\n", text, *o) < 0)
+			more = NULL;
+		free(text);
+		text = more;
+	}
+	return text;
+}
+
 static int files_list(const struct kdump_conf *c, char **out)
 {
 	char **v = NULL;
@@ -336,6 +356,7 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 	_cleanup_free_ char *files = NULL, *target = NULL, *rootfs = NULL;
 	_cleanup_free_ char *watchdog = watchdog_text(ctx);
 	_cleanup_free_ char *modules = c->extra_modules ? strv_join_quoted(c->extra_modules) : NULL;
+	_cleanup_free_ char *modopts = module_options_text(c);
 	const char *devices[3] = { 0 }, **next = devices;
 	const char *located = NULL;
 	struct dump_target t;
@@ -389,6 +410,7 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 			     c->target_type == CONF_TARGET_NFS ? NFS_MODULES : "",
 			     located ? located : "") ?:
 		    push_env(p, "KDUMP_SNP_EXTRA_MODULES=%s", modules ? modules : "") ?:
+		    (modopts ? push_env(p, "KDUMP_SNP_MODULE_OPTIONS=%s", modopts) : -ENOMEM) ?:
 		    push_env(p, "KDUMP_SNP_FILES=%s", files) ?:
 		    push_env(p, "KDUMP_SNP_FAILURE_ACTION=%s", unit_failure_action(c->failure_action)) ?:
 		    push_env(p, "KDUMP_SNP_CAPTURE_TIMEOUT=%u", c->capture_timeout) ?:

@@ -26,6 +26,7 @@
 #include "modules-load.h"
 #include "save.h"
 #include "spawn.h"
+#include "strv.h"
 #include "util.h"
 #include "watchdog.h"
 
@@ -79,21 +80,21 @@ static void modules_dir(char *dir, size_t len)
 	snprintf(dir, len, "/lib/modules/%s", u.release);
 }
 
-static void load_modules(void)
+static void load_modules(char *const *options)
 {
 	char dir[512];
 	unsigned int failed;
 	int n;
 
 	modules_dir(dir, sizeof(dir));
-	n = modules_load_all(dir, &failed);
+	n = modules_load_all(dir, options, &failed);
 	if (n >= 0)
 		log_info("loaded %d kernel modules%s", n, failed ? ", some failed (see above)" : "");
 }
 
 /* The image's watchdog, before any other module: a module or driver
  * that hangs the crash kernel is then bounded too. */
-static void arm_watchdog(void)
+static void arm_watchdog(char *const *options)
 {
 	_cleanup_free_ char *text = NULL, *node = NULL;
 	struct watchdog_record rec;
@@ -111,7 +112,7 @@ static void arm_watchdog(void)
 	}
 	modules_dir(dir, sizeof(dir));
 	if (rec.modules[0])
-		modules_load_some(dir, rec.modules, &failed);
+		modules_load_some(dir, rec.modules, options, &failed);
 	if (watchdog_probe("", &h) < 0) {
 		log_error("the %s watchdog did not appear; going on without it", rec.driver);
 	} else if (asprintf(&node, "/dev/%s", h.device) < 0) {
@@ -144,6 +145,8 @@ static void set_oom_score_adj(const char *value)
 
 int capture_prepare(void)
 {
+	_cleanup_free_ char *text = NULL;
+	char **options = NULL;
 	int fd;
 
 	if (getpid() != 1) {
@@ -168,8 +171,12 @@ int capture_prepare(void)
 	umask(022);
 	set_hostname();
 	set_oom_score_adj("-1000");
-	arm_watchdog();
-	load_modules();
+	/* kdump.conf's options, as the systemd image's modprobe reads them */
+	if (read_file(MODULES_OPTIONS_FILE, &text) >= 0 && modules_options_parse(text, &options) < 0)
+		options = NULL;
+	arm_watchdog(options);
+	load_modules(options);
+	strv_free(options);
 	return 0;
 }
 

@@ -106,12 +106,17 @@ static void print_nfs(const struct kdump_ctx *ctx)
 {
 	const struct kdump_conf *c = ctx->conf;
 	struct nfs_probe_result res;
+	struct nfs_host_options o = { 0 };
+	_cleanup_free_ char *msg = NULL;
 	char line[1024];
 
 	printf("%-16s %s on %s (NFSv4, the kernel's client)\n", "export:", c->remote.export,
 	       c->remote.host);
 	printf("%-16s %s (inside the export)\n", "target dir:", c->path);
-	printf("%-16s %s\n", "nfs options:", c->nfs_options ? c->nfs_options : "(none)");
+	if (nfs_target_host_options(ctx, &o, &msg) == 0)
+		printf("%-16s %s%s%s\n", "nfs options:", o.options ? o.options : "(defaults)",
+		       o.origin ? ", from " : "", o.origin ? o.origin : "");
+	nfs_host_options_clear(&o);
 	printf("%-16s %u s\n", "link_delay:", c->link_delay);
 	fflush(stdout);
 	nfs_probe(ctx, &res);
@@ -168,6 +173,8 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	printf("%-16s %s\n", "final_action:", conf_action_name(c->final_action));
 	print_list("extra_bins:", c->extra_bins);
 	print_list("extra_modules:", c->extra_modules);
+	for (char **m = c->module_options; m && *m; m++)
+		printf("%-16s %s\n", "options:", *m);
 	print_list("dracut_args:", c->dracut_args);
 	printf("%-16s %s\n", "kdump_pre:", c->kdump_pre ? c->kdump_pre : "(none)");
 	printf("%-16s %s\n", "kdump_post:", c->kdump_post ? c->kdump_post : "(none)");

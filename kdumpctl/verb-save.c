@@ -17,6 +17,7 @@
 #include "spawn.h"
 #include "ssh-target.h"
 #include "strv.h"
+#include "sysroot.h"
 #include "target-mount.h"
 #include "util.h"
 
@@ -94,14 +95,23 @@ static int prepare_target(struct save_job *job, bool rootfs)
 		return mount_base(job, &loc, TARGET_MNT);
 	}
 	if (!rootfs && c->target_type == CONF_TARGET_NFS) {
-		_cleanup_free_ char *host = NULL, *spec = NULL;
+		_cleanup_free_ char *host = NULL, *spec = NULL, *msg = NULL;
+		struct nfs_host_options o;
 
 		if (conf_remote_host_for_url(&c->remote, &host) < 0 ||
 		    asprintf(&spec, "%s:%s", host, c->remote.export) < 0)
 			return -ENOMEM;
+		/* the options the host mounts it with, as for the image */
+		r = nfs_host_options_find(sysroot_get(), spec, &o, &msg);
+		if (r == -EINVAL)
+			return save_failed(job, "%s", msg);
+		if (r < 0)
+			return r;
 		loc = (struct fs_location){ .spec = spec, .fstype = DUMP_TARGET_NFS_FSTYPE,
-					    .options = c->nfs_options, .dir = c->path };
-		return mount_base(job, &loc, TARGET_MNT);
+					    .options = o.options, .dir = c->path };
+		r = mount_base(job, &loc, TARGET_MNT);
+		nfs_host_options_clear(&o);
+		return r;
 	}
 	job->base = strdup(c->path);
 	if (!job->base)

@@ -21,10 +21,14 @@
  *    ssh target is an error; with one and no sshkey, the key is
  *    CONF_DEFAULT_SSHKEY. link_delay (seconds, 0 to 3600) needs a network
  *    target.
- *  - options takes NFS mount options (one comma-separated word, checked by
- *    conf-remote.c) and needs an nfs target. kdump-utils' old
- *    `options <module> <parameters>` (module parameters) has more words and
- *    gets its own message.
+ *  - options <module> <parameters> (kexec-tools' mkdumprd applied them;
+ *    kdump-utils now refuses options as deprecated): parameters for a kernel
+ *    module the capture image loads, kept as written (never evaluated);
+ *    the module is a module name, not a path. A second line for the same
+ *    module ('-' and '_' alike) adds its parameters after the first's, as
+ *    modprobe.d does. An nfs target's mount options are not here: they are
+ *    the host's (nfs-host-options.h), as mkdumprd takes them; kdump-snp's
+ *    old one-word form (options vers=4.1,soft) gets a message saying so.
  *  - extra_bins, extra_modules and dracut_args accumulate over lines; the
  *    vectors are empty, never NULL, in a parsed configuration.
  *  - A few directives RHEL's kdump.conf has and kdump-snp does not get
@@ -135,25 +139,68 @@ static void do_link_delay(struct conf_parser *p, const struct conf_directive *d,
 	p->conf->link_delay = (unsigned int)n;
 }
 
+/* '-' and '_' are the same in a module name (modprobe's rule) */
+static bool same_module(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (alen != blen)
+		return false;
+	for (size_t i = 0; i < alen; i++) {
+		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+/* options <module> <parameters>: kept verbatim; a second line for the same
+ * module adds its parameters after the first's, as modprobe.d does */
 static void do_options(struct conf_parser *p, const struct conf_directive *d _unused_,
 		       const struct conf_line *l)
 {
-	size_t off = 0;
-	const char *why = NULL;
+	const char *mod = l->words[1], *params;
+	size_t mlen = strlen(mod);
+	char **v = p->conf->module_options;
+	char *merged = NULL;
 
-	if (l->n > 2) {
-		conf_error(p, l->number, l->columns[2],
-			   "options takes NFS mount options, one comma-separated word; kdump-utils' "
-			   "\"options <module> <parameters>\" is not supported: give module "
-			   "parameters on the crash kernel's command line");
+	/* kdump-snp's old form: one word of NFS mount options */
+	if (l->n == 2 && strpbrk(mod, "=,")) {
+		conf_error(p, l->number, l->columns[1],
+			   "options \"%s\" looks like NFS mount options; options now gives kernel "
+			   "module parameters (options <module> <parameters>) and an nfs "
+			   "target is mounted with the host's options for the export (its mount, "
+			   "else its /etc/fstab line): remove this line",
+			   mod);
 		return;
 	}
-	if (conf_nfs_options_check(l->words[1], &off, &why) < 0) {
-		conf_error(p, l->number, l->columns[1] + (unsigned int)off,
-			   "options \"%s\": %s", l->words[1], why);
+	if (!conf_module_name_valid(mod)) {
+		conf_error(p, l->number, l->columns[1],
+			   "options \"%s\" is not a module name (options <module> <parameters>)", mod);
 		return;
 	}
-	set_string(p, &p->conf->nfs_options, l->words[1]);
+	if (l->n < 3) {
+		conf_error(p, l->number, l->columns[1] + (unsigned int)mlen,
+			   "options %s gives no parameters (options <module> <parameters>)", mod);
+		return;
+	}
+	params = l->rest + (l->columns[2] - l->rest_column);
+	for (size_t i = 0; v && v[i]; i++) {
+		if (!same_module(v[i], strcspn(v[i], " "), mod, mlen))
+			continue;
+		if (asprintf(&merged, "%s %s", v[i], params) < 0) {
+			oom(p);
+			return;
+		}
+		free(v[i]);
+		v[i] = merged;
+		return;
+	}
+	if (asprintf(&merged, "%s %s", mod, params) < 0) {
+		oom(p);
+		return;
+	}
+	push_string(p, &p->conf->module_options, merged);
+	free(merged);
 }
 
 static void do_sshkey(struct conf_parser *p, const struct conf_directive *d,
@@ -348,7 +395,7 @@ static const struct conf_directive directives[] = {
 	{ "disk_timeout", CONF_ARGS_ONE, CONF_SLOT_DISK_TIMEOUT, conf_do_timeout, 0 },
 	{ "capture_timeout", CONF_ARGS_ONE, CONF_SLOT_CAPTURE_TIMEOUT, conf_do_timeout, 0 },
 	{ "link_delay", CONF_ARGS_ONE, CONF_SLOT_LINK_DELAY, do_link_delay, 0 },
-	{ "options", CONF_ARGS_MANY, CONF_SLOT_NFS_OPTIONS, do_options, 0 },
+	{ "options", CONF_ARGS_MANY, CONF_SLOT_NONE, do_options, 0 },
 };
 
 /* RHEL kdump.conf directives that kdump-snp does not have. */
@@ -489,11 +536,6 @@ void conf_check_all(struct conf_parser *p)
 	if (w->line && c->target_type != CONF_TARGET_SSH && c->target_type != CONF_TARGET_NFS)
 		conf_error(p, w->line, w->column,
 			   "link_delay needs a network (ssh or nfs) target");
-
-	w = &p->seen[CONF_SLOT_NFS_OPTIONS];
-	if (w->line && c->nfs_options && c->target_type != CONF_TARGET_NFS)
-		conf_error(p, w->line, w->column, "options \"%s\" needs an nfs target",
-			   c->nfs_options);
 
 	conf_check_timeouts(p);
 

@@ -18,7 +18,8 @@
  *  - nfs: host:/export; an IPv6 address must be in brackets
  *    ([2001:db8::1]:/export), as mount.nfs wants it. The export is an
  *    absolute path without ".." components.
- *  - options (nfs mount options): name or name=value words separated by
+ *  - nfs mount options (the host's, nfs-host-options.c; kdump.conf has
+ *    none): name or name=value words separated by
  *    ',', names of [a-z0-9_], values of [A-Za-z0-9._:/+-]. Refused: addr=
  *    (the capture connects to the address recorded in the image), ro (the
  *    dump is written) and versions other than 4, 4.0, 4.1, 4.2 (the kernel

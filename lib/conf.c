@@ -217,7 +217,7 @@ void conf_free(struct kdump_conf *conf)
 	free(conf->target_device);
 	conf_remote_clear(&conf->remote);
 	free(conf->sshkey);
-	free(conf->nfs_options);
+	strv_free(conf->module_options);
 	strv_free(conf->extra_bins);
 	strv_free(conf->extra_modules);
 	strv_free(conf->dracut_args);
@@ -297,6 +297,7 @@ static int conf_new(struct kdump_conf **out)
 	c->link_delay = CONF_DEFAULT_LINK_DELAY;
 	if (strv_extend(&c->extra_bins, NULL) < 0 ||
 	    strv_extend(&c->extra_modules, NULL) < 0 ||
+	    strv_extend(&c->module_options, NULL) < 0 ||
 	    strv_extend(&c->dracut_args, NULL) < 0) {
 		conf_free(c);
 		return -ENOMEM;

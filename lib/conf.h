@@ -41,9 +41,9 @@ struct conf_remote {
 int conf_remote_parse(enum conf_target_type type, const char *value,
 		      struct conf_remote *remote, size_t *offset, const char **why);
 void conf_remote_clear(struct conf_remote *remote);
-/* Check the value of `options` (NFS mount options): comma-separated
- * words the kernel's NFS client reads, none that kdump-snp sets itself or
- * that would stop the dump (addr=, clientaddr=, ro, NFS versions 2 and 3).
+/* Check NFS mount options (the host's for the export, nfs-host-options.h):
+ * comma-separated words the kernel's NFS client reads, none that kdump-snp
+ * sets itself or that would stop the dump (addr=, ro, NFS versions 2, 3).
  * Returns 0, or -EINVAL with *offset and *why as conf_remote_parse. */
 int conf_nfs_options_check(const char *value, size_t *offset, const char **why);
 /* The host as URLs and mount.nfs write it: an IPv6 address in brackets. */
@@ -104,12 +104,13 @@ struct kdump_conf {
 	char *target_device;        /* resolved device node (FS and RAW) */
 	struct conf_remote remote;  /* CONF_TARGET_SSH and CONF_TARGET_NFS */
 	char *sshkey;               /* ssh: default CONF_DEFAULT_SSHKEY */
-	char *nfs_options;          /* nfs: `options`, NFS mount options, or NULL */
 	unsigned int link_delay;    /* network targets: seconds; default below */
 	enum conf_action failure_action; /* default reboot */
 	enum conf_action final_action;   /* default reboot */
 	char **extra_bins;          /* NULL-terminated; absolute paths */
 	char **extra_modules;       /* NULL-terminated; module names */
+	char **module_options;      /* NULL-terminated; "<module> <parameters>",
+				     * one per module (kdump.conf options) */
 	char **dracut_args;         /* NULL-terminated; split words */
 	char *kdump_pre;
 	char *kdump_post;

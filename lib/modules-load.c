@@ -131,6 +131,50 @@ static bool is_module(const char *path, const char *name)
 	return !name[i] && strncmp(base + i, ".ko", 3) == 0;
 }
 
+int modules_options_parse(const char *text, char ***out)
+{
+	char **v = NULL;
+
+	for (const char *l = text ? text : ""; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] == '\n')) {
+		size_t n = strcspn(l, "\n");
+		_cleanup_free_ char *line = strndup(l, n);
+		char *p;
+
+		if (!line) {
+			strv_free(v);
+			return -ENOMEM;
+		}
+		if (strncmp(line, "options ", 8) != 0)
+			continue;
+		p = line + 8;
+		p += strspn(p, " \t");
+		if (strv_push(&v, p) < 0) {
+			strv_free(v);
+			return -ENOMEM;
+		}
+	}
+	if (!v && strv_extend(&v, NULL) < 0)
+		return -ENOMEM;
+	*out = v;
+	return 0;
+}
+
+const char *modules_params_for(char *const *options, const char *path)
+{
+	for (; options && *options; options++) {
+		size_t n = strcspn(*options, " ");
+		char name[256];
+
+		if (n == 0 || n >= sizeof(name) || !(*options)[n])
+			continue;
+		memcpy(name, *options, n);
+		name[n] = '\0';
+		if (is_module(path, name))
+			return *options + n + 1;
+	}
+	return "";
+}
+
 static bool wanted(const char *path, char *const *names)
 {
 	if (!names)
@@ -183,7 +227,7 @@ static bool is_compressed(const char *path)
 	return false;
 }
 
-static int load_one(const char *dir, const char *rel)
+static int load_one(const char *dir, const char *rel, const char *params)
 {
 	_cleanup_free_ char *path = NULL;
 	int fd, r = 0;
@@ -193,7 +237,9 @@ static int load_one(const char *dir, const char *rel)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return log_error_errno(-errno, "cannot open the module %s", path);
-	if (syscall(SYS_finit_module, fd, "",
+	if (*params)
+		log_info("module %s: parameters %s (kdump.conf options)", rel, params);
+	if (syscall(SYS_finit_module, fd, params,
 		    is_compressed(rel) ? MODULE_INIT_COMPRESSED_FILE : 0) < 0 && errno != EEXIST) {
 		/* a driver for hardware this machine lacks (crc32c-intel
 		 * without SSE4.2) says so: not worth an error */
@@ -206,12 +252,13 @@ static int load_one(const char *dir, const char *rel)
 	return r;
 }
 
-int modules_load_all(const char *dir, unsigned int *failed)
+int modules_load_all(const char *dir, char *const *options, unsigned int *failed)
 {
-	return modules_load_some(dir, NULL, failed);
+	return modules_load_some(dir, NULL, options, failed);
 }
 
-int modules_load_some(const char *dir, char *const *names, unsigned int *failed)
+int modules_load_some(const char *dir, char *const *names, char *const *options,
+		      unsigned int *failed)
 {
 	_cleanup_free_ char *dep_path = NULL, *text = NULL;
 	char **order = NULL;
@@ -231,7 +278,7 @@ int modules_load_some(const char *dir, char *const *names, unsigned int *failed)
 	if (r < 0)
 		return r;
 	for (char **m = order; *m; m++) {
-		if (load_one(dir, *m) < 0)
+		if (load_one(dir, *m, modules_params_for(options, *m)) < 0)
 			(*failed)++;
 		else
 			loaded++;

@@ -19,6 +19,11 @@
 #                            kernel's NFSv4 client, nfs and nfsv4, which
 #                            bring sunrpc; the mount needs no mount.nfs)
 #   KDUMP_SNP_EXTRA_MODULES  kdump.conf extra_modules
+#   KDUMP_SNP_MODULE_OPTIONS kdump.conf options as modprobe.d lines
+#                            ("options <module> <parameters>"), or empty:
+#                            /etc/modprobe.d/kdump-snp-options.conf, which
+#                            modprobe (systemd image) and kdumpctl capture
+#                            (minimal image) read
 #   KDUMP_SNP_FILES          newline-separated extra_bins and hooks
 #   KDUMP_SNP_FAILURE_ACTION systemd FailureAction= for kdump-capture.service
 #                            when kdumpctl save dies ("none": a shell)
@@ -131,6 +136,10 @@ install() {
 	printf '%s' "${KDUMP_SNP_TARGET:-}" >"$initdir/etc/kdump-snp/target"
 	[ -z "${KDUMP_SNP_ROOTFS:-}" ] || printf '%s' "$KDUMP_SNP_ROOTFS" >"$initdir/etc/kdump-snp/rootfs"
 	[ -f /etc/hostname ] && inst_simple /etc/hostname
+	if [ -n "${KDUMP_SNP_MODULE_OPTIONS:-}" ]; then
+		inst_dir /etc/modprobe.d
+		printf '%s' "$KDUMP_SNP_MODULE_OPTIONS" >"$initdir/etc/modprobe.d/kdump-snp-options.conf"
+	fi
 	while IFS= read -r f; do
 		[ -n "$f" ] && inst "$f"
 	done <<<"${KDUMP_SNP_FILES:-}"

@@ -262,9 +262,12 @@ case_check_dos_and_binary_files() {
 	expect_line err "$CONF:1:16: DOS line endings (\\r\\n) on 2 lines, from this one: kdump.conf must have \\n line endings (convert it with dos2unix); nothing further is checked" &&
 	[ "$(wc -l <"$TMP/err")" -eq 1 ] || { fail "not one error"; return; }
 	printf '\xef\xbb\xbfKDUMP_SNP=auto\n' >"$DEFS"
-	kdumpctl check --config="$KDUMPCTL"
+	# an ELF header (kdumpctl's own), not the whole binary: past 1 MiB
+	# it would be refused for its size before its bytes are looked at
+	head -c 64 "$KDUMPCTL" >"$TMP/elf-header"
+	kdumpctl check --config="$TMP/elf-header"
 	expect_rc 1 &&
-	expect_in err "$KDUMPCTL:1:8: NUL byte: kdump.conf must be text, and this is a binary file" &&
+	expect_in err "$TMP/elf-header:1:8: NUL byte: kdump.conf must be text, and this is a binary file" &&
 	expect_in err "$DEFS:1:1: UTF-8 byte order mark (BOM) at the start: the defaults file must be plain text" &&
 	[ "$(wc -l <"$TMP/err")" -eq 2 ] || fail "not two errors"
 }
@@ -662,6 +665,38 @@ stale_after() {
 case_stale_kdump_conf() {
 	host amd-iommu
 	stale_after 'echo "final_action poweroff" >>"$CONF"' "kdump.conf ($CONF) changed"
+}
+
+# kdump.conf options (module parameters) are baked into the image
+case_stale_module_options() {
+	host amd-iommu
+	stale_after 'echo "options loop max_loop=2" >>"$CONF"' "kdump.conf ($CONF) changed"
+}
+
+# options <module> <parameters> (kexec-tools' form): the image gets them as
+# modprobe.d lines, the parameters as written (the shell never sees them)
+case_rebuild_module_options() {
+	host amd-iommu
+	printf '%s\n' 'options loop max_loop=1' 'options nfs nfs4_disable_idmapping=0' \
+		'options loop max_part=`id` "x=$(reboot)"' >>"$CONF"
+	kdumpctl rebuild
+	expect_rc 0 &&
+	grep -qxF 'KDUMP_SNP_MODULE_OPTIONS=options loop max_loop=1 max_part=`id` "x=$(reboot)"|options nfs nfs4_disable_idmapping=0|' "$FAKE_DRACUT_LOG" ||
+		{ fail "dracut: $(grep MODULE_OPTIONS "$FAKE_DRACUT_LOG")"; return; }
+	# check shows each module's parameters as the image gets them
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out 'options:         loop max_loop=1 max_part=`id` "x=$(reboot)"' &&
+	expect_line out "options:         nfs nfs4_disable_idmapping=0"
+}
+
+case_check_module_options_bad() {
+	host amd-iommu
+	printf 'options vers=4.2,soft\noptions loop\n' >>"$CONF"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_in err "$CONF:$(($(wc -l <"$CONF") - 1)):9: options \"vers=4.2,soft\" looks like NFS mount options; options now gives kernel module parameters" &&
+	expect_in err "$CONF:$(wc -l <"$CONF"):13: options loop gives no parameters (options <module> <parameters>)"
 }
 
 case_stale_defaults() {
@@ -1377,9 +1412,14 @@ case_start_not_root() {
 # nfs: 192.0.2.1 is TEST-NET-1, where nothing answers; the probe mounts
 # nothing as a user, and as root gives up within link_delay 1 (or at once
 # on a kernel without an NFS client)
+# The mount options are the host's, as kdump-utils' mkdumprd takes them:
+# here its fstab line (noauto is mount(8)'s and goes).
 nfs_conf() {
-	printf 'nfs 192.0.2.1:/srv/crash\npath /hosts/a\noptions soft,timeo=20\nlink_delay 1\n%s\n' \
+	printf 'nfs 192.0.2.1:/srv/crash\npath /hosts/a\nlink_delay 1\n%s\n' \
 		'core_collector makedumpfile -l --message-level 7 -d 31' >"$CONF"
+	mkdir -p "$R/etc"
+	printf '%s\n' '# fstab' '192.0.2.1:/srv/crash /mnt/crash nfs4 noauto,soft,timeo=20 0 0' \
+		>"$R/etc/fstab"
 }
 
 case_check_nfs_target() {
@@ -1390,7 +1430,7 @@ case_check_nfs_target() {
 	expect_line out "dump target:     nfs 192.0.2.1:/srv/crash" &&
 	expect_line out "export:          /srv/crash on 192.0.2.1 (NFSv4, the kernel's client)" &&
 	expect_line out "target dir:      /hosts/a (inside the export)" &&
-	expect_line out "nfs options:     soft,timeo=20" &&
+	expect_line out "nfs options:     soft,timeo=20, from $R/etc/fstab:2" &&
 	expect_line out "link_delay:      1 s" &&
 	expect_line out "reachability:    not checked: mounting 192.0.2.1:/srv/crash needs root" &&
 	expect_not_in out "target device:" || return
@@ -1401,12 +1441,23 @@ case_check_nfs_target() {
 	expect_not_in out "not checked"
 }
 
+# the host mounts the export with NFSv3: named with its file and line
 case_check_nfs_bad_options() {
 	host amd-iommu
-	printf 'nfs 192.0.2.1:/srv/crash\noptions soft,vers=3\n' >"$CONF"
+	printf 'nfs 192.0.2.1:/srv/crash\n' >"$CONF"
+	mkdir -p "$R/etc"
+	printf '192.0.2.1:/srv/crash/ /mnt nfs soft,vers=3 0 0\n' >"$R/etc/fstab"
 	kdumpctl check
 	expect_rc 1 &&
-	expect_in err "$CONF:2:14: options \"soft,vers=3\": kdump-snp mounts NFS version 4 (4, 4.0, 4.1 or 4.2)"
+	expect_in err "kdumpctl: error: $R/etc/fstab:1: the host mounts 192.0.2.1:/srv/crash with option \"vers=3\": kdump-snp mounts NFS version 4 (4, 4.0, 4.1 or 4.2)"
+}
+
+# no mount and no fstab line: the kernel's defaults
+case_check_nfs_default_options() {
+	host amd-iommu
+	printf 'nfs 192.0.2.1:/srv/crash\n' >"$CONF"
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" check
+	expect_rc 0 && expect_line out "nfs options:     (defaults)"
 }
 
 case_start_nfs_unreachable_refused() {

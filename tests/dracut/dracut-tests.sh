@@ -268,8 +268,12 @@ case_nfs_image() {
 	ip -n "$ns" link set kd1 up && ip -n "$ns" link set kd0 up &&
 	ip -n "$ns" addr add 10.0.3.15/24 dev kd0 || { fail "cannot make the network namespace"; return; }
 	IN_NS=(ip netns exec "$ns")
+	# the mount options are the host's, here its fstab line (as mkdumprd);
+	# noauto is mount(8)'s, not the kernel's
+	mkdir -p "$ROOT/etc"
+	printf '%s\n' "10.0.3.1:/srv/crash /mnt/crash nfs4 noauto,vers=4.1,soft 0 0" >"$ROOT/etc/fstab"
 	for init in minimal systemd; do
-		CAPTURE_INIT=$init build "nfs 10.0.3.1:/srv/crash" "path /hosts/a" "options vers=4.1,soft"
+		CAPTURE_INIT=$init build "nfs 10.0.3.1:/srv/crash" "path /hosts/a"
 		expect_rc 0 && has_capture_tools && has ' etc/kdump-snp/network$' &&
 		has '/sunrpc\.ko' && has '/nfs\.ko' && has '/nfsv4\.ko' && lacks 'mount\.nfs' || break
 		rm -rf "$x" && mkdir -p "$x"
@@ -281,11 +285,39 @@ case_nfs_image() {
 		grep -qx "options=vers=4.1,soft" "$x/etc/kdump-snp/target" &&
 		grep -qx "dir=/hosts/a" "$x/etc/kdump-snp/target" ||
 			{ fail "target record ($init): $(cat "$x/etc/kdump-snp/target")"; break; }
-		grep -qx "target-spec	-	10.0.3.1:/srv/crash" "$IMG.inputs" && grep -q "^network	" "$IMG.inputs" ||
-			{ fail "the input record lacks the export or the network"; break; }
+		grep -qx "target-spec	-	10.0.3.1:/srv/crash" "$IMG.inputs" && grep -q "^network	" "$IMG.inputs" &&
+		grep -qx "target-options	-	vers=4.1,soft" "$IMG.inputs" ||
+			{ fail "the input record lacks the export, its options or the network"; break; }
 	done
+	rm -f "$ROOT/etc/fstab"
 	IN_NS=()
 	ip netns del "$ns"
+}
+
+# kdump.conf options <module> <parameters> (kexec-tools' form): a modprobe.d file
+# in both kinds of image, the parameters as written, for modprobe (systemd
+# image) and kdumpctl capture (minimal image) to load the module with
+# shellcheck disable=SC2016 # the parameters are literal: nothing may expand them
+case_module_options_image() {
+	local init x=$TMP/unpacked-modopts want
+	want=$(printf '%s\n' 'options loop max_loop=1 max_part=`id` "x=$(reboot)"' 'options squashfs x=1')
+	for init in minimal systemd; do
+		CAPTURE_INIT=$init build "path /var/crash" "extra_modules loop" \
+			"options loop max_loop=1" 'options loop max_part=`id` "x=$(reboot)"' "options squashfs x=1"
+		expect_rc 0 && has_capture_tools && has '/loop\.ko' &&
+		has ' etc/modprobe\.d/kdump-snp-options\.conf$' || break
+		rm -rf "$x" && mkdir -p "$x"
+		(cd "$x" && lsinitrd --unpack "$IMG") >/dev/null 2>&1 || { fail "lsinitrd --unpack failed"; break; }
+		[ "$(cat "$x/etc/modprobe.d/kdump-snp-options.conf")" = "$want" ] ||
+			{ fail "modprobe.d file ($init): $(cat "$x/etc/modprobe.d/kdump-snp-options.conf")"; break; }
+		# in the record: a changed option rebuilds the image
+		grep -qxF 'module-options	-	loop max_loop=1 max_part=`id` "x=$(reboot)"' "$IMG.inputs" &&
+		grep -qxF 'module-options	-	squashfs x=1' "$IMG.inputs" ||
+			{ fail "the input record lacks the options: $(grep module-options "$IMG.inputs")"; break; }
+	done
+	# no options, no file
+	build "path /var/crash"
+	expect_rc 0 && lacks 'kdump-snp-options\.conf'
 }
 
 case_dracut_failure_reported() {

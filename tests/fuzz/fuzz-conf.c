@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!conf || errs.n || !conf->path || conf->path[0] != '/' ||
 		    !conf->core_collector || !conf->collector_argv ||
 		    !conf->collector_argv[0] || !conf->extra_bins ||
-		    !conf->extra_modules || !conf->dracut_args)
+		    !conf->extra_modules || !conf->module_options || !conf->dracut_args)
 			abort();
 		if ((conf->target_type == CONF_TARGET_FS ||
 		     conf->target_type == CONF_TARGET_RAW) && !conf->target_device)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "strv.h"
 #include "util.h"
 
 #define UNUSED __attribute__((unused))
@@ -297,36 +298,75 @@ static void test_conf_nfs(void **state UNUSED)
 	assert_string_equal(c->remote.host, "2001:db8::2");
 	assert_string_equal(c->remote.export, "/srv/crash");
 	assert_string_equal(c->path, "/hosts/a");
-	assert_null(c->nfs_options);
 	assert_null(c->sshkey);
 	assert_int_equal(c->link_delay, CONF_DEFAULT_LINK_DELAY);
 	conf_free(c);
 	c = NULL;
-	assert_int_equal(parse("options vers=4.2,soft\nnfs nas:/export\nlink_delay 20\n", &c, &errs),
-			 0);
-	assert_string_equal(c->nfs_options, "vers=4.2,soft");
+	assert_int_equal(parse("nfs nas:/export\nlink_delay 20\n", &c, &errs), 0);
 	assert_int_equal(c->link_delay, 20);
 	conf_free(c);
 	assert_int_equal(errs.n, 0);
 }
 
+/* options <module> <parameters> (kexec-tools' form): kept as written, merged per
+ * module as modprobe.d merges them; no meaning for an nfs target */
+static void test_module_options(void **state UNUSED)
+{
+	struct conf_errors errs = { 0 };
+	struct kdump_conf *c = NULL;
+
+	assert_int_equal(parse("path /var/crash\n", &c, &errs), 0);
+	assert_non_null(c->module_options);
+	assert_null(c->module_options[0]);
+	conf_free(c);
+	c = NULL;
+	assert_int_equal(parse("options loop  max_loop=1 \"x=$(reboot)\"  # not a parameter\n"
+			       "nfs nas:/export\n"
+			       "options nfs nfs4_disable_idmapping=0\n"
+			       "options loop max_part=`id`\n",
+			       &c, &errs), 0);
+	assert_int_equal(strv_length(c->module_options), 2);
+	assert_string_equal(c->module_options[0], "loop max_loop=1 \"x=$(reboot)\" max_part=`id`");
+	assert_string_equal(c->module_options[1], "nfs nfs4_disable_idmapping=0");
+	conf_free(c);
+	c = NULL;
+	/* '-' and '_' name the same module */
+	assert_int_equal(parse("options iTCO-wdt heartbeat=30\noptions iTCO_wdt nowayout=1\n", &c,
+			       &errs), 0);
+	assert_int_equal(strv_length(c->module_options), 1);
+	assert_string_equal(c->module_options[0], "iTCO-wdt heartbeat=30 nowayout=1");
+	conf_free(c);
+	assert_int_equal(errs.n, 0);
+}
+
+#define OLD_FORM                                                                              \
+	"looks like NFS mount options; options now gives kernel module parameters (options "  \
+	"<module> <parameters>) and an nfs target is mounted with the host's options for the " \
+	"export (its mount, else its /etc/fstab line): remove this line"
+
+static void test_module_options_errors(void **state UNUSED)
+{
+	expect_error("options loop\n",
+		     "t.conf:1:13: options loop gives no parameters (options <module> <parameters>)");
+	expect_error("path /x\noptions /lib/modules/loop.ko max_loop=1\n",
+		     "t.conf:2:9: options \"/lib/modules/loop.ko\" is not a module name "
+		     "(options <module> <parameters>)");
+	/* kdump-snp's old one-word NFS mount options: what changed, said */
+	expect_error("nfs nas:/export\noptions vers=4.2,soft\n",
+		     "t.conf:2:9: options \"vers=4.2,soft\" " OLD_FORM);
+	expect_error("options  soft,timeo=600\n", "t.conf:1:10: options \"soft,timeo=600\" " OLD_FORM);
+	expect_error("nfs nas:/export\noptions soft,hard\n",
+		     "t.conf:2:9: options \"soft,hard\" " OLD_FORM);
+	/* a word that is neither: no parameters, or not a module name */
+	expect_error("nfs nas:/export\noptions soft\n",
+		     "t.conf:2:13: options soft gives no parameters (options <module> <parameters>)");
+	expect_error("options vers=4.2 soft\n",
+		     "t.conf:1:9: options \"vers=4.2\" is not a module name "
+		     "(options <module> <parameters>)");
+}
+
 static void test_conf_nfs_errors(void **state UNUSED)
 {
-	expect_error("nfs nas:/export\noptions vers=3\n",
-		     "t.conf:2:9: options \"vers=3\": kdump-snp mounts NFS version 4 "
-		     "(4, 4.0, 4.1 or 4.2)");
-	expect_error("nfs nas:/export\noptions soft,addr=1.2.3.4\n",
-		     "t.conf:2:14: options \"soft,addr=1.2.3.4\": addr= is set by kdump-snp "
-		     "(the address recorded in the image)");
-	expect_error("options soft\n", "t.conf:1:9: options \"soft\" needs an nfs target");
-	expect_error("ssh a@b\noptions soft\n", "t.conf:2:9: options \"soft\" needs an nfs target");
-	/* kdump-utils' old form: module parameters */
-	expect_error("nfs nas:/export\noptions nfs  nfs4_disable_idmapping=0\n",
-		     "t.conf:2:14: options takes NFS mount options, one comma-separated word; "
-		     "kdump-utils' \"options <module> <parameters>\" is not supported: give module "
-		     "parameters on the crash kernel's command line");
-	expect_error("nfs nas:/export\noptions soft\noptions hard\n",
-		     "t.conf:3:1: \"options\" given twice; first on line 2");
 	expect_error("nfs a:/x\nnfs b:/y\n",
 		     "t.conf:2:1: second dump target \"nfs\"; \"nfs\" on line 1 is already the target");
 	expect_error("nfs nas:/export\nsshkey /root/id\n",
@@ -344,6 +384,8 @@ int main(void)
 		cmocka_unit_test(test_conf_ssh),
 		cmocka_unit_test(test_conf_errors),
 		cmocka_unit_test(test_nfs_options),
+		cmocka_unit_test(test_module_options),
+		cmocka_unit_test(test_module_options_errors),
 		cmocka_unit_test(test_conf_nfs),
 		cmocka_unit_test(test_conf_nfs_errors),
 	};

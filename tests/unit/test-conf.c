@@ -195,6 +195,8 @@ static char *conf_field(const struct kdump_conf *c, const char *field)
 		return strv_join_quoted(c->extra_bins);
 	else if (streq(field, "extra_modules"))
 		return strv_join_quoted(c->extra_modules);
+	else if (streq(field, "module_options"))
+		return strv_join(c->module_options, "|");
 	else if (streq(field, "dracut_args"))
 		return strv_join_quoted(c->dracut_args);
 	else if (streq(field, "kdump_pre"))

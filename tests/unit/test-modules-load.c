@@ -119,7 +119,7 @@ static void test_load_all_missing_files(void **state UNUSED)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/modules.dep", dir);
 	write_text(path, "a.ko:\nb.ko.xz: a.ko\n");
-	assert_int_equal(modules_load_all(dir, &failed), 0);
+	assert_int_equal(modules_load_all(dir, NULL, &failed), 0);
 	assert_int_equal(failed, 2);
 	unlink(path);
 	rmdir(dir);
@@ -153,8 +153,32 @@ static void test_load_all_no_dep_file(void **state UNUSED)
 {
 	unsigned int failed = 99;
 
-	assert_int_equal(modules_load_all("/nonexistent-kdump-modules", &failed), -ENOENT);
+	assert_int_equal(modules_load_all("/nonexistent-kdump-modules", NULL, &failed), -ENOENT);
 	assert_int_equal(failed, 0);
+}
+
+/* kdump.conf's options as the image's modprobe.d file holds them */
+static void test_options_params(void **state UNUSED)
+{
+	const char *text = "# kdump.conf options\n"
+			   "options loop max_loop=1 \"x=$(reboot)\"\n"
+			   "blacklist floppy\n"
+			   "options  iTCO-wdt heartbeat=30\n";
+	char **o = NULL;
+
+	assert_int_equal(modules_options_parse(text, &o), 0);
+	assert_int_equal(strv_length(o), 2);
+	assert_string_equal(o[0], "loop max_loop=1 \"x=$(reboot)\"");
+	assert_string_equal(modules_params_for(o, "kernel/drivers/block/loop.ko.zst"),
+			    "max_loop=1 \"x=$(reboot)\"");
+	assert_string_equal(modules_params_for(o, "kernel/drivers/watchdog/iTCO_wdt.ko"),
+			    "heartbeat=30");
+	assert_string_equal(modules_params_for(o, "kernel/drivers/block/loop2.ko"), "");
+	assert_string_equal(modules_params_for(NULL, "kernel/drivers/block/loop.ko"), "");
+	strv_free(o);
+	assert_int_equal(modules_options_parse("", &o), 0);
+	assert_int_equal(strv_length(o), 0);
+	strv_free(o);
 }
 
 int main(void)
@@ -170,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_load_all_missing_files),
 		cmocka_unit_test(test_load_all_no_dep_file),
 		cmocka_unit_test(test_order_of_named),
+		cmocka_unit_test(test_options_params),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nfs-host-options.h"
 #include "nfs-mount.h"
 #include "util.h"
 
@@ -198,10 +199,137 @@ static void test_final_errors(void **state UNUSED)
 	assert_true(nfs_error_transient(ETIMEDOUT));
 }
 
+/* the host's options, filtered as kdump-utils' mkdumprd (to_mount) */
+static void expect_filtered(const char *raw, const char *want)
+{
+	char *out = NULL, *bad = NULL;
+	const char *why = NULL;
+
+	assert_int_equal(nfs_host_options_filter(raw, &out, &why, &bad), 0);
+	if (!streq(out, want))
+		fail_msg("\"%s\": got \"%s\", want \"%s\"", raw, out, want);
+	free(out);
+}
+
+static void expect_refused(const char *raw, const char *option, const char *why_part)
+{
+	char *out = NULL, *bad = NULL;
+	const char *why = NULL;
+
+	assert_int_equal(nfs_host_options_filter(raw, &out, &why, &bad), -EINVAL);
+	assert_null(out);
+	assert_string_equal(bad, option);
+	assert_non_null(strstr(why, why_part));
+	free(bad);
+}
+
+static void test_host_options_filter(void **state UNUSED)
+{
+	/* a kernel's mountinfo options: the connection is the host's */
+	expect_filtered("rw,relatime,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,hard,"
+			"proto=tcp,timeo=600,retrans=2,sec=sys,clientaddr=192.0.2.5,"
+			"local_lock=none,addr=192.0.2.1",
+			"rw,relatime,vers=4.2,rsize=1048576,wsize=1048576,namlen=255,hard,"
+			"timeo=600,retrans=2,sec=sys,local_lock=none");
+	/* fstab: mount(8)'s own options go, ro becomes rw */
+	expect_filtered("defaults,noauto,nofail,_netdev,x-systemd.automount,ro,soft,timeo=50",
+			"rw,soft,timeo=50");
+	expect_filtered("defaults", "");
+	expect_filtered("", "");
+	expect_filtered("mountaddr=192.0.2.1,mountproto=udp,vers=4.1", "vers=4.1");
+	expect_refused("rw,vers=3,hard", "vers=3", "NFS version 4");
+	expect_refused("soft,nfsvers=4.7", "nfsvers=4.7", "not an NFS version 4");
+	expect_refused("soft,sec=krb5;x", "sec=krb5;x", "value character");
+}
+
+static char root[] = "/tmp/test-nfs-host.XXXXXX";
+
+static void put(const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char *const mountinfo =
+	"22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n"
+	"40 22 0:40 / /mnt/other rw,relatime shared:2 - nfs4 nas:/other "
+	"rw,vers=4.1,addr=192.0.2.1\n"
+	"41 22 0:41 / /mnt/crash rw,noatime shared:3 - nfs4 nas:/srv/crash "
+	"rw,vers=4.2,hard,proto=tcp,clientaddr=192.0.2.5,addr=192.0.2.1\n";
+
+static const char *const fstab =
+	"# /etc/fstab\n"
+	"/dev/vda1 / ext4 defaults 0 1\n"
+	"\n"
+	"nas:/srv/crash/ /mnt/crash nfs4 noauto,soft,timeo=50 0 0\n"
+	"nas:/old /mnt/old nfs vers=3,nolock 0 0\n"
+	"nas:/with\\040space /mnt/s nfs4 ro 0 0\n";
+
+static void expect_found(const char *source, const char *options, const char *origin)
+{
+	struct nfs_host_options o;
+	char *msg = NULL, want[256];
+
+	assert_int_equal(nfs_host_options_find(root, source, &o, &msg), 0);
+	assert_null(msg);
+	if (!options) {
+		assert_null(o.options);
+	} else {
+		assert_non_null(o.options);
+		assert_string_equal(o.options, options);
+	}
+	if (!origin) {
+		assert_null(o.origin);
+	} else {
+		snprintf(want, sizeof(want), "%s%s", root, origin);
+		assert_string_equal(o.origin, want);
+	}
+	nfs_host_options_clear(&o);
+}
+
+static void test_host_options_find(void **state UNUSED)
+{
+	struct nfs_host_options o;
+	char *msg = NULL, want[512];
+
+	assert_non_null(mkdtemp(root));
+	/* no mount table and no fstab: the defaults */
+	expect_found("nas:/srv/crash", NULL, NULL);
+	snprintf(want, sizeof(want), "mkdir -p %s/proc/self %s/etc", root, root);
+	assert_int_equal(system(want), 0);
+	put("/etc/fstab", fstab);
+	/* not mounted: its fstab line (a trailing '/' names the same export) */
+	expect_found("nas:/srv/crash", "soft,timeo=50", "/etc/fstab:4");
+	expect_found("nas:/with space", "rw", "/etc/fstab:6");
+	expect_found("nas:/elsewhere", NULL, NULL);
+	/* NFSv3 in fstab: refused, naming the file, line and option */
+	assert_int_equal(nfs_host_options_find(root, "nas:/old", &o, &msg), -EINVAL);
+	snprintf(want, sizeof(want), "%s/etc/fstab:5: the host mounts nas:/old with option "
+		 "\"vers=3\": kdump-snp mounts NFS version 4 (4, 4.0, 4.1 or 4.2)", root);
+	assert_string_equal(msg, want);
+	assert_null(o.options);
+	free(msg);
+	/* mounted: the mount wins over fstab */
+	put("/proc/self/mountinfo", mountinfo);
+	expect_found("nas:/srv/crash", "rw,noatime,vers=4.2,hard",
+		     "/proc/self/mountinfo (mounted on /mnt/crash)");
+	expect_found("nas:/other", "rw,relatime,vers=4.1", "/proc/self/mountinfo (mounted on /mnt/other)");
+	snprintf(want, sizeof(want), "rm -rf %s", root);
+	assert_int_equal(system(want), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_host_options_filter),
+		cmocka_unit_test(test_host_options_find),
 		cmocka_unit_test(test_names_version),
 		cmocka_unit_test(test_versions_step_down),
 		cmocka_unit_test(test_no_version_left),
