@@ -37,6 +37,19 @@ int save_failed(struct save_job *job, const char *fmt, ...)
 	return -EIO;
 }
 
+int save_begin(struct save_job *job, struct vmcore_info *vi)
+{
+	int r;
+
+	job->collector_status = -1;
+	job->dmesg_status = -1;
+	r = vmcore_read_info(job->vmcore, vi);
+	if (r < 0)
+		return save_failed(job, "%s is not a readable ELF crash dump: %s", job->vmcore,
+				   r == -ENOEXEC ? "not an x86_64 ELF core file" : strerror(-r));
+	return 0;
+}
+
 int save_dump_name(char **name)
 {
 	char host[256] = "localhost", stamp[32];
@@ -200,12 +213,9 @@ int save_capture(struct save_job *job)
 	struct stat st;
 	int r;
 
-	job->collector_status = -1;
-	job->dmesg_status = -1;
-	r = vmcore_read_info(job->vmcore, &vi);
+	r = save_begin(job, &vi);
 	if (r < 0)
-		return save_failed(job, "%s is not a readable ELF crash dump: %s", job->vmcore,
-			      r == -ENOEXEC ? "not an x86_64 ELF core file" : strerror(-r));
+		return r;
 	r = make_dump_dir(job);
 	if (r < 0)
 		return r;

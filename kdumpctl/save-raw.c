@@ -99,12 +99,9 @@ int save_capture_raw(struct save_job *job, const char *root, const char *spec,
 	uint64_t size = 0;
 	int r, status;
 
-	job->collector_status = -1;
-	job->dmesg_status = -1;
-	r = vmcore_read_info(job->vmcore, &vi);
+	r = save_begin(job, &vi);
 	if (r < 0)
-		return save_failed(job, "%s is not a readable ELF crash dump: %s", job->vmcore,
-				   r == -ENOEXEC ? "not an x86_64 ELF core file" : strerror(-r));
+		return r;
 	r = find_device(job, root, spec, timeout_ms, &dev);
 	if (r < 0)
 		return r;

@@ -126,12 +126,9 @@ int save_capture_ssh(struct save_job *job, const struct ssh_target *t)
 	double t0 = save_now();
 	int r, mdf = -1, ssh = -1;
 
-	job->collector_status = -1;
-	job->dmesg_status = -1;
-	r = vmcore_read_info(job->vmcore, &vi);
+	r = save_begin(job, &vi);
 	if (r < 0)
-		return save_failed(job, "%s is not a readable ELF crash dump: %s", job->vmcore,
-				   r == -ENOEXEC ? "not an x86_64 ELF core file" : strerror(-r));
+		return r;
 	if (!mkdtemp(staging))
 		return save_failed(job, "cannot create a staging directory in /tmp: %s",
 				   strerror(errno));

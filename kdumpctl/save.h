@@ -57,6 +57,9 @@ struct vmcore_info;
 double save_now(void);
 __attribute__((format(printf, 2, 3)))
 int save_failed(struct save_job *job, const char *fmt, ...);
+/* The start of every capture: no collector or dmesg status yet, and the
+ * crash dump's ELF header read into vi (else save_failed, -EIO). */
+int save_begin(struct save_job *job, struct vmcore_info *vi);
 int save_dump_name(char **name);
 int save_dmesg(struct save_job *job);
 int save_write_info(struct save_job *job, const struct vmcore_info *vi);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
+#include "blkid-probe.h"
 #include "blockdev.h"
 #include "util.h"
 
@@ -34,17 +35,10 @@ int blockdev_probe(const char *path, struct blockdev_info *info)
 	*info = (struct blockdev_info){ 0 };
 	if (fd < 0)
 		return errno == EACCES || errno == EPERM ? from_cache(path, info) : -errno;
-	pr = blkid_new_probe();
-	if (!pr)
-		return -ENOMEM;
-	if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
-		blkid_free_probe(pr);
-		return -EIO;
-	}
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID);
-	blkid_probe_enable_partitions(pr, 1);
-	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	r = blockdev_blkid_open(fd, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID, BLKID_PARTS_ENTRY_DETAILS,
+				&pr);
+	if (r < 0)
+		return r;
 	r = blkid_do_safeprobe(pr);
 	if (r == -2) {
 		r = -EUCLEAN; /* signatures of more than one file system */
@@ -58,6 +52,24 @@ int blockdev_probe(const char *path, struct blockdev_info *info)
 	if (r < 0)
 		blockdev_info_clear(info);
 	return r;
+}
+
+int blockdev_blkid_open(int fd, int superblock_flags, int partition_flags, blkid_probe *out)
+{
+	blkid_probe pr = blkid_new_probe();
+
+	if (!pr)
+		return -ENOMEM;
+	if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
+		blkid_free_probe(pr);
+		return -EIO;
+	}
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, superblock_flags);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, partition_flags);
+	*out = pr;
+	return 0;
 }
 
 void blockdev_info_clear(struct blockdev_info *info)

@@ -4,11 +4,11 @@
  * superblock probe (file systems, swap, RAID and LVM members, crypto
  * containers) and its partition-table probe, on the whole device.
  */
-#include <blkid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 
+#include "blkid-probe.h"
 #include "raw-probe.h"
 #include "util.h"
 
@@ -43,16 +43,9 @@ int raw_probe_signature(const char *path, char **what)
 	*what = NULL;
 	if (fd < 0)
 		return -errno;
-	pr = blkid_new_probe();
-	if (!pr)
-		return -ENOMEM;
-	if (blkid_probe_set_device(pr, fd, 0, 0) < 0) {
-		blkid_free_probe(pr);
-		return -EIO;
-	}
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE);
-	blkid_probe_enable_partitions(pr, 1);
+	r = blockdev_blkid_open(fd, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE, 0, &pr);
+	if (r < 0)
+		return r;
 	r = blkid_do_safeprobe(pr);
 	if (r == -2) {
 		r = asprintf(what, "signatures of more than one file system") < 0 ? -ENOMEM : 0;
