@@ -190,13 +190,11 @@ int raw_write_data(int fd, int in, uint64_t capacity, struct raw_header *h)
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
-		ssize_t n = read(in, buf, CHUNK);
+		ssize_t n = read_full(in, buf, CHUNK);
 		int r;
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0)
-			return -errno;
+			return (int)n;
 		if (n == 0)
 			break;
 		if ((uint64_t)n > capacity - len)

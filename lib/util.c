@@ -51,10 +51,14 @@ ssize_t read_file(const char *path, char **out)
 ssize_t read_file_head(const char *path, void *buf, size_t len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : read_full(fd, buf, len);
+}
+
+ssize_t read_full(int fd, void *buf, size_t len)
+{
 	size_t done = 0;
 
-	if (fd < 0)
-		return -errno;
 	while (done < len) {
 		ssize_t n = read(fd, (char *)buf + done, len - done);
 

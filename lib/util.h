@@ -46,6 +46,9 @@ ssize_t read_file(const char *path, char **out);
 /* Read at most len bytes from the start of a file into buf; returns the
  * count or a negative errno. */
 ssize_t read_file_head(const char *path, void *buf, size_t len);
+/* read(2) from fd until len bytes or the end (EINTR retried): the bytes
+ * read, fewer than len only at the end, or a negative errno */
+ssize_t read_full(int fd, void *buf, size_t len);
 
 /* Read the first line of a file without its newline. */
 int read_first_line(const char *path, char **out);
