@@ -30,6 +30,7 @@ do not edit by hand.
 
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), load average $(cut -d' ' -f1-3 /proc/loadavg) when this was written (1, 5, 15 min; the times below grow with it)
+- lanes: ${VM_LANES:-1} (tests/vm/run-lanes.sh: that many guests ran at once and shared the CPUs)
 - QEMU: $qemu, \`-accel tcg -M q35 -device amd-iommu -m 2048\`, disks behind the IOMMU
 - guest: Debian 13, kernel ${kver:-unknown}, \`crashkernel=384M\`$peer_line
 - result: $summary
