@@ -20,6 +20,7 @@
 
 #include "nfs-host-options.h"
 #include "nfs-mount.h"
+#include "scratch.h"
 #include "util.h"
 
 #define UNUSED __attribute__((unused))
@@ -242,18 +243,10 @@ static void test_host_options_filter(void **state UNUSED)
 	expect_refused("soft,sec=krb5;x", "sec=krb5;x", "value character");
 }
 
-static char root[] = "/tmp/test-nfs-host.XXXXXX";
-
+/* text into REL (an absolute path) below the scratch root */
 static void put(const char *rel, const char *text)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	scratch_put(rel + 1, text, strlen(text));
 }
 
 static const char *const mountinfo =
@@ -276,7 +269,7 @@ static void expect_found(const char *source, const char *options, const char *or
 	struct nfs_host_options o;
 	char *msg = NULL, want[256];
 
-	assert_int_equal(nfs_host_options_find(root, source, &o, &msg), 0);
+	assert_int_equal(nfs_host_options_find(scratch, source, &o, &msg), 0);
 	assert_null(msg);
 	if (!options) {
 		assert_null(o.options);
@@ -287,7 +280,7 @@ static void expect_found(const char *source, const char *options, const char *or
 	if (!origin) {
 		assert_null(o.origin);
 	} else {
-		snprintf(want, sizeof(want), "%s%s", root, origin);
+		snprintf(want, sizeof(want), "%s%s", scratch, origin);
 		assert_string_equal(o.origin, want);
 	}
 	nfs_host_options_clear(&o);
@@ -298,20 +291,17 @@ static void test_host_options_find(void **state UNUSED)
 	struct nfs_host_options o;
 	char *msg = NULL, want[512];
 
-	assert_non_null(mkdtemp(root));
 	/* no mount table and no fstab: the defaults */
 	expect_found("nas:/srv/crash", NULL, NULL);
-	snprintf(want, sizeof(want), "mkdir -p %s/proc/self %s/etc", root, root);
-	assert_int_equal(system(want), 0);
 	put("/etc/fstab", fstab);
 	/* not mounted: its fstab line (a trailing '/' names the same export) */
 	expect_found("nas:/srv/crash", "soft,timeo=50", "/etc/fstab:4");
 	expect_found("nas:/with space", "rw", "/etc/fstab:6");
 	expect_found("nas:/elsewhere", NULL, NULL);
 	/* NFSv3 in fstab: refused, naming the file, line and option */
-	assert_int_equal(nfs_host_options_find(root, "nas:/old", &o, &msg), -EINVAL);
+	assert_int_equal(nfs_host_options_find(scratch, "nas:/old", &o, &msg), -EINVAL);
 	snprintf(want, sizeof(want), "%s/etc/fstab:5: the host mounts nas:/old with option "
-		 "\"vers=3\": kdump-snp mounts NFS version 4 (4, 4.0, 4.1 or 4.2)", root);
+		 "\"vers=3\": kdump-snp mounts NFS version 4 (4, 4.0, 4.1 or 4.2)", scratch);
 	assert_string_equal(msg, want);
 	assert_null(o.options);
 	free(msg);
@@ -320,8 +310,6 @@ static void test_host_options_find(void **state UNUSED)
 	expect_found("nas:/srv/crash", "rw,noatime,vers=4.2,hard",
 		     "/proc/self/mountinfo (mounted on /mnt/crash)");
 	expect_found("nas:/other", "rw,relatime,vers=4.1", "/proc/self/mountinfo (mounted on /mnt/other)");
-	snprintf(want, sizeof(want), "rm -rf %s", root);
-	assert_int_equal(system(want), 0);
 }
 
 int main(void)
@@ -329,7 +317,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_host_options_filter),
-		cmocka_unit_test(test_host_options_find),
+		cmocka_unit_test_setup_teardown(test_host_options_find, scratch_setup, scratch_teardown),
 		cmocka_unit_test(test_names_version),
 		cmocka_unit_test(test_versions_step_down),
 		cmocka_unit_test(test_no_version_left),
