@@ -288,7 +288,6 @@ static int push_env(struct dracut_plan *p, const char *fmt, ...)
 	return n < 0 ? -ENOMEM : strv_push(&p->env, s);
 }
 
-/* Files the capture image needs besides kdumpctl and makedumpfile. */
 /* kdump.conf's options as modprobe.d lines ("options <module> <params>"),
  * the parameters as written; "" for none */
 static char *module_options_text(const struct kdump_conf *c)
@@ -306,6 +305,7 @@ static char *module_options_text(const struct kdump_conf *c)
 	return text;
 }
 
+/* Files the capture image needs besides kdumpctl and makedumpfile. */
 static int files_list(const struct kdump_conf *c, char **out)
 {
 	char **v = NULL;
@@ -416,8 +416,8 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 		    push_env(p, "KDUMP_SNP_CAPTURE_TIMEOUT=%u", c->capture_timeout) ?:
 		    push_env(p, "KDUMP_SNP_WATCHDOG=%s", watchdog) ?:
 		    push_env(p, "KDUMP_SNP_INIT=%s", capture_init_name(init));
-	/* how the crash kernel reaches the server */
-	if (r == 0 && c->target_type == CONF_TARGET_NFS) {
+	/* how the crash kernel reaches the server (ssh, nfs) */
+	if (r == 0 && (c->target_type == CONF_TARGET_SSH || c->target_type == CONF_TARGET_NFS)) {
 		_cleanup_free_ char *net = NULL;
 		struct net_config nc;
 
@@ -427,16 +427,12 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 	}
 	/* the key and the recorded host key, copied into the image */
 	if (r == 0 && c->target_type == CONF_TARGET_SSH) {
-		_cleanup_free_ char *key = NULL, *known = NULL, *net = NULL;
-		struct net_config nc;
+		_cleanup_free_ char *key = NULL, *known = NULL;
 
-		r = network_record(ctx, false, &net, &nc) ?:
-		    sysroot_path(ctx->root, c->sshkey, &key) ?:
+		r = sysroot_path(ctx->root, c->sshkey, &key) ?:
 		    sysroot_path(ctx->root, SSH_KNOWN_HOSTS, &known) ?:
 		    push_env(p, "KDUMP_SNP_SSH_KEY=%s", key) ?:
-		    push_env(p, "KDUMP_SNP_SSH_KNOWN_HOSTS=%s", known) ?:
-		    push_env(p, "KDUMP_SNP_NETWORK=%s", net) ?:
-		    push_env(p, "KDUMP_SNP_NET_DRIVER=%s", nc.driver);
+		    push_env(p, "KDUMP_SNP_SSH_KNOWN_HOSTS=%s", known);
 	}
 	dump_target_clear(&t);
 	return r;
