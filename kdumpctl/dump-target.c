@@ -65,19 +65,18 @@ static int explicit_target(const struct kdump_ctx *ctx, struct dump_target *t)
 static int nfs_target(const struct kdump_ctx *ctx, bool quiet, struct fs_location *loc)
 {
 	const struct kdump_conf *c = ctx->conf;
-	_cleanup_free_ char *host = NULL, *msg = NULL;
+	_cleanup_free_ char *msg = NULL;
 	struct nfs_host_options o;
 	int r;
 
-	if (conf_remote_host_for_url(&c->remote, &host) < 0 ||
-	    asprintf(&loc->spec, "%s:%s", host, c->remote.export) < 0)
+	if (nfs_target_source(&c->remote, &loc->spec) < 0)
 		return -ENOMEM;
 	loc->fstype = strdup(DUMP_TARGET_NFS_FSTYPE);
 	loc->dir = strdup(c->path);
 	if (!loc->fstype || !loc->dir)
 		return -ENOMEM;
 	/* the options the host mounts it with, as kdump-utils' mkdumprd */
-	r = nfs_target_host_options(ctx, &o, &msg);
+	r = nfs_host_options_find(ctx->root, loc->spec, &o, &msg);
 	if (r == -EINVAL && !quiet)
 		log_error("%s", msg);
 	if (r < 0)

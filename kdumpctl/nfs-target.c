@@ -50,15 +50,11 @@ int nfs_target_init(struct nfs_target *t, const struct kdump_ctx *ctx, const cha
 		    const char **why)
 {
 	const struct kdump_conf *c = ctx->conf;
-	_cleanup_free_ char *host = NULL;
 	int r;
 
 	*t = (struct nfs_target){ .dir = c->path, .timeout = c->link_delay };
-	if (conf_remote_host_for_url(&c->remote, &host) < 0 ||
-	    asprintf(&t->source, "%s:%s", host, c->remote.export) < 0) {
-		t->source = NULL;
+	if (nfs_target_source(&c->remote, &t->source) < 0)
 		return -ENOMEM;
-	}
 	r = nfs_host_options_find(ctx->root, t->source, &t->host, &t->why);
 	if (r < 0) {
 		*why = t->why;
@@ -85,18 +81,17 @@ void nfs_target_clear(struct nfs_target *t)
 	t->why = NULL;
 }
 
-int nfs_target_host_options(const struct kdump_ctx *ctx, struct nfs_host_options *o, char **msg)
+int nfs_target_source(const struct conf_remote *remote, char **out)
 {
-	const struct kdump_conf *c = ctx->conf;
-	_cleanup_free_ char *host = NULL, *source = NULL;
+	_cleanup_free_ char *host = NULL;
 
-	*msg = NULL;
-	if (conf_remote_host_for_url(&c->remote, &host) < 0 ||
-	    asprintf(&source, "%s:%s", host, c->remote.export) < 0) {
-		source = NULL;
+	*out = NULL;
+	if (conf_remote_host_for_url(remote, &host) < 0 ||
+	    asprintf(out, "%s:%s", host, remote->export) < 0) {
+		*out = NULL;
 		return -ENOMEM;
 	}
-	return nfs_host_options_find(ctx->root, source, o, msg);
+	return 0;
 }
 
 enum probe_stage { STAGE_NS = 1, STAGE_MOUNT, STAGE_TIMEOUT, STAGE_DIR, STAGE_WRITE, STAGE_DONE };

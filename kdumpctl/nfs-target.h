@@ -31,9 +31,9 @@ int nfs_target_init(struct nfs_target *t, const struct kdump_ctx *ctx, const cha
 		    const char **why);
 void nfs_target_clear(struct nfs_target *t);
 
-/* The mount options the host uses for the export (nfs-host-options.h):
- * 0, -ENOMEM, or -EINVAL with *msg naming the file, line and option. */
-int nfs_target_host_options(const struct kdump_ctx *ctx, struct nfs_host_options *o, char **msg);
+/* The export as mount(8) and the host's mount table name it: host:/export,
+ * an IPv6 host in brackets. 0 and *out, or -ENOMEM. */
+int nfs_target_source(const struct conf_remote *remote, char **out);
 /* The address of remote's host: a literal as written, a name resolved
  * (getaddrinfo, the first answer). 0, or -ENOENT with *why. */
 int nfs_target_address(const struct conf_remote *remote, char *out, size_t len, const char **why);

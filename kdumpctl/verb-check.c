@@ -107,13 +107,14 @@ static void print_nfs(const struct kdump_ctx *ctx)
 	const struct kdump_conf *c = ctx->conf;
 	struct nfs_probe_result res;
 	struct nfs_host_options o = { 0 };
-	_cleanup_free_ char *msg = NULL;
+	_cleanup_free_ char *msg = NULL, *source = NULL;
 	char line[1024];
 
 	printf("%-16s %s on %s (NFSv4, the kernel's client)\n", "export:", c->remote.export,
 	       c->remote.host);
 	printf("%-16s %s (inside the export)\n", "target dir:", c->path);
-	if (nfs_target_host_options(ctx, &o, &msg) == 0)
+	if (nfs_target_source(&c->remote, &source) == 0 &&
+	    nfs_host_options_find(ctx->root, source, &o, &msg) == 0)
 		printf("%-16s %s%s%s\n", "nfs options:", o.options ? o.options : "(defaults)",
 		       o.origin ? ", from " : "", o.origin ? o.origin : "");
 	nfs_host_options_clear(&o);

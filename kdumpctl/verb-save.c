@@ -95,11 +95,10 @@ static int prepare_target(struct save_job *job, bool rootfs)
 		return mount_base(job, &loc, TARGET_MNT);
 	}
 	if (!rootfs && c->target_type == CONF_TARGET_NFS) {
-		_cleanup_free_ char *host = NULL, *spec = NULL, *msg = NULL;
+		_cleanup_free_ char *spec = NULL, *msg = NULL;
 		struct nfs_host_options o;
 
-		if (conf_remote_host_for_url(&c->remote, &host) < 0 ||
-		    asprintf(&spec, "%s:%s", host, c->remote.export) < 0)
+		if (nfs_target_source(&c->remote, &spec) < 0)
 			return -ENOMEM;
 		/* the options the host mounts it with, as for the image */
 		r = nfs_host_options_find(sysroot_get(), spec, &o, &msg);
