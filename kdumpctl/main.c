@@ -2,12 +2,18 @@
 /* kdumpctl(8): set up kdump on the running host. */
 #include <errno.h>
 #include <getopt.h>
+#include <string.h>
 
 #include "kdumpctl.h"
 #include "log.h"
 #include "spawn.h"
 #include "sysroot.h"
+#include "udev-settle.h"
 #include "util.h"
+
+/* at boot, udev took about 20 s here under QEMU TCG; real hosts settle in
+ * a few seconds */
+#define UDEV_SETTLE_TIMEOUT_MS 60000U
 
 enum verb_flags {
 	VERB_CONFIG_REQUIRED = 1 << 0, /* fail when kdump.conf has errors */
@@ -18,6 +24,7 @@ enum verb_flags {
 	VERB_LOCK = 1 << 5,            /* changes the host: one at a time (ctx_lock) */
 	VERB_SIZE = 1 << 6,            /* accepts --size */
 	VERB_KVER = 1 << 7,            /* accepts --kernel-version */
+	VERB_SETTLE = 1 << 8,          /* arms: waits for udev's queue first */
 };
 
 static const struct verb {
@@ -26,10 +33,10 @@ static const struct verb {
 	unsigned int flags;
 	const char *help;
 } verbs[] = {
-	{ "start", verb_start, VERB_CONFIG_REQUIRED | VERB_LOCK, "check the config, rebuild the capture image if stale, load the crash kernel" },
+	{ "start", verb_start, VERB_CONFIG_REQUIRED | VERB_LOCK | VERB_SETTLE, "check the config, rebuild the capture image if stale, load the crash kernel" },
 	{ "stop", verb_stop, VERB_LOCK, "unload the crash kernel" },
-	{ "restart", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "rebuild if stale, then load again; the loaded crash kernel stays until the new one replaces it" },
-	{ "reload", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK, "the same as restart" },
+	{ "restart", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK | VERB_SETTLE, "rebuild if stale, then load again; the loaded crash kernel stays until the new one replaces it" },
+	{ "reload", verb_restart, VERB_CONFIG_REQUIRED | VERB_LOCK | VERB_SETTLE, "the same as restart" },
 	{ "rebuild", verb_rebuild, VERB_CONFIG_REQUIRED | VERB_LOCK | VERB_KVER,
 	  "rebuild the capture image now (--kernel-version: for that kernel)" },
 	{ "propagate", verb_propagate, VERB_CONFIG_REQUIRED, "ssh target: make the key, install it on the server, record the host key, prove a login" },
@@ -63,6 +70,28 @@ static void usage(FILE *out)
 		     "  -h, --help           print this help\n"
 		     "  -V, --version        print the version\n",
 		KDUMP_CONF_PATH, KDUMP_DEFAULTS_PATH);
+}
+
+/* The host as ctx_load reads it must include the drivers udev is still
+ * loading at boot (udev-settle.h); on another root, the host's udev says
+ * nothing about it. */
+static void wait_for_udev(void)
+{
+	unsigned long long waited = 0;
+	int r;
+
+	if (!streq(sysroot_get(), "/"))
+		return;
+	r = udev_settle_host(UDEV_SETTLE_TIMEOUT_MS, &waited);
+	if (r == -ETIMEDOUT)
+		log_warn("udev is still loading drivers after %u s; arming with the devices present "
+			 "now (kdump-rearm.service arms again when kvm_amd or a watchdog arrives)",
+			 UDEV_SETTLE_TIMEOUT_MS / 1000);
+	else if (r < 0 && r != -ENOENT)
+		log_debug("udev's queue cannot be read (%s); not waiting for it", strerror(-r));
+	else if (r == 0 && waited >= 1000)
+		log_info("waited %.1f s for udev to load the drivers of this boot's devices",
+			 (double)waited / 1000.0);
 }
 
 static const struct verb *find_verb(const char *name)
@@ -194,6 +223,8 @@ int main(int argc, char **argv)
 		if (lock < 0)
 			return 1;
 	}
+	if (v->flags & VERB_SETTLE)
+		wait_for_udev();
 	r = ctx_load(&ctx, &o);
 	if (r < 0) {
 		/* status still prints its one answer */

@@ -253,6 +253,11 @@ state=$(timeout 900 systemctl is-system-running --wait 2>/dev/null)
 say "system-state=${state:-unknown} uptime=$(uptime_s)"
 failed=$(systemctl list-units --failed --plain --no-legend 2>/dev/null | cut -d' ' -f1 | tr '\n' ' ')
 say "failed-units=[${failed% }]"
+# how often this boot built the capture image (kdump.service and
+# kdump-rearm.service both log it); a fresh guest needs one build
+if [ "$flavour" = kdump-snp ]; then
+	say "image-builds=$(journalctl -b -o cat --no-pager 2>/dev/null | grep -c 'kdumpctl: building the capture image')"
+fi
 say "$kdump_unit=$(systemctl is-active "$kdump_unit" 2>/dev/null) load=$(systemctl show -p LoadState --value "$kdump_unit" 2>/dev/null) flavour=$flavour"
 disks=
 for d in /sys/block/vd*; do
