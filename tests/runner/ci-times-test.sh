@@ -89,6 +89,41 @@ case_plain_log_with_a_failed_step() {
 		expect_line out "result: failed steps: check"
 }
 
+# a bg step (tests/run-tests: make vm-images beside the single-QEMU steps):
+# in the order it started, its own time; the total is the run's, never the
+# sum of the steps (here 10 + 300 + 200 + 250 > 560)
+case_background_step() {
+	printf '%s\n' "=== build" "=== build: 10s" "=== vm-images: started in the background" \
+		"=== check-kernel" "=== check-kernel: 300s" \
+		"--- vm-images: its output (it ran in the background)" "prefetch-images: ready in 250s" \
+		"=== vm-images: 250s" "=== check-vm: waiting for the background steps: vm-images" \
+		"=== check-vm" "5 passed, 0 failed" "=== check-vm: 200s" \
+		"run-tests: all steps passed in 560s" "5 passed, 0 failed, 0 skipped" >"$TMP/bg.log"
+	run "$CT" import "$TMP/bg.log" --cache cold
+	expect_rc 0 &&
+		[ "$(grep '^step ' "$TMP/out" | paste -sd,)" = \
+			"step build 10 pass,step vm-images 250 pass,step check-kernel 300 pass,step check-vm 200 pass" ] &&
+		expect_line out "total: 560" &&
+		expect_line out "result: all steps passed" || fail "$(cat "$TMP/out")"
+	# a run stopped while the bg step ran
+	printf '%s\n' "=== build" "=== build: 10s" "=== vm-images: started in the background" \
+		"=== check-kernel" >"$TMP/bg-stopped.log"
+	run "$CT" import "$TMP/bg-stopped.log" --cache cold
+	expect_rc 0 && expect_line out "step vm-images - unfinished" &&
+		expect_line out "result: the run did not finish (it stopped in check-kernel)" || fail "$(cat "$TMP/out")"
+	# ci-times.txt of such a run, into the table
+	D=$TMP/docs.$RANDOM
+	{
+		printf '%s\n' "date: 2026-12-03T08:00:00Z" "commit: abc1234" "cache: cold" "step build 10 pass"
+		printf '%s\n' "step vm-images 250 pass" "step check-kernel 300 pass" "step check-vm 200 pass"
+		printf '%s\n' "total: 560" "closing: 5 passed, 0 failed, 0 skipped" "result: all steps passed"
+	} >"$TMP/bg.txt"
+	run "$CT" update --docs "$D" --cold "$TMP/bg.txt"
+	expect_rc 0 && grep -qxF "| vm-images | 250 | - |" "$D/CI-TIMES.md" &&
+		grep -qxF "| total | 560 s (9.3 min) | not measured yet |" "$D/CI-TIMES.md" &&
+		grep -q "the step times add up to more than the total" "$D/CI-TIMES.md" || fail "$(cat "$D/CI-TIMES.md")"
+}
+
 case_side_by_side_table() {
 	D=$TMP/docs.$RANDOM
 	run "$CT" update --docs "$D" --cold "$TMP/cold.log" --cold-commit 30ce990 \

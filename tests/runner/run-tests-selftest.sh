@@ -4,7 +4,9 @@
 # a passing run closes with "N passed, N failed, N skipped" and exit 0,
 # skips count as skipped, and the closing line adds up cmocka's lines, the
 # shell suites' closing lines and automake's results. Also the skip of
-# tests/cli/lib.sh and of the fuzzer, outside CI and under CI=true.
+# tests/cli/lib.sh and of the fuzzer, outside CI and under CI=true. Steps
+# of mode bg run in the background while the run goes on, are waited for by
+# the +wait steps and at the end, and fail the run as a go step does.
 # The checks are chained as 'check && check || fail MESSAGE': fail runs when
 # any check failed, as meant (SC2015); a command substitution inside a check
 # or a message can only change what is compared or printed (SC2312).
@@ -30,7 +32,8 @@ fake() {
 	chmod +x "$W/bin/$1"
 }
 
-# step NAME MODE: the fake NAME as a step of MODE (stop or go)
+# step NAME MODE: the fake NAME as a step of MODE (stop, go, bg, go+wait,
+# stop+wait)
 step() {
 	printf '%s %s %s\n' "$1" "$2" "$W/bin/$1" >>"$W/steps"
 }
@@ -114,6 +117,91 @@ case_failing_check_prints_test_suite_log() {
 		expect_line out "failed-test-log-marker" &&
 		expect_not_in out "old test-suite.log-marker" ||
 		fail "test-suite.log is not printed"
+}
+
+# a failing bg step fails the run as a go step does and prints its log
+# (once as its output when it is joined, once as the tail of its log);
+# the steps after it run, even while it still runs
+case_failing_bg_step_fails_the_run_and_prints_its_log() {
+	setup
+	fake bgbad 'echo "output-of-bgbad"; sleep 1; exit 5'
+	fake after 'echo "after ran"'
+	step bgbad bg
+	step after go
+	runner
+	expect_rc 1 &&
+		expect_line out "=== bgbad: started in the background" &&
+		expect_line out "--- bgbad: its output (it ran in the background)" &&
+		grep -qE '^=== bgbad: [0-9]+s FAILED \(exit 5\)$' "$TMP/out" &&
+		expect_in out "--- bgbad: the last 60 lines of its output" &&
+		grep -qE '^=== after: [0-9]+s$' "$TMP/out" &&
+		expect_line out "run-tests: waiting for the background steps: bgbad" &&
+		grep -qE '^run-tests: failed steps: bgbad \([0-9]+s\)$' "$TMP/out" ||
+		fail "the failure of the bg step is not reported"
+	[ "$(grep -c '^output-of-bgbad$' "$TMP/out")" = 2 ] || fail "the log of bgbad is not printed"
+	[ "$(grep -c '^output-of-bgbad$' "$W/top/run-tests-logs/bgbad.log")" = 1 ] || fail "no log of bgbad"
+	last_line "0 passed, 0 failed, 0 skipped"
+	times_has "result: failed steps: bgbad"
+	grep -qE '^step bgbad [0-9]+ fail$' "$W/top/ci-times.txt" || fail "$(cat "$W/top/ci-times.txt")"
+}
+
+# a passing bg step still running at the end is waited for, then recorded:
+# its time from its start to its end, its line where it started, its
+# closing line counted; the total is the run's, not the sum of the steps
+case_passing_bg_step_is_joined_and_recorded() {
+	setup
+	fake bgok 'sleep 2; echo "2 passed, 0 failed"'
+	fake quick 'echo "1 passed, 0 failed"'
+	step bgok bg
+	step quick go
+	runner
+	expect_rc 0 &&
+		expect_line out "=== bgok: started in the background" &&
+		expect_line out "run-tests: waiting for the background steps: bgok" &&
+		grep -qE '^=== bgok: [0-9]+s$' "$TMP/out" &&
+		grep -qE '^run-tests: all steps passed in [0-9]+s$' "$TMP/out" ||
+		fail "the bg step is not joined"
+	# its output, printed once when it is joined
+	[ "$(grep -c '^2 passed, 0 failed$' "$TMP/out")" = 1 ] || fail "the output of bgok is not printed once"
+	last_line "3 passed, 0 failed, 0 skipped"
+	times_has "result: all steps passed"
+	[ "$(sed -n 's/^step \([a-z]*\) .*/\1/p' "$W/top/ci-times.txt" | paste -sd,)" = bgok,quick ] ||
+		fail "step order: $(cat "$W/top/ci-times.txt")"
+	local secs total
+	secs=$(sed -n 's/^step bgok \([0-9]*\) pass$/\1/p' "$W/top/ci-times.txt")
+	total=$(sed -n 's/^total: //p' "$W/top/ci-times.txt")
+	[ -n "$secs" ] && [ "$secs" -ge 2 ] && [ "$total" -ge "$secs" ] && [ "$total" -le $((secs + 1)) ] ||
+		fail "bgok ${secs}s, total ${total}s: $(cat "$W/top/ci-times.txt")"
+}
+
+# a go step runs while the bg step still runs; a go+wait step starts only
+# after it ended, and a stop+wait step too
+case_wait_step_starts_after_the_bg_step_ended() {
+	setup
+	fake slow 'sleep 3; date +%s%N >slow-ended'
+	fake beside '[ ! -e slow-ended ] && date +%s%N >beside-ran'
+	fake waiter '[ -e slow-ended ] && date +%s%N >waiter-started'
+	fake stopper '[ -e slow2-ended ] && touch stopper-ran'
+	fake slow2 'sleep 1; touch slow2-ended'
+	step slow bg
+	step beside go
+	step waiter go+wait
+	step slow2 bg
+	step stopper stop+wait
+	runner
+	expect_rc 0 &&
+		grep -qE '^=== beside: [0-9]+s$' "$TMP/out" &&
+		grep -qE '^=== waiter: [0-9]+s$' "$TMP/out" &&
+		grep -qE '^=== stopper: [0-9]+s$' "$TMP/out" || fail "a step failed"
+	[ -e "$W/top/beside-ran" ] && [ -e "$W/top/waiter-started" ] && [ -e "$W/top/stopper-ran" ] ||
+		{ fail "the steps did not run in turn"; return 1; }
+	[ "$(cat "$W/top/waiter-started")" -gt "$(cat "$W/top/slow-ended")" ] || fail "waiter started before slow ended"
+	# printed in turn: the wait, the bg step's figures, then the step
+	[ "$(grep -nE '^(=== waiter: waiting for the background steps: slow|=== slow: [0-9]+s|=== waiter)$' "$TMP/out" |
+		cut -d: -f2- | paste -sd,)" = "=== waiter: waiting for the background steps: slow,=== slow: $(
+		sed -n 's/^step slow \([0-9]*\) pass$/\1/p' "$W/top/ci-times.txt")s,=== waiter" ] ||
+		fail "the wait is not reported in order: $(cat "$TMP/out")"
+	grep -qE '^step slow [3-9] pass$' "$W/top/ci-times.txt" || fail "$(cat "$W/top/ci-times.txt")"
 }
 
 # a failing build step ends the run; the steps after it do not run
@@ -226,8 +314,14 @@ case_default_step_list() {
 		expect_line out "autogen stop ./autogen.sh" &&
 		expect_line out "configure stop ./configure --enable-werror" &&
 		expect_in out "check go make -j" &&
-		expect_line out "check-vm go make check-vm" &&
+		expect_line out "check-vm go+wait make check-vm" &&
 		expect_not_in out "install-deps"
+	# make vm-images in the background from before the single-QEMU steps
+	[ "$(grep -A1 -x 'vm-images bg make vm-images' "$TMP/out" | paste -sd,)" = \
+		"vm-images bg make vm-images,check-kernel-smoke go make check-kernel-smoke" ] ||
+		fail "vm-images is not a bg step right before check-kernel-smoke"
+	[ "$(awk '$2 == "bg" || $2 ~ /[+]wait$/ { print $1 }' "$TMP/out" | paste -sd,)" = vm-images,check-vm ] ||
+		fail "the bg and waiting steps are not vm-images and check-vm"
 	# the build steps, and only they, stop the run
 	[ "$(awk '$2 == "stop" { print $1 }' "$TMP/out" | paste -sd,)" = autogen,configure,build ] ||
 		fail "the stop steps are not autogen, configure, build"
@@ -244,6 +338,12 @@ case_bad_step_line_is_an_error() {
 	echo "two sometimes $W/bin/one" >>"$W/steps"
 	runner
 	expect_rc 2 && expect_in err "bad step line: two sometimes" &&
+		[ ! -e "$W/top/one-ran" ] || fail "a step ran"
+	# a bg step cannot wait (bg+wait is not a mode)
+	sed -i '$d' "$W/steps"
+	echo "two bg+wait $W/bin/one" >>"$W/steps"
+	runner
+	expect_rc 2 && expect_in err "bad step line: two bg+wait" &&
 		[ ! -e "$W/top/one-ran" ] || fail "a step ran"
 }
 

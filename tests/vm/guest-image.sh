@@ -7,6 +7,7 @@
 # Usage: tests/vm/guest-image.sh [--flavour kdump-snp|kdump-tools]
 #            [--pkg-deb FILE] [--pkg-destdir DIR] [--out DIR] [--overlay DIR]
 #            [--var-disk FILE] [--rebuild-base]
+#        tests/vm/guest-image.sh --base-only [--flavour F] [--rebuild-base]
 #
 #   --flavour F        kdump-snp (default): our package on a dracut guest;
 #                      kdump-tools: Debian's kdump-tools, kexec-tools,
@@ -26,6 +27,12 @@
 #                      run layer's /var, mounted by fstab; the root disk
 #                      keeps its own /var below the mount point
 #   --rebuild-base     build the flavour's base again even when it is cached
+#   --base-only        build the flavour's base (and for kdump-tools the
+#                      kdump-snp base it is made from) unless it is cached,
+#                      under the same lock, and stop before the run layer:
+#                      no disk, no guest.env; the last line printed is the
+#                      base's folder (root/, vmlinuz, initrd.img, kver).
+#                      For tests/vm/prefetch-images.sh (make vm-images)
 #
 # Layers:
 #   base   (kdump-snp) debootstrap --variant=minbase of trixie plus systemd,
@@ -108,7 +115,9 @@ pkg_deb=
 overlay=
 var_disk=
 out=$VM_GUEST_CACHE/run
+out_opt=
 rebuild_base=0
+base_only=0
 while [ "$#" -gt 0 ]; do
 	case $1 in
 	--flavour)
@@ -139,10 +148,15 @@ while [ "$#" -gt 0 ]; do
 	--out)
 		[ "$#" -ge 2 ] || vm_die "--out needs a folder"
 		out=$2
+		out_opt=$2
 		shift 2
 		;;
 	--rebuild-base)
 		rebuild_base=1
+		shift
+		;;
+	--base-only)
+		base_only=1
 		shift
 		;;
 	-h | --help)
@@ -164,6 +178,12 @@ kdump-tools)
 	;;
 *) vm_die "--flavour $flavour: not kdump-snp or kdump-tools" ;;
 esac
+if [ "$base_only" = 1 ]; then
+	for opt in "--pkg-deb:$pkg_deb" "--pkg-destdir:$pkg_destdir" "--overlay:$overlay" \
+		"--var-disk:$var_disk" "--out:$out_opt"; do
+		[ -z "${opt#*:}" ] || vm_die "--base-only builds no run layer: ${opt%%:*} is for the run layer"
+	done
+fi
 if [ -n "$pkg_deb" ]; then
 	[ -f "$pkg_deb" ] || vm_die "--pkg-deb $pkg_deb: no such file"
 	pkg_deb=$(cd -- "$(dirname -- "$pkg_deb")" && pwd)/$(basename -- "$pkg_deb")
@@ -185,7 +205,8 @@ command -v flock >/dev/null 2>&1 || missing+=(util-linux)
 [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
 [ "${#missing[@]}" = 0 ] || vm_apt_install "${missing[@]}"
 
-mkdir -p -- "$VM_GUEST_CACHE" "$out"
+mkdir -p -- "$VM_GUEST_CACHE"
+[ "$base_only" = 1 ] || mkdir -p -- "$out"
 # left by interrupted runs (never below a mount: see chroot_umount)
 find "$VM_GUEST_CACHE" -maxdepth 1 -name '.base.*' -mmin +120 -exec rm -rf --one-file-system -- {} + 2>/dev/null || true
 
@@ -488,6 +509,12 @@ if [ "$flavour" = kdump-tools ]; then
 fi
 touch -- "$base"
 kver=$(cat "$base/kver")
+
+if [ "$base_only" = 1 ]; then
+	vm_say "guest base ($flavour) ready in $(vm_elapsed "$total_start")s (kernel $kver); --base-only: no run layer"
+	printf '%s\n' "$base"
+	exit 0
+fi
 
 # ---- run layer ----------------------------------------------------------------
 

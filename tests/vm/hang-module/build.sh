@@ -3,13 +3,16 @@
 # guest kernel, in a chroot of the guest's base tree (an overlay: the
 # cached base stays as it is) with the guest's own compiler and the
 # kernel's headers from the Debian archive. The module is cached by kernel
-# release and source hash.
+# release and source hash. Two callers at once (make vm-images in the
+# background of tests/run-tests, a scenario of make check-vm) build it once:
+# the build holds $KDUMP_SNP_CACHE/hang-module/.lock, and a caller that
+# waited for it finds the module cached.
 #
 # Usage: tests/vm/hang-module/build.sh BASE_ROOT KVER
 #   prints the path of the cached kdump_snp_hang.ko on its last line
 # shellcheck disable=SC2250,SC2292 # -o all style checks: this script uses $var and [ ] like the other VM scripts
 # shellcheck disable=SC2312 # substitutions inside arguments fill messages; values that decide an outcome are tested where used
-# shellcheck disable=SC2310 # vm_run_heartbeat returns its status explicitly
+# shellcheck disable=SC2310 # vm_run_heartbeat and cached return their status explicitly
 # shellcheck disable=SC2016 # the chroot's sh expands $1, not this script
 set -euo pipefail
 
@@ -25,9 +28,23 @@ kver=$2
 
 hash=$(vm_sha256 "$here/kdump_snp_hang.c" "$here/Kbuild")
 cache=$VM_CACHE/hang-module/$kver-$hash
-if [ -s "$cache/kdump_snp_hang.ko" ]; then
+cached() {
+	[ -s "$cache/kdump_snp_hang.ko" ] || return 1
 	vm_say "test module: cached $cache/kdump_snp_hang.ko"
 	printf '%s\n' "$cache/kdump_snp_hang.ko"
+}
+if cached; then
+	exit 0
+fi
+command -v flock >/dev/null 2>&1 || vm_apt_install util-linux
+mkdir -p -- "$VM_CACHE/hang-module"
+exec 9>"$VM_CACHE/hang-module/.lock"
+if ! flock -n 9; then
+	vm_say "test module: waiting for another build (lock $VM_CACHE/hang-module/.lock)"
+	flock 9
+fi
+# built by the holder of the lock before us
+if cached; then
 	exit 0
 fi
 
