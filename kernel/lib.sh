@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Shared by kernel/build-test-kernel and kernel/check-build. Source it; it
 # defines functions and variables only.
+# The command substitutions fill messages or compared values, where a
+# failure shows; the series file is checked before sed reads it (SC2312).
+# shellcheck disable=SC2312
 
 KERNEL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PATCH_DIR=$KERNEL_DIR/patches
@@ -150,5 +153,5 @@ kmake() {
 	done
 	wait "$pid"
 	rc=$?
-	return $rc
+	return "$rc"
 }
