@@ -36,8 +36,10 @@ do not edit by hand.
 - result: $summary
 
 Seconds per phase. guest-boot: QEMU start to the guest test unit;
-kdump-start: kdump.service's start (capture image built by the guest's
-dracut, crash kernel loaded); capture: \`kdumpctl save\` from its first
+kdump-start: kdump.service's start (the wait for udev to finish loading
+this boot's drivers, under TCG 10 to 25 s; the capture image built by the
+guest's dracut, crash kernel loaded; a boot builds the image once, the
+default scenario asserts it); capture: \`kdumpctl save\` from its first
 line to the dump saved (or its failure); qemu-total: the whole QEMU run;
 total: with the image build and the checks on the host.
 The panic-to-* columns are the crash kernel's own log timestamps (its
