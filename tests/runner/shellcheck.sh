@@ -34,7 +34,7 @@ strict=(
 	kernel/build-crash-kernel kernel/check-crash-kernel
 	tests/qemu/run-tests tests/qemu/build-qemu tests/qemu/boot-loop
 	bench/run-bench bench/lib.sh bench/write-report bench/bisect.sh
-	tests/build-deb tests/vm/scenario-deb.sh tests/deb/install-chroot.sh debian/kdump-snp.postinst debian/kdump-snp.prerm debian/kdump-snp.postrm
+	tests/build-deb tests/vm/scenario-deb.sh tests/vm/scenario-snp.sh tests/deb/install-chroot.sh debian/kdump-snp.postinst debian/kdump-snp.prerm debian/kdump-snp.postrm
 	debian/kernel/postinst.d/kdump-snp debian/kernel/postrm.d/kdump-snp
 )
 # Scripts that run inside a guest or a capture image, and the dracut module

@@ -15,7 +15,9 @@
 #   --pkg-deb FILE     our Debian package (make deb), installed with dpkg in
 #                      the run layer's chroot as apt would (maintainer
 #                      scripts, conffiles, kdump.service enabled), before
-#                      --pkg-destdir (kdump-snp only)
+#                      --pkg-destdir (kdump-snp only). May be given more
+#                      than once (the crash kernel package beside ours):
+#                      one `dpkg -i` installs them all
 #   --pkg-destdir DIR  the tree of `make install DESTDIR=DIR` (configured with
 #                      --prefix=/usr --sysconfdir=/etc), layered into the
 #                      image; kdump.service is enabled (kdump-snp only)
@@ -111,7 +113,7 @@ kexec-tools kexec-tools/load_kexec boolean false'
 
 flavour=kdump-snp
 pkg_destdir=
-pkg_deb=
+pkg_debs=()
 overlay=
 var_disk=
 out=$VM_GUEST_CACHE/run
@@ -137,7 +139,7 @@ while [ "$#" -gt 0 ]; do
 		;;
 	--pkg-deb)
 		[ "$#" -ge 2 ] || vm_die "--pkg-deb needs a .deb file"
-		pkg_deb=$2
+		pkg_debs+=("$2")
 		shift 2
 		;;
 	--pkg-destdir)
@@ -174,20 +176,21 @@ case $flavour in
 kdump-snp) ;;
 kdump-tools)
 	[ -z "$pkg_destdir" ] || vm_die "--pkg-destdir is for the kdump-snp flavour (the kdump-tools guest has Debian's tools)"
-	[ -z "$pkg_deb" ] || vm_die "--pkg-deb is for the kdump-snp flavour (the kdump-tools guest has Debian's tools)"
+	[ "${#pkg_debs[@]}" = 0 ] || vm_die "--pkg-deb is for the kdump-snp flavour (the kdump-tools guest has Debian's tools)"
 	;;
 *) vm_die "--flavour $flavour: not kdump-snp or kdump-tools" ;;
 esac
 if [ "$base_only" = 1 ]; then
-	for opt in "--pkg-deb:$pkg_deb" "--pkg-destdir:$pkg_destdir" "--overlay:$overlay" \
+	for opt in "--pkg-deb:${pkg_debs[*]}" "--pkg-destdir:$pkg_destdir" "--overlay:$overlay" \
 		"--var-disk:$var_disk" "--out:$out_opt"; do
 		[ -z "${opt#*:}" ] || vm_die "--base-only builds no run layer: ${opt%%:*} is for the run layer"
 	done
 fi
-if [ -n "$pkg_deb" ]; then
-	[ -f "$pkg_deb" ] || vm_die "--pkg-deb $pkg_deb: no such file"
-	pkg_deb=$(cd -- "$(dirname -- "$pkg_deb")" && pwd)/$(basename -- "$pkg_deb")
-fi
+for i in "${!pkg_debs[@]}"; do
+	f=${pkg_debs[i]}
+	[ -f "$f" ] || vm_die "--pkg-deb $f: no such file"
+	pkg_debs[i]=$(cd -- "$(dirname -- "$f")" && pwd)/$(basename -- "$f")
+done
 if [ -n "$overlay" ]; then
 	[ -d "$overlay" ] || vm_die "--overlay $overlay: no such folder"
 	overlay=$(cd -- "$overlay" && pwd)
@@ -518,16 +521,18 @@ fi
 
 # ---- run layer ----------------------------------------------------------------
 
-# install_deb ROOT DEB WORK: dpkg -i DEB in the chroot ROOT, a hard-linked
+# install_debs ROOT WORK DEB...: one dpkg -i of the DEBs in the chroot ROOT, a hard-linked
 # copy of the base. dpkg replaces the files it writes (new file, rename),
 # except its logs, which it appends to, and its lock files, which it
 # opens for writing: those are copied first, so the cached base is never
 # written to. Services do not start (policy-rc.d);
 # ischroot in the chroot tells our postinst to leave crashkernel= alone.
-install_deb() {
-	local root=$1 deb=$2 work=$3 f t
+install_debs() {
+	local root=$1 work=$2 f t ours=0
+	shift 2
+	local -a in_root=()
 	t=$(vm_now)
-	vm_say "run: installing $(basename -- "$deb") with dpkg"
+	vm_say "run: installing $(for f in "$@"; do basename -- "$f"; done | tr '\n' ' ')with dpkg"
 	for f in var/log/dpkg.log var/log/alternatives.log var/lib/dpkg/lock var/lib/dpkg/lock-frontend \
 		var/lib/dpkg/triggers/Lock; do
 		if [ -f "$root/$f" ]; then
@@ -535,17 +540,22 @@ install_deb() {
 			mv -f -- "$root/$f.new" "$root/$f"
 		fi
 	done
-	cp -- "$deb" "$root/tmp/kdump-snp.deb"
+	mkdir -p -- "$root/tmp/debs"
+	for f in "$@"; do
+		cp -- "$f" "$root/tmp/debs/"
+		in_root+=("/tmp/debs/$(basename -- "$f")")
+		[ "$(dpkg-deb -f "$f" Package)" != kdump-snp ] || ours=1
+	done
 	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 	chmod 0755 "$root/usr/sbin/policy-rc.d"
 	chroot_mount "$root"
 	vm_run_heartbeat dpkg "$work/dpkg.log" chroot "$root" \
-		env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 dpkg -i /tmp/kdump-snp.deb ||
-		{ cat -- "$work/dpkg.log"; vm_die "dpkg -i $deb in the guest's chroot failed"; }
+		env DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 dpkg -i "${in_root[@]}" ||
+		{ cat -- "$work/dpkg.log"; vm_die "dpkg -i $* in the guest's chroot failed"; }
 	chroot_umount
-	rm -f -- "$root/usr/sbin/policy-rc.d" "$root/tmp/kdump-snp.deb"
-	[ -L "$root/etc/systemd/system/multi-user.target.wants/kdump.service" ] ||
-		vm_die "dpkg -i $deb did not enable kdump.service"
+	rm -rf -- "$root/usr/sbin/policy-rc.d" "$root/tmp/debs"
+	[ "$ours" = 0 ] || [ -L "$root/etc/systemd/system/multi-user.target.wants/kdump.service" ] ||
+		vm_die "dpkg -i $* did not enable kdump.service"
 	vm_say "run: dpkg -i done in $(vm_elapsed "$t")s"
 }
 
@@ -569,7 +579,7 @@ mkdir -p -- "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf /etc/systemd/system/kdump-snp-test.service \
 	"$root/etc/systemd/system/multi-user.target.wants/kdump-snp-test.service"
 
-[ -z "$pkg_deb" ] || install_deb "$root" "$pkg_deb" "$layer"
+[ "${#pkg_debs[@]}" = 0 ] || install_debs "$root" "$layer" "${pkg_debs[@]}"
 
 if [ -n "$pkg_destdir" ]; then
 	vm_say "run: adding $pkg_destdir"

@@ -23,7 +23,7 @@
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
 # var-disk ssh-target nfs-target kdump-tools disk-missing raw-target
 # ssh-server-down ssh-refusals disk-stall small-crashkernel watchdog-hang
-# deb (all by default). The bounded ones prove the bounds of issue #19:
+# deb snp-dedicated snp-stock (all by default). The bounded ones prove the bounds of issue #19:
 # each asserts the action taken and the time from the crash kernel's /init
 # (or the panic, or the hang) to it against the configured bound, written
 # as the phases bound and to-action.
@@ -40,7 +40,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 
 ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target nfs-target
 	kdump-tools disk-missing raw-target ssh-server-down ssh-refusals disk-stall small-crashkernel
-	watchdog-hang deb)
+	watchdog-hang deb snp-dedicated snp-stock)
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' "${ALL[@]}"
 	exit 0
@@ -819,6 +819,11 @@ run_phases_kdump_tools() {
 # the deb scenario: the package installed, armed, upgraded, removed, purged
 # shellcheck source=tests/vm/scenario-deb.sh
 . "$here/scenario-deb.sh"
+
+# the SNP cycle on the QEMU of tests/qemu, with the dedicated crash kernel
+# and its control
+# shellcheck source=tests/vm/scenario-snp.sh
+. "$here/scenario-snp.sh"
 
 # run_one FUNCTION NAME: one scenario, its phases written to NAME.times
 run_one() {

@@ -14,6 +14,28 @@
 #                         0 for the whole log)
 #   KDUMP_SNP_VM_KERNEL   a kernel image to boot instead of Debian's
 #   QEMU                  QEMU binary (default qemu-system-x86_64)
+#
+# A suite may set, before vm_run_qemu (tests/vm/scenario-snp.sh does):
+#   VM_QEMU_IOMMU       the IOMMU device (default: amd-iommu, with pt=off
+#                       where the QEMU has that property: QEMU 10's default
+#                       pt=on maps every device's DMA 1:1 whatever the
+#                       guest's tables say, and the guest's disk, whose DMA
+#                       goes through the IOMMU, reads garbage)
+#   VM_QEMU_BASE_ARGS   the console and default devices, an array
+#                       (default: -nodefaults -display none -serial stdio:
+#                       QEMU 10's default CD-ROM costs SeaBIOS a 30 s
+#                       timeout, and no guest needs a default device)
+#   VM_QEMU_STAMPS      a file: every serial line again, prefixed with the
+#                       host's clock when it arrived (microseconds since
+#                       the epoch), to set the guest's log against QEMU's
+#                       own timestamped trace
+#   VM_QEMU_QUIET_AFTER, VM_QEMU_QUIET_SECS
+#                       once a serial line matches the extended regex
+#                       VM_QEMU_QUIET_AFTER, end the run when the log then
+#                       stays unchanged for VM_QEMU_QUIET_SECS seconds (a
+#                       hung guest) and set VM_QEMU_HUNG=1
+#   VM_GUEST_DISK_SLOT  the PCI slot of the root disk (default: QEMU's
+#                       choice), so that its requester ID is known
 
 VM_CACHE=${KDUMP_SNP_CACHE:-/var/cache/kdump-snp}
 VM_TIMEOUT=${KDUMP_SNP_VM_TIMEOUT:-180}
@@ -33,6 +55,8 @@ VM_PASSED=0
 VM_FAILED=0
 VM_FAILED_NAMES=()
 VM_QEMU_PID=
+VM_QEMU_HUNG=0
+VM_QEMU_BASE_ARGS=(-nodefaults -display none -serial stdio)
 
 # ---- messages and timing -------------------------------------------------
 
@@ -287,25 +311,65 @@ vm_kill_qemu() {
 	fi
 }
 
+# vm_qemu_iommu: the default IOMMU device of $VM_QEMU (see VM_QEMU_IOMMU)
+vm_qemu_iommu() {
+	if "$VM_QEMU" -device amd-iommu,help 2>/dev/null | grep -qE '^ +pt='; then
+		echo amd-iommu,pt=off
+	else
+		echo amd-iommu
+	fi
+}
+
+# vm_stamp_lines: stdin to stdout, each line prefixed with the host's clock
+# (microseconds since the epoch) and a space, carriage returns dropped
+vm_stamp_lines() {
+	local line
+	while IFS= read -r line || [ -n "$line" ]; do
+		printf '%s %s\n' "${EPOCHREALTIME/[.,]/}" "${line//$'\r'/}"
+	done
+}
+
 # vm_run_qemu LOG KERNEL INITRD CMDLINE [EXTRA QEMU ARGS...]
 # Boots the machine the VM tests use, serial console into LOG, under
 # `timeout $VM_TIMEOUT`. Echoes the guest's marker lines as they appear.
-# Sets VM_QEMU_RC (124 on timeout) and VM_QEMU_SECS.
+# Sets VM_QEMU_RC (124 on timeout), VM_QEMU_SECS and VM_QEMU_HUNG (see
+# VM_QEMU_QUIET_AFTER above).
+# shellcheck disable=SC2034 # VM_QEMU_HUNG is the caller's
 vm_run_qemu() {
 	local log=$1 kernel=$2 initrd=$3 append=$4 start seen=0 n line
+	local size last_size=-1 quiet_since='' quiet_armed=0
 	shift 4
 	local -a cmd=(
 		timeout --kill-after=10 "$VM_TIMEOUT"
-		"$VM_QEMU" -accel tcg -M q35 -device amd-iommu -m 2048
-		-nographic -no-reboot -nic none
+		"$VM_QEMU" -accel tcg -M q35 -device "${VM_QEMU_IOMMU:-$(vm_qemu_iommu)}" -m 2048
+		"${VM_QEMU_BASE_ARGS[@]}" -no-reboot
 		-kernel "$kernel" -initrd "$initrd" -append "$append"
 		"$@"
 	)
+	VM_QEMU_HUNG=0
 	start=$(vm_now)
-	"${cmd[@]}" </dev/null >"$log" 2>&1 &
+	if [ -n "${VM_QEMU_STAMPS:-}" ]; then
+		: >"$VM_QEMU_STAMPS"
+		"${cmd[@]}" </dev/null > >(tee -- "$log" | vm_stamp_lines >"$VM_QEMU_STAMPS") 2>&1 &
+	else
+		"${cmd[@]}" </dev/null >"$log" 2>&1 &
+	fi
 	VM_QEMU_PID=$!
 	while kill -0 "$VM_QEMU_PID" 2>/dev/null; do
 		sleep 1
+		if [ -n "${VM_QEMU_QUIET_AFTER:-}" ]; then
+			[ "$quiet_armed" = 1 ] || ! tr -d '\r' <"$log" | grep -aqE -- "$VM_QEMU_QUIET_AFTER" || quiet_armed=1
+			size=$(stat -c %s -- "$log" 2>/dev/null || echo 0)
+			if [ "$size" != "$last_size" ]; then
+				last_size=$size
+				quiet_since=$(vm_now)
+			elif [ "$quiet_armed" = 1 ] &&
+				awk -v a="$(vm_elapsed "$quiet_since")" -v b="${VM_QEMU_QUIET_SECS:-60}" 'BEGIN { exit !(a >= b) }'; then
+				vm_say "    [$(printf '%6s' "$(vm_elapsed "$start")")s] no serial output for ${VM_QEMU_QUIET_SECS:-60}s after /$VM_QEMU_QUIET_AFTER/: the guest hung; stopping QEMU"
+				VM_QEMU_HUNG=1
+				kill -- "$VM_QEMU_PID" 2>/dev/null || true
+			fi
+		fi
 		n=0
 		while IFS= read -r line; do
 			n=$((n + 1))
@@ -317,6 +381,8 @@ vm_run_qemu() {
 	VM_QEMU_RC=0
 	wait "$VM_QEMU_PID" || VM_QEMU_RC=$?
 	VM_QEMU_PID=
+	# the stamper's last lines
+	[ -z "${VM_QEMU_STAMPS:-}" ] || sleep 0.5
 	VM_QEMU_SECS=$(vm_elapsed "$start")
 	# markers printed in the last second
 	n=0
@@ -599,6 +665,7 @@ vm_guest_load() {
 vm_guest_disk_args() {
 	local dev="virtio-blk-pci,drive=$2,iommu_platform=on,disable-legacy=on"
 	[ -z "${3:-}" ] || dev="$dev,serial=$3"
+	[ "$2" != d0 ] || [ -z "${VM_GUEST_DISK_SLOT:-}" ] || dev="$dev,bus=pcie.0,addr=$VM_GUEST_DISK_SLOT"
 	# shellcheck disable=SC2034 # read by the caller
 	VM_GUEST_DISK_ARGS=(
 		-drive "file=$1,if=none,id=$2,format=raw,cache=unsafe"

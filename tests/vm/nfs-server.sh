@@ -176,7 +176,7 @@ nfs_server_start() {
 	start=$(vm_now)
 	# it lives as long as the client's run may (nfs_server_stop ends it)
 	timeout --kill-after=10 "$((${KDUMP_SNP_VM_TIMEOUT:-900} + 600))" "$VM_QEMU" -accel tcg -M q35 -m 512 -smp 1 \
-		-nographic -no-reboot -nic none -vga none \
+		"${VM_QEMU_BASE_ARGS[@]}" -no-reboot -vga none \
 		-kernel "$base/vmlinuz" -initrd "$VM_INITRAMFS" -append "console=ttyS0 panic=-1" \
 		-drive "file=$NFS_SERVER_IMG,if=none,id=e0,format=raw,cache=unsafe" \
 		-device virtio-blk-pci,drive=e0 \

@@ -21,7 +21,10 @@ if [ -r "$results/kdump-tools.times" ]; then
 	peer_line="
 - stock peer (row kdump-tools): the same guest with Debian's ${peer:-kdump-tools} instead of kdump-snp and dracut"
 fi
-qemu=$(${QEMU:-qemu-system-x86_64} --version | head -n1)
+# shellcheck source=tests/vm/lib.sh
+. "$(dirname -- "$0")/lib.sh"
+qemu="$("$VM_QEMU" --version | head -n1) ($VM_QEMU)"
+iommu=$(vm_qemu_iommu)
 cat <<EOF2
 # VM results
 
@@ -31,7 +34,7 @@ do not edit by hand.
 - date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - machine: $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), load average $(cut -d' ' -f1-3 /proc/loadavg) when this was written (1, 5, 15 min; the times below grow with it)
 - lanes: ${VM_LANES:-1} (tests/vm/run-lanes.sh: that many guests ran at once and shared the CPUs)
-- QEMU: $qemu, \`-accel tcg -M q35 -device amd-iommu -m 2048\`, disks behind the IOMMU
+- QEMU: $qemu, \`-accel tcg -M q35 -nodefaults -device $iommu -m 2048\`, disks behind the IOMMU (the SNP rows: see below)
 - guest: Debian 13, kernel ${kver:-unknown}, \`crashkernel=384M\`$peer_line
 - result: $summary
 
@@ -79,6 +82,42 @@ for f in "$results"/*.times; do
 	done
 	printf '\n'
 done
+
+# the SNP scenarios (tests/vm/scenario-snp.sh): what each crash kernel did
+snp=()
+for f in "$results"/snp-*.snp; do
+	[ -e "$f" ] || continue
+	snp+=("$f")
+done
+if [ "${#snp[@]}" -gt 0 ]; then
+	cat <<EOF2
+
+## The SNP cycle in the real guest
+
+The Debian 13 guest, running Debian's unmodified kernel, on the QEMU of
+tests/qemu: its AMD IOMMU reports SNP (\`snp-efr=on\`) and, once the first
+kernel enabled it, ignores writes to its base registers as an SEV-SNP
+host's IOMMU does after SNP_SHUTDOWN_EX failed (\`snp-lock=on\`); the
+root disk is behind it (\`pt=off\`, requester 00:05.0). Both guests have
+kdump-snp and kdump-snp-crash-kernel installed with dpkg.
+snp-dedicated: kdump.service arms the dedicated crash kernel by itself.
+snp-stock (the control): the running kernel forced as the crash kernel;
+kdump.service refuses it, the operator's override arms it. The trace
+column counts QEMU's trace events on either side of the first kernel's
+panic line (each stamped with the host's clock).
+
+| scenario | crash kernel | how it was armed | its log after the panic | QEMU's trace | result |
+| --- | --- | --- | --- | --- | --- |
+EOF2
+	for f in "${snp[@]}"; do
+		printf '| %s |' "$(basename "$f" .snp)"
+		for k in kernel chosen log trace result; do
+			v=$(awk -F '\t' -v k="$k" '$1 == k { print $2 }' "$f" | sed 's/|/\\|/g')
+			printf ' %s |' "${v:--}"
+		done
+		printf '\n'
+	done
+fi
 
 # the scenarios that prove a bound (issue #19): their bound and the time
 # the crash kernel took to its action

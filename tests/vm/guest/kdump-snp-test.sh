@@ -6,6 +6,8 @@
 #   poweroff  power the guest off once the boot has finished
 #   crash     panic once kdump is loaded (both flavours, see scenario_crash)
 #   status    report the kdump unit's result and journal, power off
+#   snp-override  the SNP control: refused at boot, armed with the
+#             override, panic on the last CPU
 #   (absent)  nothing: the guest stays up (interactive debugging)
 # Scenarios are added as functions named scenario_WHAT.
 
@@ -157,6 +159,25 @@ scenario_ssh_unreachable_then_hostkey() {
 		ready=1
 	fi
 	panic_if_ready "$ready" kdumpctl test --yes
+}
+
+# kdumptest=snp-override (tests/vm/scenario-snp.sh, the control): booted
+# with KDUMP_KERNEL="running" and KDUMP_SNP="on", so kdump.service refused
+# the running kernel, which lacks the SNP fix (the host reads why in the
+# journal); then the override an operator would use, KDUMP_SNP="off", a
+# restart that arms it, and the panic on the last CPU (where the crash
+# kernel of a locked IOMMU meets the IO-APIC timer check)
+scenario_snp_override() {
+	journal_tail
+	say "snp-control first-start=$(systemctl is-active kdump.service)"
+	sed -i 's/^KDUMP_SNP=.*/KDUMP_SNP="off"/' /etc/default/kdump
+	ready=0
+	if systemctl restart kdump.service && kdumpctl status >/dev/null 2>&1; then
+		ready=1
+	fi
+	kdumpctl status 2>&1 | while IFS= read -r line; do say "status: $line"; done
+	last=$(($(nproc --all) - 1))
+	panic_if_ready "$ready" taskset -c "$last" kdumpctl test --yes
 }
 
 scenario_status() {
