@@ -320,8 +320,12 @@ case_default_step_list() {
 	[ "$(grep -A1 -x 'vm-images bg make vm-images' "$TMP/out" | paste -sd,)" = \
 		"vm-images bg make vm-images,check-kernel-smoke go make check-kernel-smoke" ] ||
 		fail "vm-images is not a bg step right before check-kernel-smoke"
-	[ "$(awk '$2 == "bg" || $2 ~ /[+]wait$/ { print $1 }' "$TMP/out" | paste -sd,)" = vm-images,check-vm ] ||
-		fail "the bg and waiting steps are not vm-images and check-vm"
+	# the crash kernel's build in the background from right after deb
+	[ "$(grep -B1 -x 'crash-kernel bg nice -n 9 make check-crash-kernel' "$TMP/out" | paste -sd,)" = \
+		"deb go make deb,crash-kernel bg nice -n 9 make check-crash-kernel" ] ||
+		fail "crash-kernel is not a bg step (at nice 19 with the kernel build's own 10) right after deb"
+	[ "$(awk '$2 == "bg" || $2 ~ /[+]wait$/ { print $1 }' "$TMP/out" | paste -sd,)" = crash-kernel,vm-images,check-vm ] ||
+		fail "the bg and waiting steps are not crash-kernel, vm-images and check-vm"
 	# the build steps, and only they, stop the run
 	[ "$(awk '$2 == "stop" { print $1 }' "$TMP/out" | paste -sd,)" = autogen,configure,build ] ||
 		fail "the stop steps are not autogen, configure, build"
