@@ -557,6 +557,13 @@ snpm_trace_split() {
 	}' "$1"
 }
 
+# snpm_trace_count PART EVENT [REQUESTER]: the lines of EVENT in PART (a
+# split trace), only those for REQUESTER ("BB:SS.F", amdvi_translation_result's
+# and amdvi_dma_fault_forced's device) when given
+snpm_trace_count() {
+	awk -v e="$2" -v d="${3:-}" '$2 == e && (d == "" || $4 == d) { n++ } END { print n + 0 }' "$1"
+}
+
 # snpm_ioapic_remaps PART: the IO-APIC's interrupts that QEMU remapped in
 # PART (a split trace), counted by result, as "COUNT VECTOR APIC" lines
 # (vector in hex, destination APIC ID in decimal): each remap result is

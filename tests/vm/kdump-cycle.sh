@@ -125,12 +125,19 @@ check_dump() {
 boot() {
 	local name=$1 test=$2
 	shift 2
-	local stage=$work/$name-destdir
-	rm -rf -- "$stage"
-	cp -a -- "$destdir" "$stage"
-	cp -- "$work/$name.conf" "$stage/etc/kdump.conf"
-	[ ! -f "$work/$name.defaults" ] || cp -- "$work/$name.defaults" "$stage/etc/default/kdump"
-	boot_image "$name" "$test" --pkg-destdir "$stage" -- "$@"
+	stage_destdir "$name"
+	boot_image "$name" "$test" --pkg-destdir "$STAGE" -- "$@"
+}
+
+# stage_destdir NAME: STAGE, a copy of the package tree with the scenario's
+# kdump.conf ($work/NAME.conf) and, if there is one, /etc/default/kdump
+# ($work/NAME.defaults)
+stage_destdir() {
+	STAGE=$work/$1-destdir
+	rm -rf -- "$STAGE"
+	cp -a -- "$destdir" "$STAGE"
+	cp -- "$work/$1.conf" "$STAGE/etc/kdump.conf"
+	[ ! -f "$work/$1.defaults" ] || cp -- "$work/$1.defaults" "$STAGE/etc/default/kdump"
 }
 
 # boot_image NAME KDUMPTEST [guest-image options] -- [boot-guest options]:

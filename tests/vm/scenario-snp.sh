@@ -31,17 +31,22 @@
 #   KDUMP_SNP_VM_CRASH_DEB  the crash kernel package (default: what
 #                           kernel/build-crash-kernel --deb prints; built
 #                           when not cached, which takes long)
-#   KDUMP_SNP_VM_SNP_QEMU   the QEMU to use (default: what tests/qemu/build-qemu
-#                           prints; built when not cached)
+#   KDUMP_SNP_VM_SNP_QEMU   the QEMU to use (make check-vm sets it to the one it
+#                           built; default: what tests/qemu/build-qemu prints,
+#                           built when not cached)
 # shellcheck disable=SC2250,SC2292 # -o all style checks: kdump-cycle.sh's style, $var and [ ]
 # shellcheck disable=SC2312 # substitutions fill messages and compared text, as in kdump-cycle.sh
 # shellcheck disable=SC2310 # assertions in conditions return their status explicitly
 # shellcheck disable=SC2154 # work, here, results, DISK, LOG and OUT are kdump-cycle.sh's
+# shellcheck disable=SC2153 # DISK is kdump-cycle.sh's too; the matrix's lib has a "disk" of its own
 # shellcheck disable=SC2034 # VM_* settings are read by tests/vm/lib.sh
 
+# the matrix's helpers: the disk's fixed slot and requester ID
+# (SNPM_DISK_SLOT, SNPM_DISK_BDF) and the trace reading
+# shellcheck source=tests/snp-matrix/lib.sh
+. "$here/../snp-matrix/lib.sh"
+
 SNP_IOMMU=amd-iommu,id=iommu,intremap=on,pt=off,snp-lock=on,snp-efr=on
-SNP_DISK_SLOT=5
-SNP_DISK_BDF=00:05.0
 SNP_TRACE_EVENTS=(amdvi_snp_lock_armed amdvi_snp_lock_ignored amdvi_translation_result amdvi_snp_store_refused)
 SNP_PANIC='Kernel panic - not syncing: sysrq triggered crash'
 SNP_CW_TIMEOUT='Completion-Wait loop timed out'
@@ -82,32 +87,29 @@ snp_tools() {
 # kernel package installed; the serial lines stamped into NAME.stamps and
 # QEMU's trace into NAME.trace (in $results)
 snp_boot() {
-	local name=$1 test=$2 smp=$3 stage=$work/$1-destdir ev
+	local name=$1 test=$2 smp=$3 ev
 	local -a trace=(-msg timestamp=on -D "$results/$name.trace")
 	for ev in "${SNP_TRACE_EVENTS[@]}"; do
 		trace+=(-trace "$ev")
 	done
-	rm -rf -- "$stage" "$results/$name.trace" "$results/$name.snp"
-	cp -a -- "$destdir" "$stage"
-	cp -- "$work/$name.conf" "$stage/etc/kdump.conf"
-	[ ! -f "$work/$name.defaults" ] || cp -- "$work/$name.defaults" "$stage/etc/default/kdump"
+	rm -f -- "$results/$name.trace" "$results/$name.snp"
+	stage_destdir "$name"
 	local saved_qemu=$VM_QEMU
 	VM_QEMU=$SNP_QEMU
 	VM_QEMU_IOMMU=$SNP_IOMMU
 	VM_QEMU_STAMPS=$results/$name.stamps
 	VM_QEMU_QUIET_AFTER=$SNP_PANIC
 	VM_QEMU_QUIET_SECS=$SNP_QUIET_SECS
-	VM_GUEST_DISK_SLOT=$SNP_DISK_SLOT
+	VM_GUEST_DISK_SLOT=$SNPM_DISK_SLOT
 	VM_GUEST_SMP=$smp
-	boot_image "$name" "$test" --pkg-deb "$SNP_CRASH_DEB" --pkg-destdir "$stage" -- "${trace[@]}"
+	boot_image "$name" "$test" --pkg-deb "$SNP_CRASH_DEB" --pkg-destdir "$STAGE" -- "${trace[@]}"
 	VM_QEMU=$saved_qemu
 	unset VM_QEMU_IOMMU VM_QEMU_STAMPS VM_QEMU_QUIET_AFTER VM_QEMU_QUIET_SECS VM_GUEST_DISK_SLOT VM_GUEST_SMP
 }
 
 # snp_trace NAME: splits NAME.trace at the host time the first kernel's
-# panic line arrived (NAME.stamps) into SNP_BEFORE and SNP_AFTER ("TID
-# event args" lines; QEMU writes "TID@SECONDS.MICROSECONDS:event args")
-# and counts what the scenarios assert: SNP_ARMED (lock armed before the
+# panic line arrived (NAME.stamps) into SNP_BEFORE and SNP_AFTER
+# (snpm_trace_split) and counts what the scenarios assert: SNP_ARMED (lock armed before the
 # panic), SNP_IGNORED (writes the lock ignored after it), SNP_DMA (the
 # disk's DMA translations after it), SNP_REFUSED (completion stores
 # refused, all the run)
@@ -118,20 +120,14 @@ snp_trace() {
 	panic=$(awk -v re="$SNP_PANIC" 'index($0, re) { print $1; exit }' "$results/$name.stamps")
 	[ -n "$panic" ] || { VM_FAIL_MSG="no '$SNP_PANIC' in the serial log"; return 1; }
 	[ -s "$results/$name.trace" ] || { VM_FAIL_MSG="QEMU wrote no trace ($results/$name.trace)"; return 1; }
-	awk -v p="$panic" -v before="$SNP_BEFORE" -v after="$SNP_AFTER" '
-	BEGIN { printf "" >before; printf "" >after }
-	match($0, /^[0-9]+@[0-9]+\.[0-9]+:/) {
-		head = substr($0, 1, RLENGTH - 1); rest = substr($0, RLENGTH + 1)
-		split(head, a, "@"); split(a[2], t, ".")
-		us = t[1] * 1000000 + t[2]
-		print a[1], rest >(us >= p ? after : before)
-	}' "$results/$name.trace"
-	SNP_ARMED=$(awk '$2 == "amdvi_snp_lock_armed" { n++ } END { print n + 0 }' "$SNP_BEFORE")
-	SNP_IGNORED=$(awk '$2 == "amdvi_snp_lock_ignored" { n++ } END { print n + 0 }' "$SNP_AFTER")
-	SNP_DMA=$(awk -v d="$SNP_DISK_BDF" '$2 == "amdvi_translation_result" && $4 == d { n++ } END { print n + 0 }' "$SNP_AFTER")
-	SNP_REFUSED=$(cat -- "$SNP_BEFORE" "$SNP_AFTER" | awk '$2 == "amdvi_snp_store_refused" { n++ } END { print n + 0 }')
+	# the stamps are microseconds, the split takes milliseconds
+	snpm_trace_split "$results/$name.trace" "$((panic / 1000))" "$SNP_BEFORE" "$SNP_AFTER"
+	SNP_ARMED=$(snpm_trace_count "$SNP_BEFORE" amdvi_snp_lock_armed)
+	SNP_IGNORED=$(snpm_trace_count "$SNP_AFTER" amdvi_snp_lock_ignored)
+	SNP_DMA=$(snpm_trace_count "$SNP_AFTER" amdvi_translation_result "$SNPM_DISK_BDF")
+	SNP_REFUSED=$(($(snpm_trace_count "$SNP_BEFORE" amdvi_snp_store_refused) + $(snpm_trace_count "$SNP_AFTER" amdvi_snp_store_refused)))
 	snp_record "$name" trace "lock armed before the panic $SNP_ARMED, writes ignored after it $SNP_IGNORED, disk DMA translated after it $SNP_DMA, completion stores refused $SNP_REFUSED"
-	vm_say "  trace: lock armed before the panic $SNP_ARMED, writes ignored after it $SNP_IGNORED, disk ($SNP_DISK_BDF) DMA translated after it $SNP_DMA, completion stores refused $SNP_REFUSED"
+	vm_say "  trace: lock armed before the panic $SNP_ARMED, writes ignored after it $SNP_IGNORED, disk ($SNPM_DISK_BDF) DMA translated after it $SNP_DMA, completion stores refused $SNP_REFUSED"
 	# the trace of a whole Debian boot is large; the counts are the result
 	rm -f -- "$results/$name.trace"
 }
@@ -174,7 +170,7 @@ scenario_snp_dedicated() {
 		{ VM_FAIL_MSG="the crash kernel logged '$SNP_CW_TIMEOUT'"; return 1; }
 	snp_trace snp-dedicated && snp_expect_lock || return 1
 	[ "$SNP_DMA" -gt 0 ] ||
-		{ VM_FAIL_MSG="no DMA translation for the disk ($SNP_DISK_BDF) in QEMU's trace after the panic"; return 1; }
+		{ VM_FAIL_MSG="no DMA translation for the disk ($SNPM_DISK_BDF) in QEMU's trace after the panic"; return 1; }
 	[ "$SNP_REFUSED" = 0 ] ||
 		{ VM_FAIL_MSG="the IOMMU refused $SNP_REFUSED completion stores (amdvi_snp_store_refused)"; return 1; }
 	check_dump "$DISK" /var/crash || return 1
