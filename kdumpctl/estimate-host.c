@@ -15,6 +15,7 @@
 #include "kdumpctl.h"
 #include "log.h"
 #include "sysroot.h"
+#include "system-map.h"
 #include "util.h"
 
 #define MIB (UINT64_C(1) << 20)
@@ -40,6 +41,37 @@ static bool crash_kernel_is_running(const struct kdump_ctx *ctx)
 	return probe_kernel_release(ctx->root, &running) == 0 && streq(running, ctx->kver);
 }
 
+/*
+ * A kernel that is not running: its span from the System.map beside it
+ * (System.map-<release> in the image's folder, as the crash kernel
+ * package and most distributions install it). Returns 0 when it set the
+ * figure, 1 when there is no usable map (then init_size is used).
+ */
+static int map_figure(const struct kdump_ctx *ctx, struct estimate_inputs *in)
+{
+	_cleanup_free_ char *map = NULL;
+	const char *slash = strrchr(ctx->kernel_path, '/');
+	int dirlen = slash ? (int)(slash - ctx->kernel_path) : 1;
+	unsigned line = 0;
+	uint64_t bytes;
+	int r;
+
+	if (asprintf(&map, "%.*s/System.map-%s", dirlen, slash ? ctx->kernel_path : ".", ctx->kver) < 0)
+		return -ENOMEM;
+	r = system_map_span(map, &bytes, &line);
+	if (r == -EINVAL) {
+		log_warn("%s:%u: not a System.map line (ADDRESS TYPE NAME); using the kernel's init_size",
+			    map, line);
+		return 1;
+	}
+	if (r < 0)
+		return 1;
+	in->kernel_bytes = bytes;
+	in->kernel_source = ESTIMATE_MEASURED;
+	in->kernel_how = "_text to _end in its System.map";
+	return 0;
+}
+
 static int kernel_figure(const struct kdump_ctx *ctx, struct estimate_inputs *in)
 {
 	enum bzimage_error err;
@@ -54,6 +86,9 @@ static int kernel_figure(const struct kdump_ctx *ctx, struct estimate_inputs *in
 		in->kernel_how = "the running kernel's code to bss in /proc/iomem";
 		return 0;
 	}
+	r = map_figure(ctx, in);
+	if (r <= 0)
+		return r;
 	r = bzimage_check_file(ctx->kernel_path, &err, &info);
 	if (r == -EACCES) {
 		in->kernel_bytes = UNREADABLE_KERNEL;

@@ -66,10 +66,24 @@ crash_loaded() {
 	cat /sys/kernel/kexec_crash_loaded 2>/dev/null || printf '?\n'
 }
 
+# crash_kernel FLAVOUR: "PATH RELEASE" of the kernel the flavour loads;
+# kdump-snp's is the one KDUMP_KERNEL chose (the dedicated crash kernel on
+# a disk of the "dedicated" configuration), as `kdumpctl status` names it
+crash_kernel() {
+	local k=''
+	[ "$1" != kdump-snp ] ||
+		k=$(kdumpctl status 2>/dev/null | sed -n 's/^  crash kernel: \(.*\) (\(.*\))$/\1 \2/p' | sed -n 1p)
+	printf '%s\n' "${k:-/boot/vmlinuz-$(uname -r) $(uname -r)}"
+}
+
 # capture_image FLAVOUR: the capture initramfs the flavour loads
 capture_image() {
+	local k
 	case $1 in
-	kdump-snp) printf '/var/lib/kdump/initramfs-%s-kdump.img\n' "$(uname -r)" ;;
+	kdump-snp)
+		k=$(crash_kernel "$1")
+		printf '/var/lib/kdump/initramfs-%s-kdump.img\n' "${k##* }"
+		;;
 	kdump-tools) readlink -f "/var/lib/kdump/initrd.img-$(uname -r)" ;;
 	esac
 }
@@ -84,7 +98,7 @@ image_state() {
 # report_versions: the packages the report names
 report_versions() {
 	local p v
-	for p in kdump-tools kexec-tools makedumpfile dracut initramfs-tools linux-image-amd64; do
+	for p in kdump-tools kexec-tools makedumpfile dracut initramfs-tools linux-image-amd64 kdump-snp-crash-kernel; do
 		v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null) || v=
 		say "version $p=${v:-none}"
 	done
@@ -134,15 +148,16 @@ time_loads() {
 # capture image with the flavour's own `kexec -s -p` (kexec_file_load),
 # each after `kexec -p -u`: the part of a load that is the system call
 time_kexec() {
-	local fl=$1 n=$2 i t0 t1 img rc
+	local fl=$1 n=$2 i t0 t1 img rc k
 	img=$(capture_image "$fl")
+	k=$(crash_kernel "$fl")
 	unload "$fl" >/dev/null 2>&1 || true
 	for ((i = 1; i <= n; i++)); do
 		kexec -p -u >/dev/null 2>&1 || true
 		sync
 		rc=0
 		t0=$(now_ns)
-		kexec -s -p "/boot/vmlinuz-$(uname -r)" --initrd="$img" \
+		kexec -s -p "${k% *}" --initrd="$img" \
 			--command-line="reset_devices nr_cpus=1 console=ttyS0" >/dev/null 2>&1 || rc=$?
 		t1=$(now_ns)
 		say "kexec $i ms=$(awk -v d="$((t1 - t0))" 'BEGIN { printf "%.1f", d / 1e6 }') rc=$rc kexec_crash_loaded=$(crash_loaded)"
@@ -172,6 +187,7 @@ prep() {
 	if [ "$fl" = kdump-snp ]; then
 		kdumpctl estimate 2>&1 | while IFS= read -r line; do say "estimate: $line"; done || true
 	fi
+	say "crash-kernel: $(crash_kernel "$fl")"
 	say "image: $(image_state "$fl")"
 	n=$(cmdline_value kdumpbench_loads)
 	case $n in '' | *[!0-9]*) n=5 ;; esac

@@ -3,6 +3,7 @@
 # the crash runs replaced (no QEMU): the timed runs seed the search with
 # their failures, a failed size is retried, every attempt is a line of
 # bisect.tsv, and the report lists them with the attempt.
+# shellcheck disable=SC2016 # the report's Markdown backquotes in single-quoted patterns
 set -euo pipefail
 
 : "${top_srcdir:?run through make check}"
@@ -17,13 +18,22 @@ RES=${TMP}/results
 mkdir -p -- "${RES}"
 : >"${RES}/results.tsv"
 : >"${RES}/bisect.tsv"
-# 3 timed runs per tool at 384M; one of ours failed
+# 3 timed runs per configuration at 384M; one of ours failed
 printf '%s\t%s\n' crashkernel 384M snp-default-run1 ok snp-default-run2 'failed: hang' \
-	snp-default-run3 ok tools-default-run1 ok tools-default-run2 ok tools-default-run3 ok >"${RES}/info.tsv"
+	snp-default-run3 ok tools-default-run1 ok tools-default-run2 ok tools-default-run3 ok \
+	snp-dedicated-kver 6.12.117+deb13-amd64 snp-dedicated-run1 ok snp-dedicated-run2 ok \
+	snp-dedicated-run3 ok >"${RES}/info.tsv"
+# the guests' estimates: the dedicated kernel's +16 MiB over its smallest
+# size (met), Debian's kernel's +32 MiB (missed)
+printf 'Recommended: crashkernel=80M (the sum and its memory map, rounded up to 16 MiB)\n' \
+	>"${RES}/snp-dedicated-estimate.txt"
+printf 'Recommended: crashkernel=272M (the sum and its memory map, rounded up to 16 MiB)\n' \
+	>"${RES}/snp-default-estimate.txt"
 
 declare -A RUNS=()
 # crash_run NAME SIZE LABEL (replaces run-bench's): ours saves a valid
-# vmcore from 240M up, except in its first run at 240M; kdump-tools from 160M
+# vmcore from 240M up, except in its first run at 240M; kdump-tools from
+# 160M; the dedicated kernel from 64M; at 48M it runs out of memory, then hangs
 crash_run() {
 	local name=$1 mib=${2%M} n
 	n=$((${RUNS["${name} ${mib}"]:-0} + 1))
@@ -33,15 +43,18 @@ crash_run() {
 	RUN_SAVED=''
 	if [[ ${name} == snp-default ]] && [[ ${mib} == 240 ]] && [[ ${n} == 1 ]]; then
 		FAIL_WHY='a hang'
+	elif [[ ${name} == snp-dedicated ]] && [[ ${mib} == 48 ]] && [[ ${n} == 2 ]]; then
+		FAIL_WHY='hang: crash kernel stopped after the time limit'
 	elif { [[ ${name} == snp-default ]] && [[ ${mib} -ge 240 ]]; } ||
-		{ [[ ${name} == tools-default ]] && [[ ${mib} -ge 160 ]]; }; then
+		{ [[ ${name} == tools-default ]] && [[ ${mib} -ge 160 ]]; } ||
+		{ [[ ${name} == snp-dedicated ]] && [[ ${mib} -ge 64 ]]; }; then
 		RUN_OK=1
 		FAIL_WHY=''
 		RUN_SAVED=5.0
 	fi
 }
 
-bisect snp-default tools-default >"${TMP}/bisect.out"
+bisect snp-default tools-default snp-dedicated >"${TMP}/bisect.out"
 "${top_srcdir}/bench/write-report" "${RES}" >"${TMP}/report.md"
 
 passed=0
@@ -88,6 +101,22 @@ check 'the report lists the retry with its attempt' \
 	grep -qF '| kdump-snp | 240M | retry | ok |' "${TMP}/report.md"
 check 'the report says how the smallest size was confirmed' \
 	grep -qF -- '- snp-default: confirmed with 3 valid, 1 failed at 240M' "${TMP}/report.md"
+check "the dedicated kernel's search is its own, under its own label" \
+	has_line "${RES}/results.tsv" kdump-snp/dedicated/smallest-crashkernel-mib 64
+check 'the grid goes below 64M' \
+	has_line "${RES}/bisect.tsv" 'kdump-snp, dedicated kernel' 48M first failed OOM
+check "the dedicated kernel's half of kdump-tools' is met (64M against 80M)" \
+	grep -qE '^\| #15 \| dedicated crash kernel: smallest working crashkernel= at most 1/2 .*\| 64M \| 160M .*\| met \|$' "${TMP}/report.md"
+check 'its estimate at +16 MiB is met' \
+	grep -qE '^\| #15, #18 \| dedicated crash kernel: `kdumpctl estimate` .*\| 80M for a smallest size of 64M \(\+16 MiB\) \| \| met \|$' "${TMP}/report.md"
+check "Debian's kernel's estimate at +32 MiB is missed" \
+	grep -qE '^\| #18 \| `kdumpctl estimate` .*\| 272M for a smallest size of 240M \(\+32 MiB\) \| \| \*\*missed\*\* \|$' "${TMP}/report.md"
+check 'a hang below the smallest size misses its target' \
+	grep -qE '^\| #15 \| dedicated crash kernel: no hang .*\| hung at 48M \| \| \*\*missed\*\* \|$' "${TMP}/report.md"
+check 'and the report says why' \
+	grep -qF 'Dedicated crash kernel below its smallest size: hung at 48M' "${TMP}/report.md"
+check 'the figures have a column for the dedicated kernel' \
+	grep -qF '| figure | kdump-snp | kdump-snp, dedicated crash kernel | kdump-tools |' "${TMP}/report.md"
 if [[ ${failed} != 0 ]]; then
 	printf 'bisect output:\n'
 	sed 's/^/    /' "${TMP}/bisect.out"

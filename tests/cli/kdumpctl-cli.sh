@@ -1338,6 +1338,27 @@ case_estimate_other_kernel() {
 	expect_rc 0 && expect_in out "init_size from its boot header (an upper bound)"
 }
 
+# a System.map beside that kernel measures its span; Debian's placeholder
+# map does not, and a broken one is named with its line
+case_estimate_other_kernel_system_map() {
+	host snp-host
+	echo "KDUMP_KERNELVER=6.12.0-other" >>"$DEFS"
+	"$MK" "$R/boot/vmlinuz-6.12.0-other"
+	printf 'ffffffff81000000 T _text\nffffffff81000000 T _stext\nffffffff82620000 B _end\n' \
+		>"$R/boot/System.map-6.12.0-other"
+	kdumpctl estimate
+	expect_rc 0 &&
+	expect_line out "  crash kernel in memory                         22.1 MiB  measured   _text to _end in its System.map" || return
+	printf 'ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n' \
+		>"$R/boot/System.map-6.12.0-other"
+	kdumpctl estimate
+	expect_rc 0 && expect_in out "init_size from its boot header (an upper bound)" || return
+	printf 'ffffffff81000000 T _text\ngarbage\n' >"$R/boot/System.map-6.12.0-other"
+	kdumpctl estimate
+	expect_rc 0 && expect_in out "init_size from its boot header (an upper bound)" &&
+	expect_in err "$R/boot/System.map-6.12.0-other:2: not a System.map line (ADDRESS TYPE NAME)"
+}
+
 # start says when crashkernel= is below the estimate, and by how much
 case_start_warns_reservation_below_estimate() {
 	host amd-iommu
