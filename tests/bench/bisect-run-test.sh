@@ -55,6 +55,11 @@ crash_run() {
 }
 
 bisect snp-default tools-default snp-dedicated >"${TMP}/bisect.out"
+# the dumps of the default guest and of the one with the newer makedumpfile
+printf '%s\t%s\n' kdump-snp/default/vmcore-bytes 70254592 kdump-snp/default/vmcore-bytes 70778880 \
+	kdump-snp/mdf/vmcore-bytes 52428800 >>"${RES}/results.tsv"
+printf '%s\t%s\n' snp-default-version-makedumpfile 1:1.7.6-1 snp-mdf-version-makedumpfile 1:1.7.8-1 \
+	snp-mdf-kver 6.12.117+deb13-amd64 >>"${RES}/info.tsv"
 "${top_srcdir}/bench/write-report" "${RES}" >"${TMP}/report.md"
 
 passed=0
@@ -117,6 +122,10 @@ check 'and the report says why' \
 	grep -qF 'Dedicated crash kernel below its smallest size: hung at 48M' "${TMP}/report.md"
 check 'the figures have a column for the dedicated kernel' \
 	grep -qF '| figure | kdump-snp | kdump-snp, dedicated crash kernel | kdump-tools |' "${TMP}/report.md"
+check 'the newer makedumpfile row gives both sizes and the difference' \
+	grep -qF '| makedumpfile 1:1.7.6-1: 67.2 MiB; 1:1.7.8-1: 50.0 MiB (-17.2 MiB) | | measured |' "${TMP}/report.md"
+check 'and its section lists both' \
+	grep -qE '^\| 1:1\.7\.8-1 \| 50\.0 \(1 run\) \|' "${TMP}/report.md"
 if [[ ${failed} != 0 ]]; then
 	printf 'bisect output:\n'
 	sed 's/^/    /' "${TMP}/bisect.out"

@@ -33,7 +33,7 @@ strict=(
 	tests/snp-matrix/write-doc.sh kernel/qemu-smoke
 	kernel/build-crash-kernel kernel/check-crash-kernel
 	tests/qemu/run-tests tests/qemu/build-qemu tests/qemu/boot-loop
-	bench/run-bench bench/lib.sh bench/write-report bench/bisect.sh
+	bench/run-bench bench/lib.sh bench/write-report bench/bisect.sh bench/newer-makedumpfile
 	tests/build-deb tests/vm/scenario-deb.sh tests/vm/scenario-snp.sh tests/deb/install-chroot.sh debian/kdump-snp.postinst debian/kdump-snp.prerm debian/kdump-snp.postrm
 	debian/kernel/postinst.d/kdump-snp debian/kernel/postrm.d/kdump-snp
 )
