@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <libudev.h>
 #include <poll.h>
@@ -8,6 +9,47 @@
 #include <time.h>
 
 #include "udev-settle.h"
+
+/*
+ * libudev is loaded when start waits, not linked: the same kdumpctl is
+ * the capture image's /init, and dracut copies every library a binary
+ * links, which would put libudev and libcap (0.1 MiB of the compressed
+ * image) where no udev ever runs.
+ */
+static struct {
+	struct udev *(*new)(void);
+	struct udev *(*unref)(struct udev *);
+	struct udev_queue *(*queue_new)(struct udev *);
+	struct udev_queue *(*queue_unref)(struct udev_queue *);
+	int (*queue_is_empty)(struct udev_queue *);
+	int (*queue_fd)(struct udev_queue *);
+	int (*queue_flush)(struct udev_queue *);
+} udev_api;
+
+static int load_libudev(void)
+{
+	void *h;
+
+	if (udev_api.new)
+		return 0;
+	h = dlopen("libudev.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return -ENOENT;
+	*(void **)&udev_api.new = dlsym(h, "udev_new");
+	*(void **)&udev_api.unref = dlsym(h, "udev_unref");
+	*(void **)&udev_api.queue_new = dlsym(h, "udev_queue_new");
+	*(void **)&udev_api.queue_unref = dlsym(h, "udev_queue_unref");
+	*(void **)&udev_api.queue_is_empty = dlsym(h, "udev_queue_get_queue_is_empty");
+	*(void **)&udev_api.queue_fd = dlsym(h, "udev_queue_get_fd");
+	*(void **)&udev_api.queue_flush = dlsym(h, "udev_queue_flush");
+	if (!udev_api.unref || !udev_api.queue_new || !udev_api.queue_unref ||
+	    !udev_api.queue_is_empty || !udev_api.queue_fd || !udev_api.queue_flush) {
+		udev_api.new = NULL;
+		dlclose(h);
+		return -ENOSYS;
+	}
+	return 0;
+}
 
 int settle_wait(const struct settle_queue *q, unsigned int timeout_ms, unsigned long long *waited_ms)
 {
@@ -33,7 +75,7 @@ int settle_wait(const struct settle_queue *q, unsigned int timeout_ms, unsigned 
 
 static int host_is_empty(void *data)
 {
-	return udev_queue_get_queue_is_empty(data) ? 1 : 0;
+	return udev_api.queue_is_empty(data) ? 1 : 0;
 }
 
 /* the queue's inotify descriptor wakes us when udev removes its queue
@@ -41,7 +83,7 @@ static int host_is_empty(void *data)
 static int host_wait(void *data, unsigned int timeout_ms)
 {
 	struct udev_queue *queue = data;
-	struct pollfd p = { .fd = udev_queue_get_fd(queue), .events = POLLIN };
+	struct pollfd p = { .fd = udev_api.queue_fd(queue), .events = POLLIN };
 	int r;
 
 	if (p.fd < 0)
@@ -50,7 +92,7 @@ static int host_wait(void *data, unsigned int timeout_ms)
 	if (r < 0)
 		return errno == EINTR ? 0 : -errno;
 	if (r > 0)
-		(void)udev_queue_flush(queue);
+		(void)udev_api.queue_flush(queue);
 	return 0;
 }
 
@@ -71,12 +113,15 @@ int udev_settle_host(unsigned int timeout_ms, unsigned long long *waited_ms)
 
 	if (stat("/run/udev/control", &st) < 0)
 		return -ENOENT;
-	udev = udev_new();
+	r = load_libudev();
+	if (r < 0)
+		return r;
+	udev = udev_api.new();
 	if (!udev)
 		return -ENOMEM;
-	queue = udev_queue_new(udev);
+	queue = udev_api.queue_new(udev);
 	if (!queue) {
-		udev_unref(udev);
+		udev_api.unref(udev);
 		return -ENOMEM;
 	}
 	r = settle_wait(&(struct settle_queue){
@@ -85,7 +130,7 @@ int udev_settle_host(unsigned int timeout_ms, unsigned long long *waited_ms)
 		.now_ms = host_now_ms,
 		.data = queue,
 	}, timeout_ms, waited_ms);
-	udev_queue_unref(queue);
-	udev_unref(udev);
+	udev_api.queue_unref(queue);
+	udev_api.unref(udev);
 	return r;
 }

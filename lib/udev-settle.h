@@ -33,10 +33,10 @@ struct settle_queue {
 int settle_wait(const struct settle_queue *q, unsigned int timeout_ms, unsigned long long *waited_ms);
 
 /*
- * The host's udev through libudev. Returns 0 and *waited_ms as
- * settle_wait; -ENOENT when no udev runs here (no /run/udev: a container,
- * a chroot), which callers take as settled; -ETIMEDOUT; or another
- * negative errno.
+ * The host's udev through libudev (loaded with dlopen). Returns 0 and
+ * *waited_ms as settle_wait; -ENOENT when no udev runs here (no /run/udev:
+ * a container, a chroot) or libudev.so.1 cannot be loaded, which callers
+ * take as settled; -ETIMEDOUT; or another negative errno.
  */
 int udev_settle_host(unsigned int timeout_ms, unsigned long long *waited_ms);
 
