@@ -42,7 +42,7 @@ static int load_libudev(void)
 	*(void **)&udev_api.queue_is_empty = dlsym(h, "udev_queue_get_queue_is_empty");
 	*(void **)&udev_api.queue_fd = dlsym(h, "udev_queue_get_fd");
 	*(void **)&udev_api.queue_flush = dlsym(h, "udev_queue_flush");
-	if (!udev_api.unref || !udev_api.queue_new || !udev_api.queue_unref ||
+	if (!udev_api.new || !udev_api.unref || !udev_api.queue_new || !udev_api.queue_unref ||
 	    !udev_api.queue_is_empty || !udev_api.queue_fd || !udev_api.queue_flush) {
 		udev_api.new = NULL;
 		dlclose(h);
