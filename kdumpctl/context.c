@@ -210,6 +210,11 @@ int ctx_load(struct kdump_ctx *ctx, const struct global_options *o)
 	return image_paths(ctx, o->kernel_version);
 }
 
+bool ctx_snp_undecided(const struct kdump_ctx *ctx)
+{
+	return ctx->defaults->snp == SNP_MODE_AUTO && ctx->snp.capable && !ctx->snp.kvm_amd_loaded;
+}
+
 void ctx_free(struct kdump_ctx *ctx)
 {
 	free(ctx->config_path);

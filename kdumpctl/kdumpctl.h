@@ -27,6 +27,7 @@ struct global_options {
 	const char *size;     /* reset-crashkernel --size */
 	const char *kernel_version; /* rebuild --kernel-version */
 	bool devices_later;   /* save: target devices may appear later */
+	bool settle;          /* --settle: wait for udev before reading the host */
 };
 
 /* Everything a verb needs, loaded once. Paths are below the sysroot. */
@@ -49,6 +50,9 @@ struct kdump_ctx {
 	bool snp_known;      /* probe_snp_state() succeeded */
 	bool snp_hint;
 	struct snp_fix_info snp_fix; /* of the crash kernel (kver) */
+	/* udev was still loading this boot's drivers when the host was read
+	 * (start, restart): a watchdog the image has may not be loaded yet */
+	bool udev_busy;
 	/* Errors of kdump.conf and the defaults file, empty when both are
 	 * valid. Then conf is NULL (or defaults are the built-in ones, when
 	 * the defaults file has errors), and only verbs that need no valid
@@ -109,6 +113,17 @@ int mdf_check(const struct kdump_ctx *ctx, char *line, size_t len);
  * works from what the first left. Returns an fd to close, or -errno
  * (logged; for verb when not run as root). */
 int ctx_lock(const char *root, const char *verb);
+
+/* kvm_amd, which decides whether SNP is enabled on a capable host, is not
+ * loaded yet and KDUMP_SNP is auto */
+bool ctx_snp_undecided(const struct kdump_ctx *ctx);
+
+/* udev-boot.c: whether udev is loading drivers now; the bounded wait for
+ * it (logged); kdump-rearm.service queued to check again once it is done
+ * (0 or a negative errno, logged). */
+bool udev_loading(const char *root);
+void udev_wait_drivers(const char *root);
+int udev_rearm_later(const char *root);
 
 typedef int (*verb_fn)(struct kdump_ctx *ctx, const struct global_options *o);
 

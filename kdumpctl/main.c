@@ -8,12 +8,7 @@
 #include "log.h"
 #include "spawn.h"
 #include "sysroot.h"
-#include "udev-settle.h"
 #include "util.h"
-
-/* at boot, udev took about 20 s here under QEMU TCG; real hosts settle in
- * a few seconds */
-#define UDEV_SETTLE_TIMEOUT_MS 60000U
 
 enum verb_flags {
 	VERB_CONFIG_REQUIRED = 1 << 0, /* fail when kdump.conf has errors */
@@ -66,32 +61,31 @@ static void usage(FILE *out)
 		     "      --target=DIR     save: the directory to save it in\n"
 		     "      --size=SIZE      reset-crashkernel: crashkernel= to set (auto: the estimate)\n"
 		     "      --kernel-version=RELEASE  rebuild: for that kernel, not the running one\n"
+		     "      --settle         start, restart: wait for udev to load this boot's drivers\n"
+		     "                       first (kdump-rearm.service)\n"
 		     "  -d, --debug          print what is checked and decided\n"
 		     "  -h, --help           print this help\n"
 		     "  -V, --version        print the version\n",
 		KDUMP_CONF_PATH, KDUMP_DEFAULTS_PATH);
 }
 
-/* The host as ctx_load reads it must include the drivers udev is still
- * loading at boot (udev-settle.h); on another root, the host's udev says
- * nothing about it. */
-static void wait_for_udev(void)
+/*
+ * start and restart read the host before udev has loaded this boot's
+ * drivers when it is still busy, so that an image that is up to date is
+ * loaded at once (verb-load.c builds only after waiting for it). Whether
+ * SNP is enabled is not known before kvm_amd is loaded, and it decides the
+ * crash kernel: then they wait first. Returns true when the host must be
+ * read again.
+ */
+static bool settle_for_arming(struct kdump_ctx *ctx)
 {
-	unsigned long long waited = 0;
-	int r;
-
-	if (!streq(sysroot_get(), "/"))
-		return;
-	r = udev_settle_host(UDEV_SETTLE_TIMEOUT_MS, &waited);
-	if (r == -ETIMEDOUT)
-		log_warn("udev is still loading drivers after %u s; arming with the devices present "
-			 "now (kdump-rearm.service arms again when kvm_amd or a watchdog arrives)",
-			 UDEV_SETTLE_TIMEOUT_MS / 1000);
-	else if (r < 0 && r != -ENOENT)
-		log_debug("udev's queue cannot be read (%s); not waiting for it", strerror(-r));
-	else if (r == 0 && waited >= 1000)
-		log_info("waited %.1f s for udev to load the drivers of this boot's devices",
-			 (double)waited / 1000.0);
+	ctx->udev_busy = udev_loading(ctx->root);
+	if (!ctx->udev_busy || !ctx_snp_undecided(ctx))
+		return false;
+	log_info("this host is SEV-SNP capable and kvm_amd is not loaded yet: waiting for udev "
+		 "to load it before choosing the crash kernel");
+	udev_wait_drivers(ctx->root);
+	return true;
 }
 
 static const struct verb *find_verb(const char *name)
@@ -102,7 +96,7 @@ static const struct verb *find_verb(const char *name)
 	return NULL;
 }
 
-enum { OPT_DEFAULTS = 0x100, OPT_JSON, OPT_VMCORE, OPT_TARGET, OPT_SIZE, OPT_KVER };
+enum { OPT_DEFAULTS = 0x100, OPT_JSON, OPT_VMCORE, OPT_TARGET, OPT_SIZE, OPT_KVER, OPT_SETTLE };
 
 static int parse_options(int argc, char **argv, struct global_options *o, const char **verb)
 {
@@ -115,6 +109,7 @@ static int parse_options(int argc, char **argv, struct global_options *o, const 
 		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "size", required_argument, NULL, OPT_SIZE },
 		{ "kernel-version", required_argument, NULL, OPT_KVER },
+		{ "settle", no_argument, NULL, OPT_SETTLE },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -153,6 +148,9 @@ static int parse_options(int argc, char **argv, struct global_options *o, const 
 				return -1;
 			}
 			o->kernel_version = optarg;
+			break;
+		case OPT_SETTLE:
+			o->settle = true;
 			break;
 		case 'd':
 			o->debug = true;
@@ -208,10 +206,11 @@ int main(int argc, char **argv)
 	}
 	if ((o.json && !(v->flags & VERB_JSON)) || (o.yes && !(v->flags & VERB_YES)) ||
 	    ((o.vmcore || o.target) && !(v->flags & VERB_SAVE)) || (o.size && !(v->flags & VERB_SIZE)) ||
-	    (o.kernel_version && !(v->flags & VERB_KVER))) {
+	    (o.kernel_version && !(v->flags & VERB_KVER)) || (o.settle && !(v->flags & VERB_SETTLE))) {
 		log_error("%s does not apply to %s",
 			  o.json ? "--json" : o.yes ? "--yes" : o.vmcore ? "--vmcore" :
-			  o.target ? "--target" : o.size ? "--size" : "--kernel-version", name);
+			  o.target ? "--target" : o.size ? "--size" :
+			  o.kernel_version ? "--kernel-version" : "--settle", name);
 		return EXIT_USAGE;
 	}
 	if (v->flags & VERB_INIT && capture_prepare() < 0)
@@ -223,9 +222,13 @@ int main(int argc, char **argv)
 		if (lock < 0)
 			return 1;
 	}
-	if (v->flags & VERB_SETTLE)
-		wait_for_udev();
+	if (v->flags & VERB_SETTLE && o.settle)
+		udev_wait_drivers(sysroot_get());
 	r = ctx_load(&ctx, &o);
+	if (r == 0 && v->flags & VERB_SETTLE && !o.settle && settle_for_arming(&ctx)) {
+		ctx_free(&ctx);
+		r = ctx_load(&ctx, &o);
+	}
 	if (r < 0) {
 		/* status still prints its one answer */
 		if (streq(name, "status"))

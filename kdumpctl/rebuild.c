@@ -103,6 +103,14 @@ static char *watchdog_text(const struct kdump_ctx *ctx)
 	return r < 0 ? NULL : text;
 }
 
+/* the driver in a watchdog input ("driver=NAME modules=..."), for messages */
+static const char *watchdog_driver(const char *value)
+{
+	const char *d = strstr(value, "driver=");
+
+	return d ? d + strlen("driver=") : value;
+}
+
 /* the watchdog the image would get, on one line: a driver loaded after
  * the image was built makes it stale */
 static int add_watchdog(struct inputs *in, const struct kdump_ctx *ctx)
@@ -254,6 +262,19 @@ int rebuild_is_stale(const struct kdump_ctx *ctx, char **reason)
 	r = rebuild_collect_inputs(ctx, &current);
 	if (r < 0)
 		return r;
+	if (ctx->udev_busy) {
+		_cleanup_free_ char *watchdog = NULL;
+
+		/* its driver may still be on udev's queue; kdump-rearm.service
+		 * looks again once udev is done */
+		r = inputs_assume_recorded(&current, recorded, "watchdog", "none", &watchdog);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			log_info("the capture image has a watchdog (%.*s) whose driver udev has not "
+				 "loaded yet: taken as present until udev is done",
+				 (int)strcspn(watchdog_driver(watchdog), " "), watchdog_driver(watchdog));
+	}
 	return inputs_equal(recorded, current, reason) ? 0 : 1;
 }
 

@@ -87,10 +87,22 @@ static void say_still_loaded(const struct kdump_ctx *ctx)
 			 "the previous capture image and configuration");
 }
 
-static int ensure_image(const struct kdump_ctx *ctx)
+static int ensure_image(struct kdump_ctx *ctx)
 {
 	_cleanup_free_ char *reason = NULL;
 	int r = rebuild_is_stale(ctx, &reason);
+
+	/* an image built now must have what udev is still loading: built
+	 * before, it would be built again when that arrives */
+	if (r > 0 && ctx->udev_busy) {
+		log_info("the capture image must be built (%s); waiting for udev to load this "
+			 "boot's drivers first", reason ? reason : "it is stale");
+		udev_wait_drivers(ctx->root);
+		ctx->udev_busy = false;
+		free(reason);
+		reason = NULL;
+		r = rebuild_is_stale(ctx, &reason);
+	}
 
 	if (r < 0)
 		return log_error_errno(r, "cannot tell whether %s is up to date", ctx->initrd_path);
@@ -124,7 +136,7 @@ static void warn_snp_undecided(const struct kdump_ctx *ctx)
 {
 	const struct snp_state *s = &ctx->snp;
 
-	if (ctx->defaults->snp != SNP_MODE_AUTO || !s->capable || s->kvm_amd_loaded)
+	if (!ctx_snp_undecided(ctx))
 		return;
 	log_warn("this host is SEV-SNP capable (from %s) but kvm_amd is not loaded yet, so "
 		 "whether SNP is enabled is unknown: the crash kernel is armed without "
@@ -224,6 +236,16 @@ static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 	return load_record(ctx, *cmdline, record);
 }
 
+/* armed while udev was loading drivers: look again once it is done */
+static void rearm_after_udev(const struct kdump_ctx *ctx)
+{
+	if (!ctx->udev_busy)
+		return;
+	log_info("udev is still loading this boot's drivers: kdump-rearm.service checks the "
+		 "crash kernel again once it is done");
+	(void)udev_rearm_later(ctx->root);
+}
+
 /* start, or with replace (restart, reload) load again even when the same
  * crash kernel is loaded: kexec_file_load replaces it, so it is never
  * unloaded first and a failure before the load leaves it in place */
@@ -240,6 +262,7 @@ static int load_locked(struct kdump_ctx *ctx, bool replace)
 	}
 	if (!replace && already_loaded(ctx, record)) {
 		log_info("crash kernel already loaded");
+		rearm_after_udev(ctx);
 		return 0;
 	}
 	r = loader_load(&(struct load_request){
@@ -260,6 +283,7 @@ static int load_locked(struct kdump_ctx *ctx, bool replace)
 		return r;
 	}
 	save_state(ctx, record);
+	rearm_after_udev(ctx);
 	if (ctx->snp_hint)
 		log_info("crash kernel loaded (SEV-SNP host: kdump_snp=1); it survives an SNP crash: %s",
 			 ctx->snp_fix.evidence);

@@ -175,3 +175,39 @@ bool inputs_equal(const char *recorded, const char *current, char **reason)
 	}
 	return true;
 }
+
+/* the value of label's "label TAB - TAB value" line: its start and length */
+static const char *find_value(const char *text, const char *label, size_t *len)
+{
+	size_t ll = strlen(label);
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		if (strncmp(l, label, ll) == 0 && strncmp(l + ll, "\t-\t", 3) == 0) {
+			*len = line_len(l + ll + 3);
+			return l + ll + 3;
+		}
+	}
+	return NULL;
+}
+
+int inputs_assume_recorded(char **current, const char *recorded, const char *label,
+			   const char *absent, char **value)
+{
+	size_t cl, rl;
+	const char *cv = find_value(*current, label, &cl);
+	const char *rv = recorded ? find_value(recorded, label, &rl) : NULL;
+	char *s;
+
+	if (!cv || !rv || cl != strlen(absent) || memcmp(cv, absent, cl) != 0 ||
+	    (rl == cl && memcmp(rv, cv, cl) == 0))
+		return 0;
+	if (asprintf(&s, "%.*s%.*s%s", (int)(cv - *current), *current, (int)rl, rv, cv + cl) < 0)
+		return -ENOMEM;
+	if (value && !(*value = strndup(rv, rl))) {
+		free(s);
+		return -ENOMEM;
+	}
+	free(*current);
+	*current = s;
+	return 1;
+}

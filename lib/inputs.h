@@ -30,4 +30,13 @@ void inputs_clear(struct inputs *in);
  * that differs: "kdump.conf (/etc/kdump.conf) changed". */
 bool inputs_equal(const char *recorded, const char *current, char **reason);
 
+/*
+ * An input that may still arrive (a driver udev loads later): when
+ * current's value for label is absent and recorded has another value for
+ * it, current takes the recorded one. Returns 1 when it did (*value, if
+ * not NULL, gets that value), 0 when nothing changed, or -ENOMEM.
+ */
+int inputs_assume_recorded(char **current, const char *recorded, const char *label,
+			   const char *absent, char **value);
+
 #endif

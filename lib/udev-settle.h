@@ -7,10 +7,11 @@
  * kdump.service starts while udev still loads drivers for the coldplugged
  * devices: kvm_amd (which decides the SEV-SNP state) and a hardware
  * watchdog's driver (which the capture image records) come a few seconds
- * later, or tens of seconds on a slow machine. Building the image and
- * loading the crash kernel before they are in means building and loading
- * again when they arrive (kdump-rearm.service). kdump.service is off the
- * boot's critical path, so waiting for udev there costs the boot nothing.
+ * later, or tens of seconds on a slow machine. Building the image before
+ * they are in means building it again when they arrive
+ * (kdump-rearm.service), so start waits for udev before it builds; an
+ * image that is up to date is loaded at once, and kdump-rearm.service
+ * checks it again once udev is done (kdumpctl/udev-boot.c).
  */
 
 /* The queue: udev's (udev_settle_host) or a test's. */
@@ -39,5 +40,10 @@ int settle_wait(const struct settle_queue *q, unsigned int timeout_ms, unsigned 
  * take as settled; -ETIMEDOUT; or another negative errno.
  */
 int udev_settle_host(unsigned int timeout_ms, unsigned long long *waited_ms);
+
+/* udev_settle_host on "/"; below another root, the queue as its
+ * /run/udev/queue file shows it. A timeout of 0 asks whether udev is busy
+ * now: -ETIMEDOUT when it is. */
+int udev_settle_root(const char *root, unsigned int timeout_ms, unsigned long long *waited_ms);
 
 #endif

@@ -722,6 +722,90 @@ case_stale_watchdog_appears() {
 	stale_after fake_watchdog "watchdog changed"
 }
 
+# udev_busy: this boot's coldplug is still on udev's queue, as
+# /run/udev/queue shows while it is
+udev_busy() {
+	mkdir -p "$R/run/udev"
+	: >"$R/run/udev/control"
+	: >"$R/run/udev/queue"
+}
+
+# the watchdog's driver is gone (a later boot, udev not done yet)
+no_watchdog_yet() {
+	rm -rf "$R/sys/class/watchdog" "$R/sys/module/i6300esb" "$R/sys/bus/pci/drivers/i6300esb"
+}
+
+# at boot, before udev has loaded the watchdog's driver again, the image
+# that has it is loaded at once: not rebuilt now and again when it arrives
+case_udev_busy_keeps_watchdog_image() {
+	host amd-iommu
+	fake_watchdog
+	kdumpctl start
+	no_watchdog_yet
+	udev_busy
+	kdumpctl start
+	expect_rc 0 && dracut_runs 1 &&
+	expect_in err "the capture image has a watchdog (i6300esb) whose driver udev has not loaded yet" &&
+	expect_in err "taken as present until udev is done" &&
+	expect_in err "kdump-rearm.service checks the crash kernel again once it is done" &&
+	expect_not_in err "waiting for udev"
+}
+
+# once udev is done (kdump-rearm.service: --settle) a watchdog that did not
+# come back makes the image stale, as it does for a start after boot
+case_watchdog_gone_after_udev_is_stale() {
+	host amd-iommu
+	fake_watchdog
+	kdumpctl start
+	no_watchdog_yet
+	udev_busy
+	rm "$R/run/udev/queue"
+	kdumpctl --settle start
+	expect_rc 0 && dracut_runs 2 && expect_in err "rebuilding the capture image: watchdog changed" &&
+	expect_not_in err "kdump-rearm.service checks"
+}
+
+# an image that must be built anyway waits for udev first, so that it is
+# built once, with the watchdog udev loads meanwhile
+case_udev_busy_build_waits() {
+	host amd-iommu
+	udev_busy
+	( sleep 1; fake_watchdog; rm "$R/run/udev/queue" ) &
+	KDUMP_SNP_UDEV_TIMEOUT_MS=20000 kdumpctl start
+	wait
+	expect_rc 0 && dracut_runs 1 &&
+	expect_in err "waiting for udev to load this boot's drivers first" &&
+	expect_in err "s for udev to load the drivers of this boot's devices" &&
+	grep -qx "KDUMP_SNP_WATCHDOG=driver=i6300esb|modules=i6300esb|timeout=2046|" "$FAKE_DRACUT_LOG" ||
+		fail "dracut: $(grep WATCHDOG "$FAKE_DRACUT_LOG")"
+}
+
+# the wait is bounded: a queue that never empties does not hold start
+case_udev_wait_bounded() {
+	host amd-iommu
+	udev_busy
+	KDUMP_SNP_UDEV_TIMEOUT_MS=300 kdumpctl --settle start
+	expect_rc 0 && dracut_runs 1 &&
+	expect_in err "udev is still loading drivers after 0.3 s; going on with the devices present now"
+}
+
+# on an SNP-capable host without kvm_amd yet, whether SNP is enabled picks
+# the crash kernel: start waits for udev before reading the host
+case_udev_busy_snp_undecided_waits() {
+	host snp-no-kvm
+	udev_busy
+	KDUMP_SNP_UDEV_TIMEOUT_MS=300 kdumpctl start
+	expect_rc 0 &&
+	expect_in err "kvm_amd is not loaded yet: waiting for udev to load it before choosing the crash kernel" &&
+	expect_in err "udev is still loading drivers after 0.3 s"
+}
+
+case_settle_only_for_arming() {
+	host amd-iommu
+	kdumpctl --settle status
+	expect_rc 2 && expect_in err "--settle does not apply to status"
+}
+
 case_stale_extra_bins() {
 	host amd-iommu
 	printf '#!/bin/sh\n' >"$R/usr/bin/tool" && chmod +x "$R/usr/bin/tool"

@@ -42,6 +42,15 @@ case_kdump_service_orders_honestly() {
 		fail "kdump-rearm.service does not run after a start of kdump.service in progress"
 }
 
+# kdump.service's start does not wait for udev when its image is up to
+# date: the re-arm it queues is the one that waits, and compares strictly
+case_rearm_waits_for_udev() {
+	local exec
+	exec=$(grep '^ExecStart=' "${UNITS}/kdump-rearm.service")
+	[[ "${exec}" =~ ^ExecStart=/[^\ ]*/kdumpctl\ --settle\ start$ ]] ||
+		fail "kdump-rearm.service does not run kdumpctl --settle start: ${exec}"
+}
+
 # kdump.service arms the crash kernel without holding up the boot: nothing
 # orders multi-user.target after it (no Before= on it, and without default
 # dependencies the target does not add After= for the units it wants), while

@@ -132,6 +132,47 @@ static void test_missing_file(void **state)
 	inputs_clear(&in);
 }
 
+/* a watchdog the image has, whose driver udev has not loaded yet */
+static void test_assume_recorded_absent_input(void **state)
+{
+	const char *recorded = "kernel\t-\t6.12\nwatchdog-x\t-\tother\nwatchdog\t-\tiTCO_wdt 30\n"
+			       "root\t-\tUUID=1\n";
+	char *current = strdup("kernel\t-\t6.12\nwatchdog-x\t-\tother\nwatchdog\t-\tnone\n"
+			       "root\t-\tUUID=1\n");
+	char *value = NULL;
+
+	(void)state;
+	assert_int_equal(inputs_assume_recorded(&current, recorded, "watchdog", "none", &value), 1);
+	assert_string_equal(current, recorded);
+	assert_string_equal(value, "iTCO_wdt 30");
+	assert_true(inputs_equal(recorded, current, NULL));
+	free(current);
+	free(value);
+}
+
+/* a present value, a value absent from both, a label the record lacks,
+ * a label that only starts the same: nothing is assumed */
+static void test_assume_recorded_leaves_others(void **state)
+{
+	const char *recorded = "watchdog-x\t-\tiTCO_wdt 30\nwatchdog\t-\tiTCO_wdt 30\n";
+	const char *cases[][2] = {
+		{ "watchdog\t-\ti6300esb 30\n", recorded },
+		{ "watchdog\t-\tnone\n", "watchdog\t-\tnone\n" },
+		{ "watchdog\t-\tnone\n", "kernel\t-\t6.12\n" },
+		{ "watchdog-x\t-\tnone\n", recorded },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *current = strdup(cases[i][0]);
+		char *value = NULL;
+		assert_int_equal(inputs_assume_recorded(&current, cases[i][1], "watchdog", "none", &value), 0);
+		assert_string_equal(current, cases[i][0]);
+		assert_null(value);
+		free(current);
+	}
+}
+
 static void test_initramfs_size(void **state)
 {
 	char img[300], cmd[700];
@@ -169,6 +210,8 @@ int main(void)
 		cmocka_unit_test(test_added_and_removed),
 		cmocka_unit_test(test_value_change),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_assume_recorded_absent_input),
+		cmocka_unit_test(test_assume_recorded_leaves_others),
 		cmocka_unit_test(test_initramfs_size),
 	};
 
