@@ -48,7 +48,8 @@ bench_markers() {
 
 # bench_boot DISK LOG APPEND: boot the guest of guest.env (vm_guest_load)
 # from DISK, as tests/vm/lib.sh does (TCG, q35, AMD IOMMU, -m 2048, disk
-# behind the IOMMU, -no-reboot), under `timeout $BENCH_TIMEOUT`, and stop it
+# behind the IOMMU, -no-reboot; BENCH_MEM_MIB and BENCH_SMP change the
+# memory and CPUs), under `timeout $BENCH_TIMEOUT`, and stop it
 # when the crash kernel has run for $BENCH_CRASH_TIMEOUT s after the panic.
 # Prints the marker lines as they come. Sets BENCH_RC (124: a time limit
 # was hit), BENCH_HUNG (1: the crash-kernel limit) and BENCH_SECS.
@@ -57,8 +58,8 @@ bench_boot() {
 	vm_guest_disk_args "$disk" d0 kdumproot
 	local -a cmd=(
 		timeout --kill-after=10 "$BENCH_TIMEOUT"
-		"$VM_QEMU" -accel tcg -M q35 -device amd-iommu -m 2048
-		-nographic -no-reboot -nic none -smp 1 -vga none
+		"$VM_QEMU" -accel tcg -M q35 -device amd-iommu -m "${BENCH_MEM_MIB:-2048}"
+		-nographic -no-reboot -nic none -smp "${BENCH_SMP:-1}" -vga none
 		-kernel "$VM_GUEST_KERNEL" -initrd "$VM_GUEST_INITRD"
 		-append "$VM_GUEST_CMDLINE $append"
 		"${VM_GUEST_DISK_ARGS[@]}"

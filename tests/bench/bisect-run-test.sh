@@ -52,6 +52,28 @@ crash_run() {
 		FAIL_WHY=''
 		RUN_SAVED=5.0
 	fi
+	# the scaling runs (BENCH_MEM_MIB set): panic to vmcore grows by
+	# 1 s per GiB for ours, by 3 s for kdump-tools; two crash CPUs save a
+	# third; kdump-tools fails at 8 GiB
+	if [[ -n ${BENCH_MEM_MIB:-} ]]; then
+		local gib=$((BENCH_MEM_MIB / 1024))
+		printf '[ 40.0] KDUMP-SNP-TEST: filled user=25%% cache=25%% in 3s: MemTotal:%dM\r\n' \
+			"${BENCH_MEM_MIB}" >"${RES}/${name}-${3}.log"
+		RUN_OK=1
+		FAIL_WHY=''
+		case ${name} in
+		snp-default) RUN_SAVED=$((6 + gib)) ;;
+		snp-threads) RUN_SAVED=$(((6 + gib) * 2 / 3)) ;;
+		tools-default) RUN_SAVED=$((10 + 3 * gib)) ;;
+		*) RUN_SAVED=0 ;;
+		esac
+		RUN_CAPTURE=$((RUN_SAVED - 3))
+		RUN_BYTES=$((60 * 1048576 + gib * 1048576))
+		if [[ ${name} == tools-default ]] && [[ ${gib} == 8 ]]; then
+			RUN_OK=0
+			FAIL_WHY='hang: crash kernel stopped after the time limit'
+		fi
+	fi
 }
 
 bisect snp-default tools-default snp-dedicated >"${TMP}/bisect.out"
@@ -67,7 +89,17 @@ printf '%s\t%s\n' kdump-snp/default/vmcore-bytes 70254592 kdump-snp/default/vmco
 	kdump-snp/mdf/vmcore-bytes 52428800 >>"${RES}/results.tsv"
 printf '%s\t%s\n' snp-default-version-makedumpfile 1:1.7.6-1 snp-mdf-version-makedumpfile 1:1.7.8-1 \
 	snp-mdf-kver 6.12.117+deb13-amd64 >>"${RES}/info.tsv"
+# the memory-scaling runs, as run-bench's scaling makes them
+HAVE_TOOLS=1
+scaling >"${TMP}/scaling.out"
+printf '%s\t%s\n' scaling 1 scaling-mem "${BENCH_SCALING_MEM}" scaling-runs 1 scaling-fill 25,25 \
+	snp-threads-collector "${COLLECTOR[threads]}" >>"${RES}/info.tsv"
 "${top_srcdir}/bench/write-report" "${RES}" >"${TMP}/report.md"
+# the same with ours growing faster than kdump-tools: 40 s at 8 GiB
+cp -r -- "${RES}" "${TMP}/slower"
+printf '%s\t%s\n' kdump-snp/default/mem8192/to-vmcore-s 40 kdump-snp/default/mem8192/to-vmcore-s 40 \
+	>>"${TMP}/slower/results.tsv"
+"${top_srcdir}/bench/write-report" "${TMP}/slower" >"${TMP}/slower.md"
 
 passed=0
 failed=0
@@ -137,6 +169,24 @@ check 'arming at boot slower than kdump-tools is missed' \
 	grep -qE '^\| #18 \| arming at boot .*\| 21\.0 s \| 10\.0 s \| \*\*missed\*\* \|$' "${TMP}/report.md"
 check "and its reason gives the udev wait of each run from the logs" \
 	grep -qF 'a median 12.5 s (runs: 11.5 12.5 13.5 s) is kdumpctl start waiting' "${TMP}/report.md"
+check 'each scaling run has its figures under its memory size' \
+	has_line "${RES}/results.tsv" kdump-tools/default/mem2048/to-vmcore-s 16
+check 'two crash CPUs run from 4 GiB on only' \
+	lacks "${RES}/results.tsv" kdump-snp/threads/mem2048
+check "kdump-tools' run that hung at 8 GiB is a failed run, with no figure" \
+	has_line "${RES}/info.tsv" tools-default-mem8192-run1 'failed: hang: crash kernel stopped after the time limit'
+check 'the guest memory before the panic is kept' \
+	has_line "${RES}/info.tsv" snp-default-mem4096-fill 'user=25% cache=25% in 3s: MemTotal:4096M'
+check 'growth per GiB: 1 s for ours, 3 s for kdump-tools over the sizes it has, met' \
+	grep -qE '^\| #18 \| panic to vmcore saved grows per GiB .*\| 1\.00 s/GiB \| 3\.00 s/GiB \| met \|$' "${TMP}/report.md"
+check 'the scaling table has the failed size as -' \
+	grep -qF '| 8 GiB | 14.0 s / 11.0 s / 68.0 MiB | - | 9.0 s / 6.0 s / 68.0 MiB |' "${TMP}/report.md"
+check 'a second crash CPU that saves a third is worth it' \
+	grep -qF 'A second crash CPU: at 8 GiB it saves 5.0 s of 14.0 s (36 %): worth using' "${TMP}/report.md"
+check 'ours growing faster misses the target' \
+	grep -qE '^\| #18 \| panic to vmcore saved grows per GiB .*\| \*\*missed\*\* \|$' "${TMP}/slower.md"
+check 'and says why with the capture and size growth' \
+	grep -qF 'Memory scaling: panic to vmcore saved grows by' "${TMP}/slower.md"
 if [[ ${failed} != 0 ]]; then
 	printf 'bisect output:\n'
 	sed 's/^/    /' "${TMP}/bisect.out"

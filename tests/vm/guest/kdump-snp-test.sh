@@ -86,9 +86,38 @@ panic_if_ready() {
 		return
 	fi
 	shift
+	fill_memory
 	say "panic uptime=$(uptime_s)"
 	sync
 	"$@"
+}
+
+# kdumpfill=USER,CACHE (percent of MemTotal; make bench's memory scaling):
+# before the panic, hold USER % in a process's anonymous memory (bytes
+# that are not zero) and CACHE % in the page cache (a sparse file read
+# through: cached pages without disk I/O), so that the dump's filter has
+# user, cache and free pages to sort at every memory size
+fill_memory() {
+	fill_ready=/run/kdumpfill.ready
+	fill_i=0
+	spec=$(cmdline_value kdumpfill)
+	[ -n "$spec" ] || return 0
+	user=${spec%%,*}
+	cache=${spec#*,}
+	case $user$cache in *[!0-9]*) say "FAIL kdumpfill=$spec: give USER,CACHE percentages"; return 0 ;; esac
+	total_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+	truncate -s "$((total_kb * cache / 100))K" /var/tmp/kdumpfill.cache
+	cat /var/tmp/kdumpfill.cache >/dev/null
+	rm -f "$fill_ready"
+	# shellcheck disable=SC2016 # perl's own variables
+	perl -e '$s = ("\x5a" x 1048576) x int($ARGV[0] / 1024); open(my $o, ">", $ARGV[1]) or die; close $o; sleep 86400' \
+		"$((total_kb * user / 100))" "$fill_ready" &
+	while [ ! -e "$fill_ready" ] && [ "$fill_i" -lt 600 ]; do
+		sleep 1
+		fill_i=$((fill_i + 1))
+	done
+	[ -e "$fill_ready" ] || say "FAIL kdumpfill: the user memory was not filled in 600 s"
+	say "filled user=$user% cache=$cache% in ${fill_i}s: $(awk '/^(MemTotal|MemFree|Cached|AnonPages):/ { printf "%s%dM ", $1, $2 / 1024 }' /proc/meminfo)"
 }
 
 sysrq_crash() {
