@@ -12,10 +12,10 @@
 #   DEB            the package (make deb, tests/build-deb)
 #
 # The chroot's apt source is the host's own archive entry with only its
-# Suites line changed to SUITE (as kernel/install-source derives trixie's):
-# the first deb822 stanza of /etc/apt/sources.list.d/debian.sources
-# (KDUMP_SNP_APT_SOURCES) whose URIs is the main archive; debootstrap gets
-# that stanza's first URI.
+# Suites line changed to SUITE (tests/derive-sources): the first deb822
+# stanza of /etc/apt/sources.list.d/debian.sources (KDUMP_SNP_APT_SOURCES)
+# that lists this release's own suite; debootstrap gets that stanza's first
+# URI.
 #
 # Cache: the debootstrapped chroot with its package lists, in
 # $KDUMP_SNP_CACHE/deb-install/SUITE-<key>/root (KDUMP_SNP_CACHE default
@@ -83,19 +83,10 @@ phase() {
 
 # ---- the apt source -------------------------------------------------------
 
-# derive_stanza FILE SUITE: FILE's first stanza for the main archive (not
-# -security, whose suites are SUITE-security), its Suites line set to SUITE
+# derive_stanza FILE SUITE: FILE's stanza of this release's own suite, its
+# Suites line set to SUITE (tests/derive-sources)
 derive_stanza() {
-	awk -v suite="$2" '
-		BEGIN { RS = ""; done = 0 }
-		!done && /URIs:[^\n]*\/debian\/?[ \t]*(\n|$)/ && !/debian-security/ {
-			n = split($0, l, "\n")
-			for (i = 1; i <= n; i++) {
-				if (l[i] ~ /^Suites:/) l[i] = "Suites: " suite
-				print l[i]
-			}
-			done = 1
-		}' "$1"
+	KDUMP_SNP_APT_SOURCES=$1 "$here/../derive-sources" "$2"
 }
 
 [[ -r "$SOURCES" ]] || vm_die "install-chroot: no $SOURCES to derive the $suite source from (set KDUMP_SNP_APT_SOURCES)"

@@ -23,7 +23,7 @@ fi
 
 # every optional check
 strict=(
-	tests/run-tests .ci/run tests/install-deps tests/ci-times demo
+	tests/run-tests .ci/run tests/install-deps tests/ci-times demo tests/derive-sources
 	tests/cli/*.sh tests/runner/*.sh tests/bench/*.sh
 	tests/save/save-tests.sh tests/save/ssh-tests.sh tests/dracut/dracut-tests.sh tests/fuzz/run-fuzz.sh
 	tests/vm/kexec-cycle.sh tests/vm/make-vmcore.sh tests/vm/kdump-cycle.sh tests/vm/run-lanes.sh

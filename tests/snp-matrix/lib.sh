@@ -88,27 +88,10 @@ SNPM_DEBIAN_MODULES=(virtio_pci virtio_blk ext4)
 
 # ---- Debian's newest kernel ---------------------------------------------------
 
-# snpm_derive_sources: the first stanza of debian.sources that lists the
-# release's own suite, with only its Suites line changed
+# snpm_derive_sources: the machine's own archive stanza with only its
+# Suites line changed (tests/derive-sources)
 snpm_derive_sources() {
-	local codename
-	codename=$(. /etc/os-release && printf '%s\n' "${VERSION_CODENAME}")
-	awk -v c="${codename}" -v s="${SNPM_KERNEL_SUITE}" '
-	BEGIN { RS = ""; ORS = "" }
-	{
-		n = split($0, L, "\n"); hit = 0
-		for (i = 1; i <= n; i++)
-			if (L[i] ~ /^Suites:/) {
-				m = split(L[i], W, /[ \t]+/)
-				for (j = 2; j <= m; j++) if (W[j] == c) hit = 1
-			}
-		if (!hit || done) next
-		for (i = 1; i <= n; i++) {
-			if (L[i] ~ /^Suites:/) L[i] = "Suites: " s
-			print L[i] "\n"
-		}
-		done = 1
-	}' "${SNPM_SOURCES_IN}"
+	KDUMP_SNP_APT_SOURCES=${SNPM_SOURCES_IN} "${SNPM_HERE}/../derive-sources" "${SNPM_KERNEL_SUITE}"
 }
 
 # snpm_ensure_sources: apt knows $SNPM_KERNEL_SUITE (backports are
