@@ -442,9 +442,11 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 		_cleanup_free_ char *net = NULL;
 		struct net_config nc;
 
+		/* the NIC's driver, and for a VLAN the kernel's VLAN support,
+		 * which the capture's RTM_NEWLINK needs loaded */
 		r = network_record(ctx, false, &net, &nc) ?:
 		    push_env(p, "KDUMP_SNP_NETWORK=%s", net) ?:
-		    push_env(p, "KDUMP_SNP_NET_DRIVER=%s", nc.driver);
+		    push_env(p, "KDUMP_SNP_NET_MODULES=%s%s", nc.driver, nc.vlan_id ? " 8021q" : "");
 	}
 	/* the key and the recorded host key, copied into the image */
 	if (r == 0 && c->target_type == CONF_TARGET_SSH) {

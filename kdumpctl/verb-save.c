@@ -167,9 +167,14 @@ static int network_up(const struct kdump_conf *c, struct net_config *nc)
 	r = net_config_parse(text, nc);
 	if (r < 0)
 		return log_error_errno(r, "%s is not a network record", NET_IMAGE_FILE);
-	log_info("bringing up the interface with MAC address of %s (%s/%u%s%s) within %u s",
-		 nc->ifname, nc->address, nc->prefix, *nc->gateway ? ", gateway " : "", nc->gateway,
-		 c->link_delay);
+	if (nc->vlan_id)
+		log_info("bringing up VLAN %u (%s) on the interface with MAC address of %s "
+			 "(%s/%u%s%s) within %u s", nc->vlan_id, nc->vlan_ifname, nc->ifname, nc->address,
+			 nc->prefix, *nc->gateway ? ", gateway " : "", nc->gateway, c->link_delay);
+	else
+		log_info("bringing up the interface with MAC address of %s (%s/%u%s%s) within %u s",
+			 nc->ifname, nc->address, nc->prefix, *nc->gateway ? ", gateway " : "",
+			 nc->gateway, c->link_delay);
 	r = net_config_apply(nc, c->link_delay * 1000, &why);
 	if (r < 0)
 		return log_error_errno(r, "the network to %s is not up: %s", nc->server, why);

@@ -9,13 +9,17 @@
  *    crash kernel (no udev renames there).
  *  - Every wait polls every 100 ms against one deadline: the interface to
  *    appear (its driver binds while the modules load), then its carrier.
- *  - An address or route that exists already (EEXIST) counts as added.
+ *  - A VLAN is created on that interface once it has its carrier, under
+ *    the name it has on the host (nothing else in the crash kernel has
+ *    it); the address and the route go on the VLAN.
+ *  - A VLAN, address or route that exists already (EEXIST) counts as added.
  */
 /* net/if.h before the kernel's headers, which then leave its names alone */
 #include <net/if.h>
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <linux/if_ether.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,6 +100,36 @@ static int link_up(struct mnl_socket *nl, unsigned int index, unsigned int mtu)
 	return rtnl_talk(nl, nlh, NULL, NULL);
 }
 
+/* RTM_NEWLINK of the VLAN nc describes on the device at lower; its index */
+static int vlan_create(struct mnl_socket *nl, const struct net_config *nc, unsigned int lower,
+		       unsigned int *index)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlattr *info, *data;
+	struct ifinfomsg *ifi;
+	int r;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, IFLA_LINK, lower);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, nc->vlan_ifname);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u16(nlh, IFLA_VLAN_ID, (uint16_t)nc->vlan_id);
+	mnl_attr_put_u16(nlh, IFLA_VLAN_PROTOCOL, htons((uint16_t)nc->vlan_protocol));
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	r = rtnl_talk(nl, nlh, NULL, NULL);
+	if (r < 0 && r != -EEXIST)
+		return r;
+	*index = if_nametoindex(nc->vlan_ifname);
+	return *index ? 0 : -ENODEV;
+}
+
 static int put_addr(struct nlmsghdr *nlh, int type, int family, const char *text)
 {
 	unsigned char a[16];
@@ -158,6 +192,34 @@ static int add_route(struct mnl_socket *nl, const struct net_config *nc, unsigne
 	return r == -EEXIST ? 0 : r;
 }
 
+/* The VLAN on the device at lower, up with its MTU; its index. */
+static int vlan_up(struct mnl_socket *nl, const struct net_config *nc, unsigned int lower,
+		   unsigned long long deadline, unsigned int *index, const char **why)
+{
+	int r = vlan_create(nl, nc, lower, index);
+
+	if (r == -EOPNOTSUPP) {
+		*why = "the kernel cannot create VLAN devices (is the 8021q module in the image?)";
+		return r;
+	}
+	if (r < 0) {
+		*why = "cannot create the VLAN device";
+		return r;
+	}
+	r = link_up(nl, *index, nc->vlan_mtu);
+	if (r < 0) {
+		*why = "cannot bring the VLAN device up";
+		return r;
+	}
+	while (!has_carrier(nc->vlan_ifname) && now_ms() < deadline)
+		nap();
+	if (!has_carrier(nc->vlan_ifname)) {
+		*why = "the VLAN device did not come up (no carrier)";
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
 int net_config_apply(const struct net_config *nc, unsigned int timeout_ms, const char **why)
 {
 	unsigned long long deadline = now_ms() + timeout_ms;
@@ -192,6 +254,11 @@ int net_config_apply(const struct net_config *nc, unsigned int timeout_ms, const
 		*why = "the link did not come up (no carrier)";
 		r = -ETIMEDOUT;
 		goto out;
+	}
+	if (nc->vlan_id) {
+		r = vlan_up(nl, nc, index, deadline, &index, why);
+		if (r < 0)
+			goto out;
 	}
 	r = add_address(nl, nc, index);
 	if (r < 0) {

@@ -15,14 +15,17 @@
  *    and preferred source. The address recorded is that source, or else
  *    the first global address of the family on the interface.
  *  - The interface must be an Ethernet device (ARPHRD_ETHER) that is not
- *    stacked on others (vlan, bridge, bond, team, macvlan, ipvlan, vxlan,
- *    geneve, tun): one the crash kernel finds by MAC and configures alone.
- *    Others are refused with -ENOTSUP.
+ *    stacked on others (bridge, bond, team, macvlan, ipvlan, vxlan, geneve,
+ *    tun, ...): one the crash kernel finds by MAC and configures alone, or
+ *    a VLAN (802.1Q or 802.1ad) directly on such a device, which the crash
+ *    kernel creates again on the device it found. Others, VLAN on VLAN
+ *    included, are refused with -ENOTSUP and a message naming the kind.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_arp.h>
+#include <linux/if_ether.h>
 #include <linux/rtnetlink.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -138,21 +141,38 @@ static int get_route(struct mnl_socket *nl, int family, const void *dst, struct 
 }
 
 struct link_reply {
-	struct net_config *nc;
+	char ifname[16];
+	unsigned char mac[6];
+	unsigned int mtu;
 	unsigned short type;
-	bool stacked;
+	char kind[16];			/* IFLA_INFO_KIND, "" for a plain device */
+	unsigned int lower;		/* IFLA_LINK: the device it is stacked on */
+	bool lower_elsewhere;		/* ... in another network namespace */
+	unsigned int vlan_id, vlan_protocol;
 };
 
-/* devices on top of others, which the crash kernel would have to build */
-static bool stacked_kind(const char *kind)
+static void vlan_info(const struct nlattr *data, struct link_reply *lr)
 {
-	static const char *const kinds[] = { "vlan", "bridge", "bond", "team", "macvlan",
-					     "macvtap", "ipvlan", "vxlan", "geneve", "tun" };
+	struct attrs at = { .max = IFLA_VLAN_MAX };
 
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (streq(kind, kinds[i]))
-			return true;
-	return false;
+	mnl_attr_parse_nested(data, attr_cb, &at);
+	if (at.tb[IFLA_VLAN_ID])
+		lr->vlan_id = mnl_attr_get_u16(at.tb[IFLA_VLAN_ID]);
+	/* network byte order, as an ethertype */
+	lr->vlan_protocol = ETH_P_8021Q;
+	if (at.tb[IFLA_VLAN_PROTOCOL])
+		lr->vlan_protocol = ntohs(mnl_attr_get_u16(at.tb[IFLA_VLAN_PROTOCOL]));
+}
+
+static void link_info(const struct nlattr *info, struct link_reply *lr)
+{
+	struct attrs li = { .max = IFLA_INFO_MAX };
+
+	mnl_attr_parse_nested(info, attr_cb, &li);
+	if (li.tb[IFLA_INFO_KIND])
+		snprintf(lr->kind, sizeof(lr->kind), "%s", mnl_attr_get_str(li.tb[IFLA_INFO_KIND]));
+	if (streq(lr->kind, "vlan") && li.tb[IFLA_INFO_DATA])
+		vlan_info(li.tb[IFLA_INFO_DATA], lr);
 }
 
 static int link_cb(const struct nlmsghdr *nlh, void *data)
@@ -164,18 +184,16 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_parse(nlh, sizeof(*ifi), attr_cb, &at);
 	lr->type = ifi->ifi_type;
 	if (at.tb[IFLA_IFNAME])
-		snprintf(lr->nc->ifname, sizeof(lr->nc->ifname), "%s",
-			 mnl_attr_get_str(at.tb[IFLA_IFNAME]));
+		snprintf(lr->ifname, sizeof(lr->ifname), "%s", mnl_attr_get_str(at.tb[IFLA_IFNAME]));
 	if (at.tb[IFLA_MTU])
-		lr->nc->mtu = mnl_attr_get_u32(at.tb[IFLA_MTU]);
+		lr->mtu = mnl_attr_get_u32(at.tb[IFLA_MTU]);
 	if (at.tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(at.tb[IFLA_ADDRESS]) == 6)
-		memcpy(lr->nc->mac, mnl_attr_get_payload(at.tb[IFLA_ADDRESS]), 6);
-	if (at.tb[IFLA_LINKINFO]) {
-		struct attrs li = { .max = IFLA_INFO_MAX };
-
-		mnl_attr_parse_nested(at.tb[IFLA_LINKINFO], attr_cb, &li);
-		lr->stacked = li.tb[IFLA_INFO_KIND] && stacked_kind(mnl_attr_get_str(li.tb[IFLA_INFO_KIND]));
-	}
+		memcpy(lr->mac, mnl_attr_get_payload(at.tb[IFLA_ADDRESS]), 6);
+	if (at.tb[IFLA_LINK])
+		lr->lower = mnl_attr_get_u32(at.tb[IFLA_LINK]);
+	lr->lower_elsewhere = at.tb[IFLA_LINK_NETNSID] != NULL;
+	if (at.tb[IFLA_LINKINFO])
+		link_info(at.tb[IFLA_LINKINFO], lr);
 	return MNL_CB_OK;
 }
 
@@ -190,6 +208,96 @@ static int get_link(struct mnl_socket *nl, unsigned int index, struct link_reply
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = (int)index;
 	return rtnl_talk(nl, nlh, link_cb, lr);
+}
+
+#define STACKED(k) { k, "the route goes through a " k " device; only an Ethernet device, " \
+			"or a VLAN on one, is supported" }
+
+/* Why a device on top of others is refused (the crash kernel would have to
+ * build it), or NULL for a plain one. A device of another kind that is
+ * Ethernet (veth, dummy) is taken as it is. */
+static const char *stacked_why(const char *kind)
+{
+	static const struct {
+		const char *kind, *why;
+	} kinds[] = { STACKED("bridge"), STACKED("bond"), STACKED("team"), STACKED("macvlan"),
+		      STACKED("macvtap"), STACKED("ipvlan"), STACKED("vxlan"), STACKED("geneve"),
+		      STACKED("tun"), STACKED("hsr"), STACKED("macsec") };
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (streq(kind, kinds[i].kind))
+			return kinds[i].why;
+	return NULL;
+}
+
+/* An Ethernet device the crash kernel finds by its MAC alone, or why not */
+static const char *plain_why(const struct link_reply *lr)
+{
+	if (stacked_why(lr->kind))
+		return stacked_why(lr->kind);
+	if (lr->type != ARPHRD_ETHER)
+		return "the route goes through an interface that is not an Ethernet device";
+	return NULL;
+}
+
+/* The lower device of the VLAN the route goes through, into *lower: it
+ * must be a plain Ethernet device. */
+static int vlan_lower(struct mnl_socket *nl, const struct link_reply *vlan,
+		      struct link_reply *lower, const char **why)
+{
+	int r;
+
+	*why = NULL;
+	if (!vlan->vlan_id)
+		*why = "cannot read the VLAN id of the interface the route goes through";
+	else if (!vlan->lower || vlan->lower_elsewhere)
+		*why = "the route goes through a VLAN whose lower device is in another "
+		       "network namespace";
+	if (*why)
+		return -ENOTSUP;
+	r = get_link(nl, vlan->lower, lower);
+	if (r < 0) {
+		*why = "cannot read the device the VLAN is on";
+		return r;
+	}
+	if (streq(lower->kind, "vlan"))
+		*why = "the route goes through a VLAN on a VLAN (QinQ), which is not supported";
+	else if (lower->type != ARPHRD_ETHER)
+		*why = "the route goes through a VLAN on a device that is not Ethernet";
+	else if (stacked_why(lower->kind))
+		*why = "the route goes through a VLAN on a bridge, bond or other stacked device; "
+		       "only a VLAN on an Ethernet device is supported";
+	return *why ? -ENOTSUP : 0;
+}
+
+/* the devices of the route into *nc: the Ethernet device and its VLAN, if any */
+static int route_devices(struct mnl_socket *nl, unsigned int oif, struct net_config *nc,
+			 const char **why)
+{
+	struct link_reply dev = { 0 }, lower = { 0 };
+	const struct link_reply *eth = &dev;
+	int r = get_link(nl, oif, &dev);
+
+	if (r < 0) {
+		*why = "cannot read the interface the route goes through";
+		return r;
+	}
+	if (streq(dev.kind, "vlan")) {
+		r = vlan_lower(nl, &dev, &lower, why);
+		if (r < 0)
+			return r;
+		nc->vlan_id = dev.vlan_id;
+		nc->vlan_protocol = dev.vlan_protocol;
+		nc->vlan_mtu = dev.mtu;
+		memcpy(nc->vlan_ifname, dev.ifname, sizeof(nc->vlan_ifname));
+		eth = &lower;
+	} else if ((*why = plain_why(&dev)) != NULL) {
+		return -ENOTSUP;
+	}
+	memcpy(nc->ifname, eth->ifname, sizeof(nc->ifname));
+	memcpy(nc->mac, eth->mac, sizeof(nc->mac));
+	nc->mtu = eth->mtu;
+	return 0;
 }
 
 struct addr_reply {
@@ -259,7 +367,6 @@ int net_config_capture(const char *host, struct net_config *nc, const char **why
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
 	struct route_reply rr = { 0 };
-	struct link_reply lr = { .nc = nc };
 	struct addr_reply ar = { 0 };
 	struct mnl_socket *nl = NULL;
 	const void *dst;
@@ -290,17 +397,9 @@ int net_config_capture(const char *host, struct net_config *nc, const char **why
 		goto out;
 	}
 	snprintf(nc->gateway, sizeof(nc->gateway), "%s", rr.gateway);
-	r = get_link(nl, rr.oif, &lr);
-	if (r < 0) {
-		*why = "cannot read the interface the route goes through";
+	r = route_devices(nl, rr.oif, nc, why);
+	if (r < 0)
 		goto out;
-	}
-	if (lr.type != ARPHRD_ETHER || lr.stacked) {
-		*why = "the route goes through an interface that is not a plain Ethernet device "
-		       "(VLAN, bridge, bond and tunnel devices are not supported yet)";
-		r = -ENOTSUP;
-		goto out;
-	}
 	ar.index = rr.oif;
 	ar.family = nc->family;
 	ar.want = rr.prefsrc;
@@ -322,16 +421,27 @@ out:
 
 /* ---- the record ------------------------------------------------------------------ */
 
+static const char *vlan_protocol_name(unsigned int protocol)
+{
+	return protocol == ETH_P_8021AD ? "802.1ad" : "802.1Q";
+}
+
 int net_config_format(const struct net_config *nc, char **text)
 {
 	const unsigned char *m = nc->mac;
-	int n = asprintf(text,
-			 "ifname=%s\nmac=%02x:%02x:%02x:%02x:%02x:%02x\ndriver=%s\nmtu=%u\n"
-			 "family=%s\naddress=%s\nprefix=%u\ngateway=%s\nserver=%s\ndhcp=%d\n",
-			 nc->ifname, m[0], m[1], m[2], m[3], m[4], m[5], nc->driver, nc->mtu,
-			 nc->family == AF_INET6 ? "inet6" : "inet", nc->address, nc->prefix,
-			 nc->gateway, nc->server, nc->dhcp);
+	_cleanup_free_ char *vlan = NULL;
+	int n;
 
+	if (nc->vlan_id &&
+	    asprintf(&vlan, "vlan=%u\nvlan_protocol=%s\nvlan_ifname=%s\nvlan_mtu=%u\n", nc->vlan_id,
+		     vlan_protocol_name(nc->vlan_protocol), nc->vlan_ifname, nc->vlan_mtu) < 0)
+		return -ENOMEM;
+	n = asprintf(text,
+		     "ifname=%s\nmac=%02x:%02x:%02x:%02x:%02x:%02x\ndriver=%s\nmtu=%u\n"
+		     "family=%s\naddress=%s\nprefix=%u\ngateway=%s\nserver=%s\ndhcp=%d\n%s",
+		     nc->ifname, m[0], m[1], m[2], m[3], m[4], m[5], nc->driver, nc->mtu,
+		     nc->family == AF_INET6 ? "inet6" : "inet", nc->address, nc->prefix,
+		     nc->gateway, nc->server, nc->dhcp, vlan ? vlan : "");
 	return n < 0 ? -ENOMEM : 0;
 }
 
@@ -370,6 +480,19 @@ static int parse_field(struct net_config *nc, const char *key, const char *v)
 	}
 	if (streq(key, "prefix"))
 		return parse_uint(v, 128, &nc->prefix);
+	if (streq(key, "vlan"))
+		return parse_uint(v, 4094, &nc->vlan_id) ?: nc->vlan_id ? 0 : -EINVAL;
+	if (streq(key, "vlan_protocol")) {
+		nc->vlan_protocol = streq(v, "802.1Q") ? ETH_P_8021Q : 0;
+		if (streq(v, "802.1ad"))
+			nc->vlan_protocol = ETH_P_8021AD;
+		return nc->vlan_protocol ? 0 : -EINVAL;
+	}
+	if (streq(key, "vlan_ifname"))
+		return *v && snprintf(nc->vlan_ifname, sizeof(nc->vlan_ifname), "%s", v) <
+				     (int)sizeof(nc->vlan_ifname) ? 0 : -EINVAL;
+	if (streq(key, "vlan_mtu"))
+		return parse_uint(v, 65535, &nc->vlan_mtu);
 	if (streq(key, "dhcp")) {
 		if (parse_uint(v, 1, &u) < 0)
 			return -EINVAL;
@@ -387,6 +510,19 @@ static int parse_field(struct net_config *nc, const char *key, const char *v)
 		return 0;
 	}
 	return -EINVAL;
+}
+
+/* vlan_* keys belong to a vlan= line; the protocol defaults to 802.1Q and
+ * the name to vlan<id> */
+static int vlan_complete(struct net_config *nc)
+{
+	if (!nc->vlan_id)
+		return nc->vlan_protocol || *nc->vlan_ifname || nc->vlan_mtu ? -EINVAL : 0;
+	if (!nc->vlan_protocol)
+		nc->vlan_protocol = ETH_P_8021Q;
+	if (!*nc->vlan_ifname)
+		snprintf(nc->vlan_ifname, sizeof(nc->vlan_ifname), "vlan%u", nc->vlan_id);
+	return 0;
 }
 
 int net_config_parse(const char *text, struct net_config *nc)
@@ -418,5 +554,5 @@ int net_config_parse(const char *text, struct net_config *nc)
 	    (*nc->gateway && inet_pton(nc->family, nc->gateway, probe) != 1) ||
 	    nc->prefix > (nc->family == AF_INET ? 32U : 128U))
 		return -EINVAL;
-	return 0;
+	return vlan_complete(nc);
 }

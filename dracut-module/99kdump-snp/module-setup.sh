@@ -35,7 +35,8 @@
 #                            both go to /etc/kdump-snp/ssh/ (0600) with ssh
 #   KDUMP_SNP_NETWORK        network target: the record of the interface,
 #                            address and route (/etc/kdump-snp/network)
-#   KDUMP_SNP_NET_DRIVER     that interface's driver module, or empty
+#   KDUMP_SNP_NET_MODULES    that interface's driver module and, when the
+#                            route goes through a VLAN, 8021q; or empty
 
 check() {
 	# only when kdumpctl asks for it
@@ -63,7 +64,7 @@ watchdog_modules() {
 installkernel() {
 	local m
 	# shellcheck disable=SC2086,SC2046 # word lists
-	for m in $KDUMP_SNP_FSTYPES $KDUMP_SNP_EXTRA_MODULES $(watchdog_modules) ${KDUMP_SNP_NET_DRIVER:-}; do
+	for m in $KDUMP_SNP_FSTYPES $KDUMP_SNP_EXTRA_MODULES $(watchdog_modules) ${KDUMP_SNP_NET_MODULES:-}; do
 		hostonly='' instmods "$m"
 	done
 	[ "${KDUMP_SNP_INIT:-systemd}" = minimal ] || return 0

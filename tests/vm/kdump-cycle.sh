@@ -21,7 +21,7 @@
 #                `make install DESTDIR=...` tree (--prefix=/usr --sysconfdir=/etc)
 #   RESULTS_DIR  per-scenario phase timings (NAME.times) and serial logs
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
-# var-disk ssh-target nfs-target kdump-tools disk-missing raw-target
+# var-disk ssh-target ssh-vlan nfs-target kdump-tools disk-missing raw-target
 # ssh-server-down ssh-refusals disk-stall small-crashkernel watchdog-hang
 # deb snp-dedicated snp-stock (all by default). The bounded ones prove the bounds of issue #19:
 # each asserts the action taken and the time from the crash kernel's /init
@@ -37,8 +37,10 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib.sh"
 # shellcheck source=tests/vm/nfs-server.sh
 . "$here/nfs-server.sh"
+# shellcheck source=tests/vm/vlan-server.sh
+. "$here/vlan-server.sh"
 
-ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target nfs-target
+ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target ssh-vlan nfs-target
 	kdump-tools disk-missing raw-target ssh-server-down ssh-refusals disk-stall small-crashkernel
 	watchdog-hang deb snp-dedicated snp-stock)
 if [ "${1:-}" = --list ]; then
@@ -54,7 +56,7 @@ scenarios=("$@")
 [ -x "$destdir/usr/sbin/kdumpctl" ] || vm_die "$destdir has no usr/sbin/kdumpctl (make install DESTDIR=...)"
 mkdir -p -- "$results"
 work=$(mktemp -d "${TMPDIR:-/tmp}/kdump-cycle.XXXXXX")
-trap 'vm_kill_qemu; nfs_server_kill; rm -rf -- "$work"' EXIT
+trap 'vm_kill_qemu; nfs_server_kill; vlan_server_kill; rm -rf -- "$work"' EXIT
 command -v debugfs >/dev/null || vm_apt_install e2fsprogs
 command -v makedumpfile >/dev/null || vm_apt_install makedumpfile
 
@@ -604,6 +606,37 @@ scenario_ssh_target() {
 	expect_poweroff && vm_expect_log "$LOG" "kdumpctl: dump saved: root@$SSH_SERVER" &&
 		check_ssh_dump "$work/ssh-home/var/crash" &&
 		[ -z "$(dump_dirs "$DISK" /var/crash)" ]
+}
+
+# An ssh target behind a VLAN: the guest's address is on VLAN 42 of its
+# NIC (systemd-networkd), and the server, sshd in a network namespace of
+# the host, is reachable through that VLAN alone (tests/vm/vlan-server.sh).
+# kdumpctl records the VLAN, the capture image gets 8021q, and the crash
+# kernel finds the NIC by its MAC, creates the VLAN on it and streams the
+# dump through it.
+scenario_ssh_vlan() {
+	local stage=$work/ssh-vlan-destdir rc=0
+	ssh_server_setup
+	vlan_guest_overlay "$work/ssh-overlay"
+	printf 'ssh root@%s\npath /var/crash\n%s\nlink_delay 30\nfinal_action poweroff\nfailure_action poweroff\n' \
+		"$VLAN_SERVER" "$COLLECTOR" >"$work/ssh-vlan.conf"
+	rm -rf -- "$stage"
+	cp -a -- "$destdir" "$stage"
+	cp -- "$work/ssh-vlan.conf" "$stage/etc/kdump.conf"
+	vlan_server_start "$work" "$work/ssh-server" "$work/ssh-home"
+	boot_image ssh-vlan crash --pkg-destdir "$stage" --overlay "$work/ssh-overlay" -- \
+		-netdev "stream,id=n0,server=off,addr.type=unix,addr.path=$VLAN_SOCK" \
+		-device "virtio-net-pci,netdev=n0,mac=$SSH_MAC"
+	vlan_server_kill
+	cat -- "$work/vlan-port.log" "$work/ssh-server/sshd.log" >"$results/ssh-vlan-server.log" 2>/dev/null || true
+	run_phases
+	vm_say "  $(tail -n 1 -- "$work/vlan-port.log")"
+	expect_poweroff &&
+		vm_expect_log "$LOG" "kdumpctl: bringing up VLAN $VLAN_ID (vlan$VLAN_ID) on the interface" &&
+		vm_expect_log "$LOG" "kdumpctl: dump saved: root@$VLAN_SERVER" &&
+		check_ssh_dump "$work/ssh-home/var/crash" &&
+		[ -z "$(dump_dirs "$DISK" /var/crash)" ] || rc=1
+	return "$rc"
 }
 
 # An nfs target. The server is the Linux kernel's nfsd in a second QEMU

@@ -76,11 +76,22 @@ scenario_crash() {
 	panic_if_ready "$ready" kdumpctl test --yes
 }
 
+# net_state: the links, addresses and networkd's journal as marker lines,
+# for a network target that did not arm
+net_state() {
+	command -v networkctl >/dev/null 2>&1 || return 0
+	{
+		networkctl --no-pager list
+		journalctl -b -u systemd-networkd --no-pager -o cat | tail -n 20
+	} 2>&1 | while IFS= read -r line; do say "net: $line"; done
+}
+
 # panic_if_ready READY CMD...: with READY 1 mark the panic and run CMD;
 # otherwise show the journal and power off
 panic_if_ready() {
 	if [ "$1" != 1 ]; then
 		journal_tail
+		net_state
 		say "FAIL kdump is not operational"
 		systemctl --no-block poweroff
 		return
