@@ -132,6 +132,22 @@ static int check_panic_reboots(const char *append, char *err, size_t errlen)
 	return 0;
 }
 
+/* a parameter of the admin's append that is one of our own defaults
+ * (nr_cpus=1, ...) takes its place: appended after it, the kernel may keep
+ * the first (nr_cpus= only ever lowers the CPU count) */
+static int drop_default(const char *key, const char *value, void *data)
+{
+	char **line = data;
+	char *next = NULL;
+	int r = cmdline_get_param(CRASH_CMDLINE_APPEND, key, NULL);
+
+	(void)value;
+	if (r <= 0)
+		return r;
+	r = cmdline_remove_param(*line, key, &next);
+	return take(line, r, next);
+}
+
 static int append_line(char **line, const char *append)
 {
 	char *next = NULL;
@@ -195,6 +211,8 @@ int crash_cmdline_compose(const struct crash_cmdline_input *in, char **out,
 		r = check_no_init(in->append, err, errlen);
 	if (r >= 0)
 		r = check_panic_reboots(in->append, err, errlen);
+	if (r >= 0 && in->append)
+		r = cmdline_foreach_param(in->append, drop_default, &line);
 	if (r >= 0)
 		r = append_line(&line, in->append);
 	if (r >= 0 && in->snp)

@@ -12,7 +12,9 @@
  *            ending in '.' such as "rd.lvm." removes every parameter that
  *            starts with it)
  *   append = CRASH_CMDLINE_APPEND + KDUMP_COMMANDLINE_APPEND (a parameter
- *            already present with another value is replaced, not repeated;
+ *            already present with another value is replaced, not repeated,
+ *            and one of KDUMP_COMMANDLINE_APPEND that CRASH_CMDLINE_APPEND
+ *            also sets takes the place of ours;
  *            init= and rdinit= are refused there, and so is a panic=
  *            or sysctl.kernel.panic= that is not a non-zero number: a
  *            second panic, in the crash kernel, must reboot the machine

@@ -60,6 +60,16 @@ static void test_user_remove_and_append(void **state)
 	       "console=ttyS0 " DEFAULTS " debug foo=\"a b\"");
 }
 
+/* the admin's append overrides our defaults, once: nr_cpus=1 then
+ * nr_cpus=2 would leave one CPU (the kernel only lowers the count) */
+static void test_append_overrides_defaults(void **state)
+{
+	expect("console=ttyS0", NULL, "nr_cpus=2 console=ttyS1", false,
+	       "console=ttyS0 irqpoll reset_devices cgroup_disable=memory mce=off numa=off "
+	       "udev.children-max=2 panic=10 acpi_no_memhotplug transparent_hugepage=never "
+	       "nokaslr hest_disable novmcoredd cma=0 hugetlb_cma=0 nr_cpus=2 console=ttyS1");
+}
+
 /* the capture image's own /init must run: an init= or rdinit= of the host
  * would start the host's init (or none) in the crash kernel instead */
 static void test_removes_init_overrides(void **state)
@@ -136,8 +146,8 @@ static void test_second_panic_reboots(void **state)
 	expect("console=ttyS0 sysctl.kernel.panic=0 crashkernel=512M sysctl.kernel/panic=0 "
 	       "panic=0", NULL, NULL, false, "console=ttyS0 panic=10 " DEFAULTS_NO_PANIC);
 	/* a timeout of the admin's own that still reboots is kept */
-	expect("", NULL, "panic=30", false, DEFAULTS " panic=30");
-	expect("", NULL, "panic=-1", false, DEFAULTS " panic=-1");
+	expect("", NULL, "panic=30", false, DEFAULTS_NO_PANIC " panic=30");
+	expect("", NULL, "panic=-1", false, DEFAULTS_NO_PANIC " panic=-1");
 }
 
 static void expect_refused(const char *append, const char *shown)
@@ -165,7 +175,7 @@ static void test_refuses_panic_that_stops(void **state)
 	expect_refused("sysctl.kernel.panic=0", "sysctl.kernel.panic=0");
 	expect_refused("sysctl.kernel/panic=", "sysctl.kernel/panic=");
 	/* the last one counts, as for the kernel */
-	expect("", NULL, "panic=0 panic=5", false, DEFAULTS " panic=0 panic=5");
+	expect("", NULL, "panic=0 panic=5", false, DEFAULTS_NO_PANIC " panic=0 panic=5");
 }
 
 int main(void)
@@ -175,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_removes_the_list),
 		cmocka_unit_test(test_defaults_replace_existing),
 		cmocka_unit_test(test_user_remove_and_append),
+		cmocka_unit_test(test_append_overrides_defaults),
 		cmocka_unit_test(test_removes_init_overrides),
 		cmocka_unit_test(test_refuses_init_in_append),
 		cmocka_unit_test(test_init_args_kept_last),
