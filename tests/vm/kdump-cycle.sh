@@ -591,6 +591,43 @@ check_ssh_dump() {
 	rm -f -- "$work/vmcore"
 }
 
+# The ssh target with KDUMP_NET=dhcp: the guest keeps a static address,
+# 10.0.2.20, and the image records no address at all; the crash kernel
+# asks QEMU's user network, whose DHCP server hands out 10.0.2.15 first,
+# with dhcpcd, and streams the dump from that address. ssh-dhcp-systemd:
+# the same with the systemd capture image (KDUMP_CAPTURE_INIT=systemd).
+SSH_DHCP_HOST=10.0.2.20
+SSH_DHCP_LEASE=10.0.2.15
+# ssh_dhcp_cycle NAME CAPTURE_INIT
+ssh_dhcp_cycle() {
+	local name=$1 init=$2 stage=$work/$1-destdir
+	ssh_server_setup
+	printf '[Match]\nMACAddress=%s\n\n[Network]\nAddress=%s/24\n' "$SSH_MAC" "$SSH_DHCP_HOST" \
+		>"$work/ssh-overlay/etc/systemd/network/10-kdump-test.network"
+	printf 'ssh root@%s\npath /var/crash\n%s\nlink_delay 30\nfinal_action poweroff\nfailure_action poweroff\n' \
+		"$SSH_SERVER" "$COLLECTOR" >"$work/$name.conf"
+	rm -rf -- "$stage"
+	cp -a -- "$destdir" "$stage"
+	cp -- "$work/$name.conf" "$stage/etc/kdump.conf"
+	printf 'KDUMP_NET=dhcp\nKDUMP_CAPTURE_INIT=%s\n' "$init" >"$stage/etc/default/kdump"
+	boot_image "$name" crash --pkg-destdir "$stage" --overlay "$work/ssh-overlay" -- "${SSH_NET_ARGS[@]}"
+	run_phases
+	expect_poweroff &&
+		vm_expect_log "$LOG" "kdumpctl: bringing up the interface with MAC address of" &&
+		vm_expect_log "$LOG" "has address $SSH_DHCP_LEASE; the server $SSH_SERVER is on the link" &&
+		vm_expect_log "$LOG" "kdumpctl: dump saved: root@$SSH_SERVER" &&
+		check_ssh_dump "$work/ssh-home/var/crash" &&
+		[ -z "$(dump_dirs "$DISK" /var/crash)" ]
+}
+
+scenario_ssh_dhcp() {
+	ssh_dhcp_cycle ssh-dhcp minimal
+}
+
+scenario_ssh_dhcp_systemd() {
+	ssh_dhcp_cycle ssh-dhcp-systemd systemd && vm_expect_log "$LOG" "kdump-capture.service"
+}
+
 scenario_ssh_target() {
 	local stage=$work/ssh-target-destdir
 	ssh_server_setup
