@@ -23,7 +23,8 @@
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
 # var-disk ssh-target nfs-target kdump-tools disk-missing raw-target
 # ssh-server-down ssh-refusals disk-stall small-crashkernel watchdog-hang
-# deb snp-dedicated snp-stock (all by default). The bounded ones prove the bounds of issue #19:
+# deb snp-dedicated snp-stock ssh-dhcp (all by default; ssh-dhcp-systemd
+# on request). The bounded ones prove the bounds of issue #19:
 # each asserts the action taken and the time from the crash kernel's /init
 # (or the panic, or the hang) to it against the configured bound, written
 # as the phases bound and to-action.
@@ -40,7 +41,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 
 ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target nfs-target
 	kdump-tools disk-missing raw-target ssh-server-down ssh-refusals disk-stall small-crashkernel
-	watchdog-hang deb snp-dedicated snp-stock)
+	watchdog-hang deb snp-dedicated snp-stock ssh-dhcp)
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' "${ALL[@]}"
 	exit 0
