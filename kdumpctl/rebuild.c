@@ -10,6 +10,7 @@
 #include "kdumpctl.h"
 #include "log.h"
 #include "net-config.h"
+#include "net-dhcp.h"
 #include "dump-target.h"
 #include "spawn.h"
 #include "ssh-target.h"
@@ -180,7 +181,34 @@ static int network_record(const struct kdump_ctx *ctx, bool quiet, char **text,
 				  why);
 		return r;
 	}
+	if (ctx->defaults->net == NET_MODE_DHCP && net_config_use_dhcp(nc) < 0) {
+		if (!quiet)
+			log_error("KDUMP_NET=dhcp: the crash kernel's DHCP client runs IPv4 only, and "
+				  "%s is reached over IPv6; set KDUMP_NET=static", nc->server);
+		return -EAFNOSUPPORT;
+	}
 	return net_config_format(nc, text);
+}
+
+static bool network_target(const struct kdump_conf *c)
+{
+	return c->target_type == CONF_TARGET_SSH || c->target_type == CONF_TARGET_NFS;
+}
+
+/* KDUMP_NET=dhcp with a network target: the DHCP client's path on the
+ * host (the image carries it), or -ENOENT, said unless quiet */
+static int dhcp_client(const struct kdump_ctx *ctx, bool quiet, char **path)
+{
+	int r;
+
+	*path = NULL;
+	if (ctx->defaults->net != NET_MODE_DHCP || !network_target(ctx->conf))
+		return 0;
+	r = net_dhcp_find_client(ctx->root, path);
+	if (r == -ENOENT && !quiet)
+		log_error("KDUMP_NET=dhcp needs the DHCP client %s in the capture image, and this "
+			  "host has none (Debian: install dhcpcd-base)", NET_DHCP_CLIENT);
+	return r;
 }
 
 int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text)
@@ -224,6 +252,14 @@ int rebuild_collect_inputs(const struct kdump_ctx *ctx, char **text)
 					*nl = '\0';
 				r |= inputs_add_value(&in, "network", l);
 			}
+	}
+	if (ctx->defaults->net == NET_MODE_DHCP && network_target(c)) {
+		_cleanup_free_ char *client = NULL;
+
+		if (dhcp_client(ctx, true, &client) == 0)
+			r |= add_conf_file(&in, ctx->root, "dhcp-client", client);
+		else
+			r |= inputs_add_value(&in, "dhcp-client", "(none)");
 	}
 	/* the dracut module installs the host's /etc/hostname */
 	r |= add_conf_file(&in, ctx->root, "hostname", "/etc/hostname");
@@ -447,6 +483,13 @@ static int plan_dracut(const struct kdump_ctx *ctx, const char *tmp, struct drac
 		r = network_record(ctx, false, &net, &nc) ?:
 		    push_env(p, "KDUMP_SNP_NETWORK=%s", net) ?:
 		    push_env(p, "KDUMP_SNP_NET_MODULES=%s%s", nc.driver, nc.vlan_id ? " 8021q" : "");
+	}
+	/* KDUMP_NET=dhcp: the client the module installs */
+	if (r == 0 && ctx->defaults->net == NET_MODE_DHCP && network_target(c)) {
+		_cleanup_free_ char *client = NULL;
+
+		r = dhcp_client(ctx, false, &client) ?:
+		    push_env(p, "KDUMP_SNP_DHCP_CLIENT=%s", client);
 	}
 	/* the key and the recorded host key, copied into the image */
 	if (r == 0 && c->target_type == CONF_TARGET_SSH) {

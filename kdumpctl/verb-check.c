@@ -7,6 +7,7 @@
 #include "describe.h"
 #include "dump-target.h"
 #include "kdumpctl.h"
+#include "net-dhcp.h"
 #include "nfs-target.h"
 #include "raw-dump.h"
 #include "ssh-target.h"
@@ -78,6 +79,29 @@ static void print_raw(const struct kdump_ctx *ctx, const struct dump_target *t)
 	printf("%-16s %s\n", "raw device holds:", state);
 }
 
+/* KDUMP_NET: where the crash kernel's address comes from; what stops a
+ * DHCP image from being built is said here and refused by rebuild */
+static void print_network(const struct kdump_ctx *ctx)
+{
+	_cleanup_free_ char *client = NULL;
+
+	if (ctx->defaults->net == NET_MODE_STATIC) {
+		printf("%-16s static (KDUMP_NET): this host's address, prefix and gateway on the "
+		       "interface that routes to %s, recorded in the image\n", "network:",
+		       ctx->conf->remote.host);
+		return;
+	}
+	if (ctx->conf->remote.host_kind == CONF_HOST_IPV6)
+		printf("%-16s dhcp (KDUMP_NET), but %s is IPv6 and the crash kernel's DHCP is "
+		       "IPv4 only: set KDUMP_NET=static\n", "network:", ctx->conf->remote.host);
+	else if (net_dhcp_find_client(ctx->root, &client) < 0)
+		printf("%-16s dhcp (KDUMP_NET), but this host has no %s to put in the image "
+		       "(Debian: install dhcpcd-base)\n", "network:", NET_DHCP_CLIENT);
+	else
+		printf("%-16s dhcp (KDUMP_NET): the crash kernel asks for an IPv4 address with %s, "
+		       "within link_delay\n", "network:", client);
+}
+
 /* the network is not the file's validity: said on its own line, the
  * exit status stays the file's */
 static void print_ssh(const struct kdump_ctx *ctx)
@@ -93,6 +117,7 @@ static void print_ssh(const struct kdump_ctx *ctx)
 	printf("%-16s %s\n", "known hosts:", t.known_hosts);
 	printf("%-16s ~%s@%s/%s\n", "remote dir:", t.remote->user, t.remote->host, t.dir);
 	printf("%-16s %u s\n", "link_delay:", ctx->conf->link_delay);
+	print_network(ctx);
 	fflush(stdout);
 	v = ssh_probe(&t, &detail);
 	ssh_describe_verdict(&t, v, detail, line, sizeof(line));
@@ -119,6 +144,7 @@ static void print_nfs(const struct kdump_ctx *ctx)
 		       o.origin ? ", from " : "", o.origin ? o.origin : "");
 	nfs_host_options_clear(&o);
 	printf("%-16s %u s\n", "link_delay:", c->link_delay);
+	print_network(ctx);
 	fflush(stdout);
 	nfs_probe(ctx, &res);
 	nfs_describe(ctx, &res, line, sizeof(line));

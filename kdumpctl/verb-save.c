@@ -153,6 +153,21 @@ static void job_reset(struct save_job *job)
 	job->bytes = 0;
 }
 
+/* a DHCP record (KDUMP_NET=dhcp): the link as for a static one, then a
+ * lease, all within link_delay */
+static int network_up_dhcp(const struct kdump_conf *c, const struct net_config *nc)
+{
+	const char *why = NULL;
+	int r;
+
+	log_info("bringing up the interface with MAC address of %s, its address from DHCP, "
+		 "within %u s", nc->ifname, c->link_delay);
+	r = net_config_apply(nc, c->link_delay * 1000, &why);
+	if (r < 0)
+		return log_error_errno(r, "the network to %s is not up: %s", nc->server, why);
+	return 0;
+}
+
 /* in the capture image, with the key and host key it holds; on the host
  * (save --vmcore), with the configured key and the recorded host key */
 /* the image's network record, applied within link_delay */
@@ -165,6 +180,8 @@ static int network_up(const struct kdump_conf *c, struct net_config *nc)
 	if (r < 0)
 		return log_error_errno(r, "cannot read %s (the network the dump needs)", NET_IMAGE_FILE);
 	r = net_config_parse(text, nc);
+	if (r == 0 && nc->dhcp)
+		return network_up_dhcp(c, nc);
 	if (r < 0)
 		return log_error_errno(r, "%s is not a network record", NET_IMAGE_FILE);
 	if (nc->vlan_id)

@@ -121,6 +121,26 @@ static int capture_init_parse(const char *s, enum capture_init *out)
 	return -EINVAL;
 }
 
+static const char *const net_mode_names[] = {
+	[NET_MODE_STATIC] = "static",
+	[NET_MODE_DHCP] = "dhcp",
+};
+
+const char *net_mode_name(enum net_mode mode)
+{
+	return (size_t)mode < ARRAY_SIZE(net_mode_names) ? net_mode_names[mode] : "unknown";
+}
+
+static int net_mode_parse(const char *s, enum net_mode *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(net_mode_names); i++)
+		if (streq(s, net_mode_names[i])) {
+			*out = (enum net_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 /*
  * KDUMP_IMG and KDUMP_KERNELVER become parts of file names
  * (/boot/<img>-<ver>, /lib/modules/<ver>, initramfs-<ver>-kdump.img) and
@@ -169,6 +189,7 @@ static const struct {
 	{ "KDUMP_INITRD_DIR", offsetof(struct kdump_defaults, initrd_dir) },
 	{ "KDUMP_SNP", NOT_A_STRING },
 	{ "KDUMP_CAPTURE_INIT", NOT_A_STRING },
+	{ "KDUMP_NET", NOT_A_STRING },
 	{ "KEXEC_ARGS", NOT_A_STRING },
 };
 
@@ -220,6 +241,15 @@ static int apply(struct line_ctx *c, struct kdump_defaults *d, const char *key,
 		if (r < 0)
 			r = add_err_at(c, valp, "invalid KDUMP_CAPTURE_INIT value \"%s\": "
 				       "use auto, minimal or systemd", value);
+		free(value);
+		return r;
+	}
+	if (streq(key, "KDUMP_NET")) {
+		int r = net_mode_parse(value, &d->net);
+
+		if (r < 0)
+			r = add_err_at(c, valp, "invalid KDUMP_NET value \"%s\": use static or dhcp",
+				       value);
 		free(value);
 		return r;
 	}

@@ -19,6 +19,13 @@ enum capture_init {
 	CAPTURE_INIT_SYSTEMD, /* systemd and udev, kdump-capture.service */
 };
 
+/* KDUMP_NET: where the crash kernel's address comes from, for ssh and nfs
+ * targets (net-config.h). */
+enum net_mode {
+	NET_MODE_STATIC, /* the host's address, prefix and gateway, recorded at rebuild */
+	NET_MODE_DHCP,   /* a DHCP client (IPv4) in the capture image */
+};
+
 struct kdump_defaults {
 	char *commandline;        /* KDUMP_COMMANDLINE: replaces /proc/cmdline */
 	char *commandline_append; /* KDUMP_COMMANDLINE_APPEND */
@@ -30,6 +37,7 @@ struct kdump_defaults {
 	char **kexec_args;        /* KEXEC_ARGS, split */
 	enum snp_mode snp;        /* KDUMP_SNP */
 	enum capture_init capture_init; /* KDUMP_CAPTURE_INIT */
+	enum net_mode net;        /* KDUMP_NET */
 	bool debug;               /* -d in KEXEC_ARGS */
 };
 
@@ -46,5 +54,6 @@ int defaults_parse_buffer(const char *name, const char *buf, size_t len,
 void defaults_free(struct kdump_defaults *d);
 
 const char *capture_init_name(enum capture_init init);
+const char *net_mode_name(enum net_mode mode);
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Bringing up the capture's network in the crash kernel (net-config.h)
- * through rtnetlink: no ip(8), no shell, no DHCP client.
+ * through rtnetlink: no ip(8), no shell. A DHCP record gets its address
+ * from dhcpcd instead of the recorded one (net-dhcp.c).
  *
  * Rules:
  *  - The interface is the one whose MAC address is the recorded one, as
@@ -26,6 +27,7 @@
 #include <time.h>
 
 #include "net-config.h"
+#include "net-dhcp.h"
 #include "net-private.h"
 #include "util.h"
 
@@ -147,6 +149,9 @@ static int add_address(struct mnl_socket *nl, const struct net_config *nc, unsig
 	struct ifaddrmsg *ifa;
 	int r;
 
+	/* the DHCP client's, once the link is up (net_dhcp_lease) */
+	if (nc->dhcp)
+		return 0;
 	nlh->nlmsg_type = RTM_NEWADDR;
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
@@ -173,6 +178,8 @@ static int add_route(struct mnl_socket *nl, const struct net_config *nc, unsigne
 	struct rtmsg *rtm;
 	int r;
 
+	if (nc->dhcp)
+		return 0;
 	nlh->nlmsg_type = RTM_NEWROUTE;
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
@@ -268,6 +275,9 @@ int net_config_apply(const struct net_config *nc, unsigned int timeout_ms, const
 	r = add_route(nl, nc, index);
 	if (r < 0)
 		*why = "cannot add the route to the server";
+	if (r == 0 && nc->dhcp)
+		r = net_dhcp_lease(nc, index, deadline > now_ms() ? (unsigned int)(deadline - now_ms()) : 0,
+				   why);
 out:
 	mnl_socket_close(nl);
 	return r;

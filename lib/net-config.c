@@ -140,6 +140,23 @@ static int get_route(struct mnl_socket *nl, int family, const void *dst, struct 
 	return rtnl_talk(nl, nlh, route_cb, rr);
 }
 
+int rtnl_route_to(struct mnl_socket *nl, int family, const char *address, struct rtnl_route *rt)
+{
+	struct route_reply rr = { 0 };
+	unsigned char dst[16];
+	int r;
+
+	if (inet_pton(family, address, dst) != 1)
+		return -EINVAL;
+	r = get_route(nl, family, dst, &rr);
+	if (r < 0)
+		return r;
+	*rt = (struct rtnl_route){ .oif = rr.oif, .type = rr.type };
+	snprintf(rt->gateway, sizeof(rt->gateway), "%s", rr.gateway);
+	snprintf(rt->prefsrc, sizeof(rt->prefsrc), "%s", rr.prefsrc);
+	return 0;
+}
+
 struct link_reply {
 	char ifname[16];
 	unsigned char mac[6];
@@ -548,8 +565,9 @@ int net_config_parse(const char *text, struct net_config *nc)
 		if (parse_field(nc, line, eq + 1) < 0)
 			return -EINVAL;
 	}
-	if (!nc->family || !*nc->server || !*nc->address ||
-	    inet_pton(nc->family, nc->address, probe) != 1 ||
+	/* a DHCP record has no address: the crash kernel's comes from the lease */
+	if (!nc->family || !*nc->server || (!*nc->address && !nc->dhcp) ||
+	    (*nc->address && inet_pton(nc->family, nc->address, probe) != 1) ||
 	    inet_pton(nc->family, nc->server, probe) != 1 ||
 	    (*nc->gateway && inet_pton(nc->family, nc->gateway, probe) != 1) ||
 	    nc->prefix > (nc->family == AF_INET ? 32U : 128U))

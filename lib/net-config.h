@@ -29,7 +29,8 @@ struct net_config {
 	unsigned int prefix;
 	char gateway[INET6_ADDRSTRLEN];	/* "" when the server is on the link */
 	char server[INET6_ADDRSTRLEN];	/* the server's address */
-	bool dhcp;			/* ask DHCP instead (not supported yet) */
+	bool dhcp;			/* the address from DHCP in the crash kernel: no
+					 * address, prefix or gateway (net-dhcp.h) */
 };
 
 /*

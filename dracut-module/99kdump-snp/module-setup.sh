@@ -33,6 +33,8 @@
 #   KDUMP_SNP_SSH_KEY        ssh target: the private key, and
 #   KDUMP_SNP_SSH_KNOWN_HOSTS  the server's host key propagate recorded;
 #                            both go to /etc/kdump-snp/ssh/ (0600) with ssh
+#   KDUMP_SNP_DHCP_CLIENT    KDUMP_NET=dhcp: the DHCP client (dhcpcd) that
+#                            kdumpctl save runs; unset otherwise
 #   KDUMP_SNP_NETWORK        network target: the record of the interface,
 #                            address and route (/etc/kdump-snp/network)
 #   KDUMP_SNP_NET_MODULES    that interface's driver module and, when the
@@ -115,6 +117,16 @@ install_ssh() {
 	chmod 0700 "$initdir/root"
 }
 
+# install_dhcp: the DHCP client, and the directory of its lease (it makes
+# that one, and /run/dhcpcd, but not /var/lib)
+install_dhcp() {
+	if ! inst_multiple "$KDUMP_SNP_DHCP_CLIENT"; then
+		derror "kdump-snp: cannot install the DHCP client $KDUMP_SNP_DHCP_CLIENT (KDUMP_NET=dhcp)"
+		return 1
+	fi
+	inst_dir /var/lib/dhcpcd
+}
+
 # install_minimal_init: /init runs kdumpctl capture; a shell for hooks and
 # failure_action shell; the watchdog record kdumpctl capture arms it from
 install_minimal_init() {
@@ -147,6 +159,9 @@ install() {
 	[ -z "${KDUMP_SNP_SSH_KEY:-}" ] || install_ssh
 	# network targets (ssh, nfs): the record kdumpctl save brings the NIC up from
 	[ -z "${KDUMP_SNP_NETWORK:-}" ] || printf '%s' "$KDUMP_SNP_NETWORK" >"$initdir/etc/kdump-snp/network"
+	if [ -n "${KDUMP_SNP_DHCP_CLIENT:-}" ]; then
+		install_dhcp || return 1
+	fi
 	if [ "${KDUMP_SNP_INIT:-systemd}" = minimal ]; then
 		install_minimal_init
 		return 0

@@ -1546,6 +1546,43 @@ case_check_nfs_target() {
 	expect_not_in out "not checked"
 }
 
+# KDUMP_NET: check names where the crash kernel's address comes from
+case_check_net_static() {
+	host amd-iommu
+	nfs_conf
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" check
+	expect_rc 0 &&
+	expect_line out "network:         static (KDUMP_NET): this host's address, prefix and gateway on the interface that routes to 192.0.2.1, recorded in the image"
+}
+
+case_check_net_dhcp() {
+	host amd-iommu
+	nfs_conf
+	echo 'KDUMP_NET=dhcp' >"$DEFS"
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" check
+	expect_rc 0 &&
+	expect_line out "network:         dhcp (KDUMP_NET), but this host has no dhcpcd to put in the image (Debian: install dhcpcd-base)" || return
+	mkdir -p "$R/usr/sbin" && printf '#!/bin/sh\n' >"$R/usr/sbin/dhcpcd" && chmod 755 "$R/usr/sbin/dhcpcd"
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" check
+	expect_rc 0 &&
+	expect_line out "network:         dhcp (KDUMP_NET): the crash kernel asks for an IPv4 address with /usr/sbin/dhcpcd, within link_delay" || return
+	# the client is IPv4 only
+	printf 'nfs [2001:db8::1]:/srv/crash\nlink_delay 1\n' >"$CONF"
+	as_user "$KDUMPCTL" --config="$CONF" --defaults="$DEFS" check
+	expect_rc 0 &&
+	expect_line out "network:         dhcp (KDUMP_NET), but 2001:db8::1 is IPv6 and the crash kernel's DHCP is IPv4 only: set KDUMP_NET=static"
+}
+
+case_net_invalid() {
+	host amd-iommu
+	nfs_conf
+	printf '# crash network\nKDUMP_NET=auto\n' >"$DEFS"
+	kdumpctl check
+	expect_rc 1 &&
+	expect_line err "$DEFS:2:11: invalid KDUMP_NET value \"auto\": use static or dhcp" &&
+	expect_not_in out "network:"
+}
+
 # the host mounts the export with NFSv3: named with its file and line
 case_check_nfs_bad_options() {
 	host amd-iommu

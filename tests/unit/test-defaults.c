@@ -118,6 +118,27 @@ static void test_capture_init(void **state)
 		  "kdump:2:20: invalid KDUMP_CAPTURE_INIT value \"busybox\": use auto, minimal or systemd");
 }
 
+/* KDUMP_NET: how the crash kernel's network gets its address */
+static void test_net(void **state)
+{
+	struct kdump_defaults *d = parse_ok("KDUMP_IMG=a\n");
+
+	assert_int_equal(d->net, NET_MODE_STATIC);
+	assert_string_equal(net_mode_name(d->net), "static");
+	defaults_free(d);
+	d = parse_ok("KDUMP_NET=dhcp\n");
+	assert_int_equal(d->net, NET_MODE_DHCP);
+	assert_string_equal(net_mode_name(d->net), "dhcp");
+	defaults_free(d);
+	d = parse_ok("KDUMP_NET=dhcp\nKDUMP_NET='static'\n");
+	assert_int_equal(d->net, NET_MODE_STATIC);
+	defaults_free(d);
+	parse_err("# x\nexport KDUMP_NET=\"DHCP\"\n",
+		  "kdump:2:18: invalid KDUMP_NET value \"DHCP\": use static or dhcp");
+	parse_err("KDUMP_NET=\n", "kdump:1:11: invalid KDUMP_NET value \"\": use static or dhcp");
+	parse_err("KDUMP_NETS=dhcp\n", "kdump:1:1: unknown setting \"KDUMP_NETS\"; did you mean \"KDUMP_NET\"?");
+}
+
 static void test_errors(void **state)
 {
 	parse_err("KDUMP_FOO=1\n", "kdump:1:1: unknown setting \"KDUMP_FOO\"");
@@ -283,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_did_you_mean),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_capture_init),
+		cmocka_unit_test(test_net),
 		cmocka_unit_test(test_paths_and_names),
 		cmocka_unit_test(test_kernel),
 		cmocka_unit_test(test_nul_byte),

@@ -93,8 +93,10 @@ VAR_UUID=3c9e1b7a-52d4-4f0e-b6a8-7d1c2e3f4a5b
 # kernel (linux-initramfs-tool: initramfs-tools | dracut) is installed
 # afterwards with apt in the chroot, where dracut already provides it
 # openssh-client: the ssh dump target's client (kdump-cycle.sh ssh-target);
-# libmnl0: kdumpctl's rtnetlink library (a dependency of the package)
-BASE_PACKAGES=(systemd-sysv udev dracut zstd makedumpfile e2fsprogs kmod procps linux-base openssh-client libmnl0)
+# libmnl0: kdumpctl's rtnetlink library (a dependency of the package);
+# dhcpcd-base: the DHCP client of KDUMP_NET=dhcp (kdump-cycle.sh ssh-dhcp)
+BASE_PACKAGES=(systemd-sysv udev dracut zstd makedumpfile e2fsprogs kmod procps linux-base openssh-client libmnl0
+	dhcpcd-base)
 KERNEL_PACKAGES=(linux-image-amd64)
 # the boot initramfs: generic (no host-only), with just what this machine
 # needs to mount its root; `--drivers` keeps out the other drivers

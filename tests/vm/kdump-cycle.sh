@@ -23,7 +23,8 @@
 # Scenarios: default systemd-init uuid-target invalid-conf small-target
 # var-disk ssh-target ssh-vlan nfs-target kdump-tools disk-missing raw-target
 # ssh-server-down ssh-refusals disk-stall small-crashkernel watchdog-hang
-# deb snp-dedicated snp-stock (all by default). The bounded ones prove the bounds of issue #19:
+# deb snp-dedicated snp-stock ssh-dhcp (all by default; ssh-dhcp-systemd
+# on request). The bounded ones prove the bounds of issue #19:
 # each asserts the action taken and the time from the crash kernel's /init
 # (or the panic, or the hang) to it against the configured bound, written
 # as the phases bound and to-action.
@@ -42,7 +43,7 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 
 ALL=(default systemd-init uuid-target invalid-conf small-target var-disk ssh-target ssh-vlan nfs-target
 	kdump-tools disk-missing raw-target ssh-server-down ssh-refusals disk-stall small-crashkernel
-	watchdog-hang deb snp-dedicated snp-stock)
+	watchdog-hang deb snp-dedicated snp-stock ssh-dhcp)
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' "${ALL[@]}"
 	exit 0
@@ -591,6 +592,43 @@ check_ssh_dump() {
 	grep -qx "result: saved" "$d/kdump-info.txt" || { VM_FAIL_MSG="kdump-info: $(cat "$d/kdump-info.txt")"; return 1; }
 	vm_say "  dump: $d/vmcore.flat ($(stat -c %s "$d/vmcore.flat") bytes, $(stat -c %s "$work/vmcore") after -R)"
 	rm -f -- "$work/vmcore"
+}
+
+# The ssh target with KDUMP_NET=dhcp: the guest keeps a static address,
+# 10.0.2.20, and the image records no address at all; the crash kernel
+# asks QEMU's user network, whose DHCP server hands out 10.0.2.15 first,
+# with dhcpcd, and streams the dump from that address. ssh-dhcp-systemd:
+# the same with the systemd capture image (KDUMP_CAPTURE_INIT=systemd).
+SSH_DHCP_HOST=10.0.2.20
+SSH_DHCP_LEASE=10.0.2.15
+# ssh_dhcp_cycle NAME CAPTURE_INIT
+ssh_dhcp_cycle() {
+	local name=$1 init=$2 stage=$work/$1-destdir
+	ssh_server_setup
+	printf '[Match]\nMACAddress=%s\n\n[Network]\nAddress=%s/24\n' "$SSH_MAC" "$SSH_DHCP_HOST" \
+		>"$work/ssh-overlay/etc/systemd/network/10-kdump-test.network"
+	printf 'ssh root@%s\npath /var/crash\n%s\nlink_delay 30\nfinal_action poweroff\nfailure_action poweroff\n' \
+		"$SSH_SERVER" "$COLLECTOR" >"$work/$name.conf"
+	rm -rf -- "$stage"
+	cp -a -- "$destdir" "$stage"
+	cp -- "$work/$name.conf" "$stage/etc/kdump.conf"
+	printf 'KDUMP_NET=dhcp\nKDUMP_CAPTURE_INIT=%s\n' "$init" >"$stage/etc/default/kdump"
+	boot_image "$name" crash --pkg-destdir "$stage" --overlay "$work/ssh-overlay" -- "${SSH_NET_ARGS[@]}"
+	run_phases
+	expect_poweroff &&
+		vm_expect_log "$LOG" "kdumpctl: bringing up the interface with MAC address of" &&
+		vm_expect_log "$LOG" "has address $SSH_DHCP_LEASE; the server $SSH_SERVER is on the link" &&
+		vm_expect_log "$LOG" "kdumpctl: dump saved: root@$SSH_SERVER" &&
+		check_ssh_dump "$work/ssh-home/var/crash" &&
+		[ -z "$(dump_dirs "$DISK" /var/crash)" ]
+}
+
+scenario_ssh_dhcp() {
+	ssh_dhcp_cycle ssh-dhcp minimal
+}
+
+scenario_ssh_dhcp_systemd() {
+	ssh_dhcp_cycle ssh-dhcp-systemd systemd && vm_expect_log "$LOG" "kdump-capture.service"
 }
 
 scenario_ssh_target() {
