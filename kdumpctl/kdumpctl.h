@@ -108,6 +108,13 @@ int estimate_record_image(const struct kdump_ctx *ctx);
  * is newer than the makedumpfile release supports, else 0. */
 int mdf_check(const struct kdump_ctx *ctx, char *line, size_t len);
 
+/* collector-cpus.c: core_collector's --num-threads against the crash
+ * kernel's CPUs (crash command line cmdline); a line for check in line
+ * (NULL with len 0: none); warns and returns 1 when the threads outnumber
+ * those CPUs, else 0. */
+int collector_cpus_check(const struct kdump_ctx *ctx, const char *cmdline, char *line,
+			 size_t len);
+
 /* Serialise kdumpctl invocations that change the host (start, stop,
  * rebuild, ...): taken before anything is read, so that the second of two
  * works from what the first left. Returns an fd to close, or -errno

@@ -196,6 +196,8 @@ int verb_check(struct kdump_ctx *ctx, const struct global_options *o)
 	printf("%-16s %s\n", "core_collector:", c->core_collector);
 	mdf_check(ctx, buf, sizeof(buf));
 	printf("%-16s %s\n", "makedumpfile:", buf);
+	collector_cpus_check(ctx, cmdline, buf, sizeof(buf));
+	printf("%-16s %s\n", "collector CPUs:", buf);
 	printf("%-16s %s\n", "failure_action:", conf_action_name(c->failure_action));
 	printf("%-16s %s\n", "final_action:", conf_action_name(c->final_action));
 	print_list("extra_bins:", c->extra_bins);

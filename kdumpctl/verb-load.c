@@ -233,6 +233,7 @@ static int prepare_load(struct kdump_ctx *ctx, char **cmdline, char **record)
 		return r;
 	warn_snp_undecided(ctx);
 	warn_reservation(ctx);
+	collector_cpus_check(ctx, *cmdline, NULL, 0);
 	return load_record(ctx, *cmdline, record);
 }
 

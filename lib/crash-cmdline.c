@@ -225,3 +225,36 @@ int crash_cmdline_compose(const struct crash_cmdline_input *in, char **out,
 		return r;
 	return snp_apply_to_cmdline(line, in->snp, out, err, errlen);
 }
+
+/* value of the last key, as the kernel's get_option reads it; -1 when
+ * absent or not a number */
+static long cpus_param(const char *cmdline, const char *key)
+{
+	_cleanup_free_ char *v = NULL;
+	char *end;
+	long n;
+
+	if (cmdline_get_param(cmdline, key, &v) <= 0 || !v || !*v)
+		return -1;
+	errno = 0;
+	n = strtol(v, &end, 0);
+	if (errno || end == v || *end || n < 0)
+		return -1;
+	return n;
+}
+
+unsigned int crash_cmdline_cpus(const char *cmdline)
+{
+	long nr = cpus_param(cmdline, "nr_cpus");
+	long max = cpus_param(cmdline, "maxcpus");
+	unsigned int cpus = 0;
+
+	/* nr_cpus=0 is ignored by the kernel */
+	if (nr > 0)
+		cpus = (unsigned int)nr;
+	if (max == 0)
+		max = 1;
+	if (max > 0 && (!cpus || (unsigned long)max < cpus))
+		cpus = (unsigned int)max;
+	return cpus;
+}

@@ -44,4 +44,10 @@ struct crash_cmdline_input {
 int crash_cmdline_compose(const struct crash_cmdline_input *in, char **out,
 			  char *err, size_t errlen);
 
+/* The CPUs a crash kernel booted with this command line brings up at
+ * most: the smaller of nr_cpus= and maxcpus= (the last of each; maxcpus=0
+ * is the boot CPU alone), 0 when neither limits it or the kernel would
+ * ignore the value. */
+unsigned int crash_cmdline_cpus(const char *cmdline);
+
 #endif

@@ -124,6 +124,33 @@ case_check_makedumpfile_supports_kernel() {
 	expect_not_in err "makedumpfile"
 }
 
+# makedumpfile's threads against the crash kernel's CPUs (nr_cpus=1 by
+# default): more threads than CPUs is a warning, at check and at start
+case_collector_threads_need_cpus() {
+	host amd-iommu
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "collector CPUs:  1 crash CPU (nr_cpus/maxcpus); makedumpfile without --num-threads" &&
+	expect_not_in err "threads" || return
+	sed -i "s/^core_collector .*/core_collector makedumpfile -l -d 31 --num-threads=2/" "$CONF"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "collector CPUs:  1 crash CPU (nr_cpus/maxcpus); makedumpfile --num-threads=2" &&
+	expect_in err "warning: core_collector asks makedumpfile for 2 threads (--num-threads) but the crash kernel gets 1 CPU" &&
+	expect_in err "KDUMP_COMMANDLINE_APPEND=\"nr_cpus=2\" in $DEFS" || return
+	kdumpctl start
+	expect_rc 0 && expect_in err "warning: core_collector asks makedumpfile for 2 threads" &&
+	expect_in err "kdumpctl: crash kernel loaded" || return
+	echo 'KDUMP_COMMANDLINE_APPEND="nr_cpus=2"' >"$DEFS"
+	kdumpctl check
+	expect_rc 0 &&
+	expect_line out "collector CPUs:  2 crash CPUs (nr_cpus/maxcpus); makedumpfile --num-threads=2" &&
+	expect_not_in err "threads" || return
+	sed -i "s/^core_collector .*/core_collector cp/" "$CONF"
+	kdumpctl check
+	expect_rc 0 && expect_line out "collector CPUs:  not used (core_collector)"
+}
+
 case_check_makedumpfile_missing() {
 	host amd-iommu
 	kdumpctl check

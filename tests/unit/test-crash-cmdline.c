@@ -178,6 +178,24 @@ static void test_refuses_panic_that_stops(void **state)
 	expect("", NULL, "panic=0 panic=5", false, DEFAULTS_NO_PANIC " panic=0 panic=5");
 }
 
+/* the CPUs makedumpfile's threads can have in the crash kernel */
+static void test_cpus(void **state)
+{
+	assert_int_equal(crash_cmdline_cpus(DEFAULTS), 1);
+	assert_int_equal(crash_cmdline_cpus("root=/dev/vda quiet"), 0);
+	assert_int_equal(crash_cmdline_cpus(""), 0);
+	assert_int_equal(crash_cmdline_cpus("nr_cpus=4 maxcpus=2"), 2);
+	assert_int_equal(crash_cmdline_cpus("maxcpus=8 nr_cpus=3"), 3);
+	/* maxcpus=0: the boot CPU alone */
+	assert_int_equal(crash_cmdline_cpus("maxcpus=0"), 1);
+	/* the last one counts */
+	assert_int_equal(crash_cmdline_cpus("nr_cpus=2 nr_cpus=3"), 3);
+	/* what the kernel cannot read does not limit it */
+	assert_int_equal(crash_cmdline_cpus("nr_cpus=two"), 0);
+	assert_int_equal(crash_cmdline_cpus("nr_cpus"), 0);
+	assert_int_equal(crash_cmdline_cpus("nr_cpus=0"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_snp_refuses_iommu_off),
 		cmocka_unit_test(test_second_panic_reboots),
 		cmocka_unit_test(test_refuses_panic_that_stops),
+		cmocka_unit_test(test_cpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
