@@ -24,7 +24,7 @@
 # var-disk ssh-target ssh-vlan nfs-target kdump-tools disk-missing raw-target
 # ssh-server-down ssh-refusals disk-stall small-crashkernel watchdog-hang
 # deb snp-dedicated snp-stock ssh-dhcp (all by default; ssh-dhcp-systemd
-# on request). The bounded ones prove the bounds of issue #19:
+# and ssh-vlan-systemd on request). The bounded ones prove the bounds of issue #19:
 # each asserts the action taken and the time from the crash kernel's /init
 # (or the panic, or the hang) to it against the configured bound, written
 # as the phases bound and to-action.
@@ -651,22 +651,25 @@ scenario_ssh_target() {
 # the host, is reachable through that VLAN alone (tests/vm/vlan-server.sh).
 # kdumpctl records the VLAN, the capture image gets 8021q, and the crash
 # kernel finds the NIC by its MAC, creates the VLAN on it and streams the
-# dump through it.
-scenario_ssh_vlan() {
-	local stage=$work/ssh-vlan-destdir rc=0
+# dump through it. ssh-vlan-systemd: the same with the systemd capture
+# image (KDUMP_CAPTURE_INIT=systemd).
+# ssh_vlan_cycle NAME CAPTURE_INIT
+ssh_vlan_cycle() {
+	local name=$1 init=$2 stage=$work/$1-destdir rc=0
 	ssh_server_setup
 	vlan_guest_overlay "$work/ssh-overlay"
 	printf 'ssh root@%s\npath /var/crash\n%s\nlink_delay 30\nfinal_action poweroff\nfailure_action poweroff\n' \
-		"$VLAN_SERVER" "$COLLECTOR" >"$work/ssh-vlan.conf"
+		"$VLAN_SERVER" "$COLLECTOR" >"$work/$name.conf"
 	rm -rf -- "$stage"
 	cp -a -- "$destdir" "$stage"
-	cp -- "$work/ssh-vlan.conf" "$stage/etc/kdump.conf"
+	cp -- "$work/$name.conf" "$stage/etc/kdump.conf"
+	[ "$init" = minimal ] || printf 'KDUMP_CAPTURE_INIT=%s\n' "$init" >"$stage/etc/default/kdump"
 	vlan_server_start "$work" "$work/ssh-server" "$work/ssh-home"
-	boot_image ssh-vlan crash --pkg-destdir "$stage" --overlay "$work/ssh-overlay" -- \
+	boot_image "$name" crash --pkg-destdir "$stage" --overlay "$work/ssh-overlay" -- \
 		-netdev "stream,id=n0,server=off,addr.type=unix,addr.path=$VLAN_SOCK" \
 		-device "virtio-net-pci,netdev=n0,mac=$SSH_MAC"
 	vlan_server_kill
-	cat -- "$work/vlan-port.log" "$work/ssh-server/sshd.log" >"$results/ssh-vlan-server.log" 2>/dev/null || true
+	cat -- "$work/vlan-port.log" "$work/ssh-server/sshd.log" >"$results/$name-server.log" 2>/dev/null || true
 	run_phases
 	vm_say "  $(tail -n 1 -- "$work/vlan-port.log")"
 	expect_poweroff &&
@@ -675,6 +678,14 @@ scenario_ssh_vlan() {
 		check_ssh_dump "$work/ssh-home/var/crash" &&
 		[ -z "$(dump_dirs "$DISK" /var/crash)" ] || rc=1
 	return "$rc"
+}
+
+scenario_ssh_vlan() {
+	ssh_vlan_cycle ssh-vlan minimal
+}
+
+scenario_ssh_vlan_systemd() {
+	ssh_vlan_cycle ssh-vlan-systemd systemd && vm_expect_log "$LOG" "kdump-capture.service"
 }
 
 # An nfs target. The server is the Linux kernel's nfsd in a second QEMU
