@@ -73,13 +73,14 @@ crash_run() {
 			RUN_OK=0
 			FAIL_WHY='hang: crash kernel stopped after the time limit'
 		fi
-		# the searches at 1 and 8 GiB: ours needs 96M and 112M,
-		# kdump-tools 128M and 176M
+		# the searches at 1 and 8 GiB: ours needs 96M and 112M (128M
+		# with two crash CPUs), kdump-tools 128M and 176M
 		if [[ ${3} == *-ck* ]]; then
 			local need
 			case ${name}:${gib} in
 			snp-default:1) need=96 ;;
 			snp-default:8) need=112 ;;
+			snp-threads:8) need=128 ;;
 			tools-default:1) need=128 ;;
 			*) need=176 ;;
 			esac
@@ -108,7 +109,7 @@ printf '%s\t%s\n' snp-default-version-makedumpfile 1:1.7.6-1 snp-mdf-version-mak
 HAVE_TOOLS=1
 scaling >"${TMP}/scaling.out"
 # and the searches at 1 and 8 GiB, seeded with the scaling runs at 384M
-bisect snp-default@1024 tools-default@1024 snp-default@8192 tools-default@8192 >"${TMP}/bisect-scaled.out"
+bisect snp-default@1024 tools-default@1024 snp-default@8192 tools-default@8192 snp-threads@8192 >"${TMP}/bisect-scaled.out"
 printf '%s\t%s\n' scaling 1 scaling-mem "${BENCH_SCALING_MEM}" scaling-runs 1 scaling-fill 25,25 scaling-bisect "1024 8192" \
 	snp-threads-collector "${COLLECTOR[threads]}" >>"${RES}/info.tsv"
 "${top_srcdir}/bench/write-report" "${RES}" >"${TMP}/report.md"
@@ -127,6 +128,15 @@ for n in 1 2 3; do
 		"${n}" >"${TMP}/nowait/tools-default-run${n}.log"
 done
 "${top_srcdir}/bench/write-report" "${TMP}/nowait" >"${TMP}/nowait.md"
+# the same when both guests booted with the kdump-tools guest's initramfs
+cp -r -- "${TMP}/nowait" "${TMP}/sameboot"
+printf '%s\t%s\n' boot-initramfs "both tools' guests boot with the kdump-tools guest's initramfs-tools image (MODULES=most, kernel 6.12.117+deb13-amd64), as a Debian host does (BENCH_BOOT_INITRD=tools)" \
+	>>"${TMP}/sameboot/info.tsv"
+"${top_srcdir}/bench/write-report" "${TMP}/sameboot" >"${TMP}/sameboot.md"
+# without the search with two crash CPUs
+cp -r -- "${RES}" "${TMP}/nosearch"
+grep -v '^kdump-snp/threads/mem8192/smallest' "${RES}/results.tsv" >"${TMP}/nosearch/results.tsv"
+"${top_srcdir}/bench/write-report" "${TMP}/nosearch" >"${TMP}/nosearch.md"
 
 passed=0
 failed=0
@@ -222,12 +232,24 @@ check 'its smallest size is kept under the memory size' \
 	has_line "${RES}/results.tsv" kdump-tools/default/mem8192/smallest-crashkernel-mib 176
 check 'the crash memory growth per GiB: 16/7 MiB for ours, 48/7 for kdump-tools, met' \
 	grep -qE '^\| #18 \| smallest working crashkernel= grows per GiB .*\| 2\.3 MiB/GiB \| 6\.9 MiB/GiB \| met \|$' "${TMP}/report.md"
-check 'the scaling table has the smallest sizes' \
-	grep -qF '| smallest crashkernel= at 8 GiB | 112M | 176M | |' "${TMP}/report.md"
+check 'the scaling table has the smallest sizes, two crash CPUs too' \
+	grep -qF '| smallest crashkernel= at 8 GiB | 112M | 176M | 128M |' "${TMP}/report.md"
+check 'and one crash CPU only at 1 GiB' \
+	grep -qF '| smallest crashkernel= at 1 GiB | 96M | 128M |  |' "${TMP}/report.md"
+check "the second crash CPU's extra memory is the difference of the searches" \
+	grep -qF 'Its extra crash memory: at 8 GiB the smallest crashkernel= is 128M against 112M with one (+16 MiB).' "${TMP}/report.md"
+check 'without that search it is not measured' \
+	grep -qF 'Its extra crash memory: not measured in this run' "${TMP}/nosearch.md"
 check 'arming without a udev wait: when each tool armed and when the watchdog came, before the panic' \
 	grep -qF 'Armed at 62.5 s of uptime against 42.0 s (medians).' "${TMP}/nowait.md"
 check 'and the watchdog driver of the first kernel, not the crash kernel' \
 	grep -qF '(the hardware watchdog'"'"'s driver came at 32.0 s of uptime), while kdump-tools'"'"' guest boots with initramfs-tools, which loads them before (at 7.9 s)' "${TMP}/nowait.md"
+check 'with the same boot initramfs for both, the reason says so' \
+	grep -qF 'Both guests boot with the same initramfs-tools image, which loads the drivers before the switch to the root file system (the hardware watchdog'"'"'s driver came at 32.0 s of uptime in ours, 7.9 s in kdump-tools'"'"')' "${TMP}/sameboot.md"
+check 'and the run names its boot initramfs' \
+	grep -qF -- "- boot initramfs: both tools' guests boot with the kdump-tools guest's initramfs-tools image" "${TMP}/sameboot.md"
+check 'a run before that says each its own' \
+	grep -qF -- '- boot initramfs: each guest its own' "${TMP}/nowait.md"
 check 'ours growing faster misses the target' \
 	grep -qE '^\| #18 \| panic to vmcore saved grows per GiB .*\| \*\*missed\*\* \|$' "${TMP}/slower.md"
 check 'and says why with the capture and size growth' \
