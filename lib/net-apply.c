@@ -33,7 +33,7 @@
 
 #define POLL_MS 100
 
-static unsigned long long now_ms(void)
+unsigned long long net_now_ms(void)
 {
 	struct timespec ts;
 
@@ -41,7 +41,7 @@ static unsigned long long now_ms(void)
 	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
 }
 
-static void nap(void)
+void net_nap(void)
 {
 	struct timespec ts = { 0, POLL_MS * 1000000L };
 
@@ -218,8 +218,8 @@ static int vlan_up(struct mnl_socket *nl, const struct net_config *nc, unsigned 
 		*why = "cannot bring the VLAN device up";
 		return r;
 	}
-	while (!has_carrier(nc->vlan_ifname) && now_ms() < deadline)
-		nap();
+	while (!has_carrier(nc->vlan_ifname) && net_now_ms() < deadline)
+		net_nap();
 	if (!has_carrier(nc->vlan_ifname)) {
 		*why = "the VLAN device did not come up (no carrier)";
 		return -ETIMEDOUT;
@@ -229,7 +229,7 @@ static int vlan_up(struct mnl_socket *nl, const struct net_config *nc, unsigned 
 
 int net_config_apply(const struct net_config *nc, unsigned int timeout_ms, const char **why)
 {
-	unsigned long long deadline = now_ms() + timeout_ms;
+	unsigned long long deadline = net_now_ms() + timeout_ms;
 	char name[IF_NAMESIZE] = "";
 	struct mnl_socket *nl = NULL;
 	unsigned int index, lo = if_nametoindex("lo");
@@ -243,8 +243,8 @@ int net_config_apply(const struct net_config *nc, unsigned int timeout_ms, const
 	}
 	if (lo)
 		link_up(nl, lo, 0);
-	while (!(index = find_by_mac(nc->mac, name)) && now_ms() < deadline)
-		nap();
+	while (!(index = find_by_mac(nc->mac, name)) && net_now_ms() < deadline)
+		net_nap();
 	if (!index) {
 		*why = "no interface with the recorded MAC address appeared (is its driver in the image?)";
 		r = -ETIMEDOUT;
@@ -255,8 +255,8 @@ int net_config_apply(const struct net_config *nc, unsigned int timeout_ms, const
 		*why = "cannot bring the interface up";
 		goto out;
 	}
-	while (!has_carrier(name) && now_ms() < deadline)
-		nap();
+	while (!has_carrier(name) && net_now_ms() < deadline)
+		net_nap();
 	if (!has_carrier(name)) {
 		*why = "the link did not come up (no carrier)";
 		r = -ETIMEDOUT;
@@ -276,7 +276,7 @@ int net_config_apply(const struct net_config *nc, unsigned int timeout_ms, const
 	if (r < 0)
 		*why = "cannot add the route to the server";
 	if (r == 0 && nc->dhcp)
-		r = net_dhcp_lease(nc, index, deadline > now_ms() ? (unsigned int)(deadline - now_ms()) : 0,
+		r = net_dhcp_lease(nc, index, deadline > net_now_ms() ? (unsigned int)(deadline - net_now_ms()) : 0,
 				   why);
 out:
 	mnl_socket_close(nl);

@@ -45,7 +45,6 @@
 #include "sysroot.h"
 #include "util.h"
 
-#define POLL_MS 100
 #define KILL_GRACE_MS 1000
 
 int net_dhcp_find_client(const char *root, char **path)
@@ -78,21 +77,6 @@ int net_config_use_dhcp(struct net_config *nc)
 	return 0;
 }
 
-static unsigned long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000 + (unsigned long long)ts.tv_nsec / 1000000;
-}
-
-static void nap(void)
-{
-	struct timespec ts = { 0, POLL_MS * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* pid's exit status once it ends by end_ms, or -ETIMEDOUT */
 static int wait_until(pid_t pid, unsigned long long end_ms)
 {
@@ -105,9 +89,9 @@ static int wait_until(pid_t pid, unsigned long long end_ms)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		if (w < 0 && errno != EINTR)
 			return -errno;
-		if (now_ms() >= end_ms)
+		if (net_now_ms() >= end_ms)
 			return -ETIMEDOUT;
-		nap();
+		net_nap();
 	}
 }
 
@@ -115,10 +99,10 @@ static int wait_until(pid_t pid, unsigned long long end_ms)
 static void stop(pid_t pid)
 {
 	kill(pid, SIGTERM);
-	if (wait_until(pid, now_ms() + KILL_GRACE_MS) != -ETIMEDOUT)
+	if (wait_until(pid, net_now_ms() + KILL_GRACE_MS) != -ETIMEDOUT)
 		return;
 	kill(pid, SIGKILL);
-	wait_until(pid, now_ms() + KILL_GRACE_MS);
+	wait_until(pid, net_now_ms() + KILL_GRACE_MS);
 }
 
 /* the client on ifname: its exit status, -ETIMEDOUT or a negative errno */
@@ -133,7 +117,7 @@ static int run_client(const char *ifname, unsigned int timeout_ms)
 
 	if (pid < 0)
 		return (int)pid;
-	r = wait_until(pid, now_ms() + timeout_ms);
+	r = wait_until(pid, net_now_ms() + timeout_ms);
 	if (r == -ETIMEDOUT)
 		stop(pid);
 	return r;

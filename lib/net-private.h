@@ -26,4 +26,9 @@ struct rtnl_route {
 
 int rtnl_route_to(struct mnl_socket *nl, int family, const char *address, struct rtnl_route *rt);
 
+/* The bounded waits of the crash kernel's network (net-apply.c): the
+ * CLOCK_MONOTONIC time in milliseconds, and one poll interval's sleep. */
+unsigned long long net_now_ms(void);
+void net_nap(void);
+
 #endif
