@@ -46,15 +46,17 @@ bench_markers() {
 	tr -d '\r' <"$1" | grep -a -o -E "($VM_TAG|$BENCH_TAG) .*" || true
 }
 
-# bench_boot DISK LOG APPEND: boot the guest of guest.env (vm_guest_load)
-# from DISK, as tests/vm/lib.sh does (TCG, q35, AMD IOMMU, -m 2048, disk
-# behind the IOMMU, -no-reboot; BENCH_MEM_MIB and BENCH_SMP change the
-# memory and CPUs), under `timeout $BENCH_TIMEOUT`, and stop it
+# bench_boot DISK LOG APPEND [QEMU ARGS...]: boot the guest of guest.env
+# (vm_guest_load) from DISK, as tests/vm/lib.sh does (TCG, q35, AMD IOMMU,
+# -m 2048, disk behind the IOMMU, -no-reboot, no NIC unless QEMU ARGS add
+# one; BENCH_MEM_MIB and BENCH_SMP change the memory and CPUs), under
+# `timeout $BENCH_TIMEOUT`, and stop it
 # when the crash kernel has run for $BENCH_CRASH_TIMEOUT s after the panic.
 # Prints the marker lines as they come. Sets BENCH_RC (124: a time limit
 # was hit), BENCH_HUNG (1: the crash-kernel limit) and BENCH_SECS.
 bench_boot() {
 	local disk=$1 log=$2 append=$3 start panic_at="" seen=0 n line el
+	shift 3
 	vm_guest_disk_args "$disk" d0 kdumproot
 	local -a cmd=(
 		timeout --kill-after=10 "$BENCH_TIMEOUT"
@@ -62,7 +64,7 @@ bench_boot() {
 		-nographic -no-reboot -nic none -smp "${BENCH_SMP:-1}" -vga none
 		-kernel "$VM_GUEST_KERNEL" -initrd "$VM_GUEST_INITRD"
 		-append "$VM_GUEST_CMDLINE $append"
-		"${VM_GUEST_DISK_ARGS[@]}"
+		"${VM_GUEST_DISK_ARGS[@]}" "$@"
 	)
 	BENCH_HUNG=0
 	start=$(date +%s)
@@ -307,14 +309,64 @@ find_dump_snp() {
 	DUMP_COLLECTOR=$(sed -n 's/^collector: \(.*\) \/proc\/vmcore .*/\1/p' "$WORK/kdump-info.txt")
 }
 
-# find_dump_tools IMG: sets DUMP_FILE for kdump-tools' layout,
-# /var/crash/<YYYYMMDDHHMM>/dump.<stamp>
+# TOOLS_DIR_RE: the directories kdump-tools' kdump-config makes, named
+# by the time (YYYYMMDDHHMM); for a network target with the host's
+# address or name (HOSTTAG) and a dash before it
+TOOLS_DIR_RE='^([^/]+-)?[0-9]{12}$'
+
+# tools_dump_name DIR FILES: sets DUMP_NAME to the name of kdump-tools'
+# dump in its directory DIR (FILES: the names in it): dump.<stamp>, the
+# stamp being DIR's time; FAIL_WHY when there is none
+tools_dump_name() {
+	local stamp=${1##*-}
+	DUMP_NAME=
+	if grep -x "dump.$stamp" >/dev/null <<<"$2"; then
+		DUMP_NAME=dump.$stamp
+	elif grep -x "vmcore.$stamp" >/dev/null <<<"$2"; then
+		FAIL_WHY="$1 has vmcore.$stamp: makedumpfile failed and kdump-config copied /proc/vmcore whole"
+		return 1
+	else
+		FAIL_WHY="$1 has no dump.$stamp ($(tr '\n' ' ' <<<"$2"))"
+		return 1
+	fi
+}
+
+# find_dump_tools IMG [DIR]: sets DUMP_FILE for kdump-tools' layout,
+# DIR/<YYYYMMDDHHMM>/dump.<stamp> (DIR: /var/crash by default; the root
+# of an nfs export)
 find_dump_tools() {
-	local img=$1 d files
-	d=$(disk_ls "$img" /var/crash | grep -E '^[0-9]{12}$' | sed -n 1p) || true
-	[ -n "$d" ] || { FAIL_WHY="no dump directory in /var/crash ($(disk_ls "$img" /var/crash | tr '\n' ' '))"; return 1; }
-	files=$(disk_ls "$img" "/var/crash/$d")
-	grep -x "dump.$d" >/dev/null <<<"$files" || { FAIL_WHY="/var/crash/$d has no dump.$d ($(tr '\n' ' ' <<<"$files"))"; return 1; }
-	DUMP_FILE=/var/crash/$d/dump.$d
+	local img=$1 base=${2:-/var/crash} d files
+	base=${base%/}
+	d=$(disk_ls "$img" "${base:-/}" | grep -E "$TOOLS_DIR_RE" | sed -n 1p) || true
+	[ -n "$d" ] || { FAIL_WHY="no dump directory in ${base:-/} ($(disk_ls "$img" "${base:-/}" | tr '\n' ' '))"; return 1; }
+	files=$(disk_ls "$img" "$base/$d")
+	tools_dump_name "$d" "$files" || return 1
+	DUMP_FILE=$base/$d/$DUMP_NAME
 	DUMP_COLLECTOR=
+}
+
+# find_dump_tools_dir DIR: the same in a folder of the host (the ssh
+# server's)
+find_dump_tools_dir() {
+	local base=$1 d
+	d=$(find "$base" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | grep -E "$TOOLS_DIR_RE" | sed -n 1p) || true
+	[ -n "$d" ] || { FAIL_WHY="no dump directory in $base on the server"; return 1; }
+	tools_dump_name "$d" "$(find "$base/$d" -mindepth 1 -maxdepth 1 -printf '%f\n')" || return 1
+	DUMP_FILE=$base/$d/$DUMP_NAME
+	DUMP_COLLECTOR=
+}
+
+# find_dump_snp_dir DIR: sets DUMP_FILE (a path of the host) for
+# kdump-snp's layout over ssh in a folder of the server,
+# DIR/<host>-<date>/vmcore.flat with kdump-info.txt "result: saved"
+find_dump_snp_dir() {
+	local base=$1 d
+	d=$(find "$base" -mindepth 1 -maxdepth 1 -type d -name 'kdump-guest-[0-9][0-9][0-9][0-9]-*' 2>/dev/null | sed -n 1p) || true
+	[ -n "$d" ] || { FAIL_WHY="no dump directory in $base on the server"; return 1; }
+	[ -f "$d/vmcore.flat" ] || { FAIL_WHY="$d has no vmcore.flat ($(find "$d" -mindepth 1 -maxdepth 1 -printf '%f '))"; return 1; }
+	[ -f "$d/kdump-info.txt" ] || { FAIL_WHY="no kdump-info.txt"; return 1; }
+	grep -x 'result: saved' "$d/kdump-info.txt" >/dev/null ||
+		{ FAIL_WHY="kdump-info.txt: $(tr '\n' ' ' <"$d/kdump-info.txt")"; return 1; }
+	DUMP_FILE=$d/vmcore.flat
+	DUMP_COLLECTOR=$(sed -n 's/^collector: \(.*\) \/proc\/vmcore .*/\1/p' "$d/kdump-info.txt")
 }

@@ -137,6 +137,56 @@ printf '%s\t%s\n' boot-initramfs "both tools' guests boot with the kdump-tools g
 cp -r -- "${RES}" "${TMP}/nosearch"
 grep -v '^kdump-snp/threads/mem8192/smallest' "${RES}/results.tsv" >"${TMP}/nosearch/results.tsv"
 "${top_srcdir}/bench/write-report" "${TMP}/nosearch" >"${TMP}/nosearch.md"
+# the network targets (issue #16): both tools over ssh, kdump-snp over
+# nfs; kdump-tools' nfs run failed, so none of its nfs figures exists
+cp -r -- "${RES}" "${TMP}/net"
+printf '%s\t%s\n' net 1 net-runs 1 crashkernel 384M snp-ssh-run1 ok tools-ssh-run1 ok snp-nfs-run1 ok \
+	tools-nfs-run1 'failed: no dump directory in / (lost+found)' \
+	snp-ssh-dump-file "var/crash/kdump-guest-2026-12-03-14:40:01/vmcore.flat in root's home on the server" \
+	tools-ssh-dump-file "var/crash/kdump-guest-202612031441/dump.202612031441 in root's home on the server" \
+	snp-nfs-dump-file 'var/crash/kdump-guest-2026-12-03-14:45:09/vmcore in the export' \
+	snp-ssh-validator guest-makedumpfile tools-ssh-validator host-makedumpfile snp-nfs-validator guest-makedumpfile \
+	tools-ssh-makedump-ran '-F -c -d 31' tools-ssh-hosttag hostname tools-ssh-dump-rearranged-bytes 73400320 \
+	>>"${TMP}/net/info.tsv"
+printf '%s\t%s\n' kdump-snp/ssh/to-vmcore-s 31.5 kdump-snp/ssh/capture-s 12.25 kdump-snp/ssh/vmcore-bytes 62914560 \
+	kdump-snp/ssh/to-userspace-s 4.0 kdump-snp/ssh/to-off-or-reset-s 33.0 \
+	kdump-tools/ssh/to-vmcore-s 58.25 kdump-tools/ssh/capture-s 20.5 kdump-tools/ssh/vmcore-bytes 73924608 \
+	kdump-tools/ssh/to-userspace-s 3.5 kdump-tools/ssh/to-off-or-reset-s 60.0 \
+	kdump-snp/nfs/to-vmcore-s 29.0 kdump-snp/nfs/capture-s 11.0 kdump-snp/nfs/vmcore-bytes 62914560 \
+	>>"${TMP}/net/results.tsv"
+"${top_srcdir}/bench/write-report" "${TMP}/net" >"${TMP}/net.md"
+# the same as a run of the network targets alone (BENCH_NET_ONLY=1)
+cp -r -- "${TMP}/net" "${TMP}/netonly"
+printf '%s\t%s\n' net-only 1 >>"${TMP}/netonly/info.tsv"
+"${top_srcdir}/bench/write-report" "${TMP}/netonly" >"${TMP}/netonly.md"
+# where each tool's dump lands on the ssh server: kdump-snp's
+# vmcore.flat, kdump-tools' dump.STAMP (HOSTTAG=hostname), and the copy
+# of /proc/vmcore kdump-tools falls back to when makedumpfile fails
+SRV=${TMP}/srv
+mkdir -p -- "${SRV}/snp/kdump-guest-2026-12-03-14:40:01" "${SRV}/kt/kdump-guest-202612031441" \
+	"${SRV}/kt-ip/10.0.2.15-202612031441" "${SRV}/kt-raw/kdump-guest-202612031441"
+printf 'result: saved\ncollector: makedumpfile -z -d 31 --message-level 7 /proc/vmcore (zstd)\n' \
+	>"${SRV}/snp/kdump-guest-2026-12-03-14:40:01/kdump-info.txt"
+: >"${SRV}/snp/kdump-guest-2026-12-03-14:40:01/vmcore.flat"
+: >"${SRV}/kt/kdump-guest-202612031441/dump.202612031441"
+: >"${SRV}/kt/kdump-guest-202612031441/dmesg.202612031441"
+: >"${SRV}/kt-ip/10.0.2.15-202612031441/dump.202612031441"
+: >"${SRV}/kt-raw/kdump-guest-202612031441/vmcore.202612031441"
+found() {
+	FAIL_WHY=
+	DUMP_FILE=
+	"$@" || true
+	printf '%s|%s|%s\n' "${DUMP_FILE}" "${DUMP_COLLECTOR:-}" "${FAIL_WHY}"
+}
+# kdump-tools' settings for its ssh target, on a base without ip(8) and with it
+KT_ROOT=${TMP}/kt-root
+mkdir -p -- "${KT_ROOT}/etc/default"
+printf 'USE_KDUMP=1\n#SSH=""\n' >"${KT_ROOT}/etc/default/kdump-tools"
+tools_net_defaults "${KT_ROOT}" ssh tools-ssh >"${TMP}/kt-ssh.defaults"
+mkdir -p -- "${KT_ROOT}/usr/bin"
+printf '#!/bin/sh\n' >"${KT_ROOT}/usr/bin/ip"
+chmod +x "${KT_ROOT}/usr/bin/ip"
+tools_net_defaults "${KT_ROOT}" nfs tools-nfs >"${TMP}/kt-nfs.defaults"
 
 passed=0
 failed=0
@@ -254,6 +304,40 @@ check 'ours growing faster misses the target' \
 	grep -qE '^\| #18 \| panic to vmcore saved grows per GiB .*\| \*\*missed\*\* \|$' "${TMP}/slower.md"
 check 'and says why with the capture and size growth' \
 	grep -qF 'Memory scaling: panic to vmcore saved grows by' "${TMP}/slower.md"
+check 'the network targets have their section, both tools side by side' \
+	grep -qF '| ssh | panic to vmcore saved on the server (s) | 31.50 (1 run) | 58.25 (1 run) |' "${TMP}/net.md"
+check 'with the capture and the dump as saved on the server' \
+	grep -qF '| ssh | dump as saved on the server (MiB) | 60.0 (1 run) | 70.5 (1 run) |' "${TMP}/net.md"
+check 'kdump-snp over nfs has its figure' \
+	grep -qF '| nfs | panic to vmcore saved on the server (s) | 29.00 (1 run) | not measured |' "${TMP}/net.md"
+check "every figure of kdump-tools' failed nfs run says not measured, none a number" \
+	eval '[[ $(grep -cE "^\| nfs \| .* \| not measured \|$" "${TMP}/net.md") == 7 ]]'
+check 'the report names the dumps and what read them' \
+	grep -qF "| ssh | the dump on the server | var/crash/kdump-guest-2026-12-03-14:40:01/vmcore.flat in root's home on the server | var/crash/kdump-guest-202612031441/dump.202612031441 in root's home on the server |" "${TMP}/net.md"
+check "and what kdump-tools ran, its HOSTTAG and the size of its flattened dump rearranged" \
+	eval 'grep -qxF -- "- kdump-tools over ssh ran \`makedumpfile -F -c -d 31 /proc/vmcore\`" "${TMP}/net.md" &&
+		grep -qxF -- "- kdump-tools over nfs ran: not measured" "${TMP}/net.md" &&
+		grep -qF ", and HOSTTAG=hostname;" "${TMP}/net.md" && grep -qF "dump.STAMP (70.0 MiB rearranged)" "${TMP}/net.md"'
+check "the failed nfs run is listed with its reason" \
+	grep -qF -- '- tools-nfs-run1: failed: no dump directory in / (lost+found)' "${TMP}/net.md"
+check 'a run without them says so instead of figures' \
+	grep -qF 'Not measured in this run (BENCH_NET=0' "${TMP}/report.md"
+check 'the network targets alone: the other targets are not measured, not missed' \
+	eval 'grep -qF "Not measured in this run (BENCH_NET_ONLY=1" "${TMP}/netonly.md" &&
+		! grep -qF "**missed**" "${TMP}/netonly.md" && ! grep -qF "## Figures at each" "${TMP}/netonly.md" &&
+		grep -qF "| ssh | panic to vmcore saved on the server (s) | 31.50 (1 run) | 58.25 (1 run) |" "${TMP}/netonly.md"'
+check "kdump-snp's dump over ssh is its vmcore.flat, with the collector it ran" \
+	eval '[[ $(found find_dump_snp_dir "${SRV}/snp") == "${SRV}/snp/kdump-guest-2026-12-03-14:40:01/vmcore.flat|makedumpfile -z -d 31 --message-level 7|" ]]'
+check "kdump-tools' is dump.STAMP in its directory, named by the host or its address" \
+	eval '[[ $(found find_dump_tools_dir "${SRV}/kt") == "${SRV}/kt/kdump-guest-202612031441/dump.202612031441||" ]] &&
+		[[ $(found find_dump_tools_dir "${SRV}/kt-ip") == "${SRV}/kt-ip/10.0.2.15-202612031441/dump.202612031441||" ]]'
+check "a copy of /proc/vmcore after a failed makedumpfile is no dump" \
+	eval '[[ $(found find_dump_tools_dir "${SRV}/kt-raw") == "||kdump-guest-202612031441 has vmcore.202612031441: makedumpfile failed and kdump-config copied /proc/vmcore whole" ]]'
+check "kdump-tools' ssh settings: the server, our key, root's home/var/crash, HOSTTAG without ip(8)" \
+	eval 'tail -n 4 "${TMP}/kt-ssh.defaults" | tr "\n" " " | grep -qxF "SSH=\"root@${SSH_SERVER}\" SSH_KEY=\"/root/.ssh/kdump_id_ed25519\" KDUMP_COREDIR=\"/root/var/crash\" HOSTTAG=\"hostname\" " &&
+		head -n 2 "${TMP}/kt-ssh.defaults" | grep -qx "#SSH=\"\""'
+check "its nfs settings keep HOSTTAG's default where the guest has ip(8)" \
+	eval 'tail -n 1 "${TMP}/kt-nfs.defaults" | grep -qxF "NFS=\"${NFS_SERVER_ADDR}:/srv\""'
 if [[ ${failed} != 0 ]]; then
 	printf 'bisect output:\n'
 	sed 's/^/    /' "${TMP}/bisect.out"

@@ -27,7 +27,8 @@ repo=${TMP}/repo
 mkdir -p -- "${repo}/bench" "${repo}/tests/vm" "${repo}/docs"
 cp -- "${top_srcdir}/bench/run-bench" "${top_srcdir}/bench/lib.sh" "${top_srcdir}/bench/bisect.sh" \
 	"${top_srcdir}/bench/write-report" "${repo}/bench/"
-cp -- "${top_srcdir}/tests/vm/lib.sh" "${repo}/tests/vm/"
+cp -- "${top_srcdir}/tests/vm/lib.sh" "${top_srcdir}/tests/vm/ssh-server.sh" "${top_srcdir}/tests/vm/nfs-server.sh" \
+	"${repo}/tests/vm/"
 printf '# Benchmarks\n' >"${repo}/docs/BENCHMARKS.md"
 g() {
 	git -C "${repo}" -c user.name=bench-test -c user.email=bench-test@invalid \

@@ -27,7 +27,7 @@ strict=(
 	tests/cli/*.sh tests/runner/*.sh tests/bench/*.sh
 	tests/save/save-tests.sh tests/save/ssh-tests.sh tests/dracut/dracut-tests.sh tests/fuzz/run-fuzz.sh
 	tests/vm/kexec-cycle.sh tests/vm/make-vmcore.sh tests/vm/kdump-cycle.sh tests/vm/run-lanes.sh
-	tests/vm/lib.sh tests/vm/nfs-server.sh tests/vm/vlan-server.sh tests/vm/write-results.sh tests/vm/boot-guest.sh tests/vm/guest-image.sh
+	tests/vm/lib.sh tests/vm/nfs-server.sh tests/vm/ssh-server.sh tests/vm/vlan-server.sh tests/vm/write-results.sh tests/vm/boot-guest.sh tests/vm/guest-image.sh
 	tests/vm/hang-module/build.sh tests/vm/prefetch-images.sh
 	tests/snp-matrix/run-matrix tests/snp-matrix/lib.sh tests/snp-matrix/init.sh
 	tests/snp-matrix/write-doc.sh kernel/qemu-smoke

@@ -6,8 +6,9 @@
 #
 # Usage: tests/vm/guest-image.sh [--flavour kdump-snp|kdump-tools]
 #            [--pkg-deb FILE] [--pkg-destdir DIR] [--out DIR] [--overlay DIR]
-#            [--var-disk FILE] [--rebuild-base]
-#        tests/vm/guest-image.sh --base-only [--flavour F] [--rebuild-base]
+#            [--var-disk FILE] [--add-package PKG] [--rebuild-base]
+#        tests/vm/guest-image.sh --base-only [--flavour F] [--add-package PKG]
+#            [--rebuild-base]
 #
 #   --flavour F        kdump-snp (default): our package on a dracut guest;
 #                      kdump-tools: Debian's kdump-tools, kexec-tools,
@@ -24,6 +25,13 @@
 #   --out DIR          where the disk and guest.env go
 #                      (default $KDUMP_SNP_CACHE/guest/run)
 #   --overlay DIR      a tree copied over the run layer last (either flavour)
+#   --add-package PKG  kdump-tools only: one more Debian package in its base
+#                      (may be given more than once), which makes a base
+#                      of its own, kdump-tools-extra-base-<hash>, cached
+#                      and pruned apart from the plain one: make bench's
+#                      nfs runs give kdump-tools the NFS client it needs
+#                      for NFS= (nfs-common), which its package does not
+#                      pull in and kdump-snp does not need
 #   --var-disk FILE    /var on a second disk: FILE becomes an ext4 image
 #                      (2 GiB sparse, label kdumpvar, UUID $VAR_UUID) of the
 #                      run layer's /var, mounted by fstab; the root disk
@@ -59,7 +67,9 @@
 #          load` keeps, so that the guest's boot does not build it again.
 #          Cached in
 #          $KDUMP_SNP_CACHE/guest/kdump-tools-base-<hash>/, keyed by the
-#          kdump-snp base's key and KT_BASE_VERSION.
+#          kdump-snp base's key and KT_BASE_VERSION; with --add-package,
+#          the same made with those packages installed by the same apt
+#          run, in kdump-tools-extra-base-<hash>/ (the packages in the key).
 #   run    every run: a hard-linked copy of the flavour's base root, the
 #          guest test files of tests/vm/guest/ and the --pkg-destdir tree
 #          (kdump-snp) on top, then --overlay, made into an ext4 image with
@@ -122,6 +132,7 @@ out=$VM_GUEST_CACHE/run
 out_opt=
 rebuild_base=0
 base_only=0
+kt_extra=()
 while [ "$#" -gt 0 ]; do
 	case $1 in
 	--flavour)
@@ -132,6 +143,14 @@ while [ "$#" -gt 0 ]; do
 	--overlay)
 		[ "$#" -ge 2 ] || vm_die "--overlay needs a folder"
 		overlay=$2
+		shift 2
+		;;
+	--add-package)
+		[ "$#" -ge 2 ] || vm_die "--add-package needs a package name"
+		case $2 in
+		'' | *[!a-z0-9.+-]*) vm_die "--add-package $2: not a Debian package name" ;;
+		*) kt_extra+=("$2") ;;
+		esac
 		shift 2
 		;;
 	--var-disk)
@@ -175,7 +194,7 @@ if [ -n "$pkg_destdir" ]; then
 	pkg_destdir=$(cd -- "$pkg_destdir" && pwd)
 fi
 case $flavour in
-kdump-snp) ;;
+kdump-snp) [ "${#kt_extra[@]}" = 0 ] || vm_die "--add-package is for the kdump-tools flavour" ;;
 kdump-tools)
 	[ -z "$pkg_destdir" ] || vm_die "--pkg-destdir is for the kdump-snp flavour (the kdump-tools guest has Debian's tools)"
 	[ "${#pkg_debs[@]}" = 0 ] || vm_die "--pkg-deb is for the kdump-snp flavour (the kdump-tools guest has Debian's tools)"
@@ -219,6 +238,14 @@ base_key=$(vm_sha256_str "v=$BASE_VERSION suite=$SUITE uuid=$ROOT_UUID pkgs=${BA
 snp_base=$VM_GUEST_CACHE/base-$base_key
 kt_key=$(vm_sha256_str "v=$KT_BASE_VERSION from=$base_key pkgs=${KT_PACKAGES[*]} debconf=$KT_DEBCONF")
 kt_base=$VM_GUEST_CACHE/kdump-tools-base-$kt_key
+kt_glob='kdump-tools-base-*'
+if [ "${#kt_extra[@]}" -gt 0 ]; then
+	# the plain base's key stays what it was, so that its cache holds
+	kt_key=$(vm_sha256_str "v=$KT_BASE_VERSION from=$base_key pkgs=${KT_PACKAGES[*]} extra=${kt_extra[*]} debconf=$KT_DEBCONF")
+	kt_base=$VM_GUEST_CACHE/kdump-tools-extra-base-$kt_key
+	kt_glob='kdump-tools-extra-base-*'
+fi
+KT_PACKAGES+=(${kt_extra[@]+"${kt_extra[@]}"})
 
 # ---- chroot mounts ------------------------------------------------------------
 
@@ -509,7 +536,7 @@ if [ "$flavour" = kdump-tools ]; then
 		vm_say "base (kdump-tools): cached ($kt_base)"
 	fi
 	touch -- "$kt_base"
-	prune_bases 'kdump-tools-base-*'
+	prune_bases "$kt_glob"
 	base=$kt_base
 fi
 touch -- "$base"

@@ -38,6 +38,8 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib.sh"
 # shellcheck source=tests/vm/nfs-server.sh
 . "$here/nfs-server.sh"
+# shellcheck source=tests/vm/ssh-server.sh
+. "$here/ssh-server.sh"
 # shellcheck source=tests/vm/vlan-server.sh
 . "$here/vlan-server.sh"
 
@@ -502,71 +504,9 @@ scenario_watchdog_hang() {
 	vm_say "  watchdog armed for ${armed}s; reset ${took}s after the hang began"
 }
 
-# An ssh target. The server is the host's sshd, one `sshd -i` per
-# connection (ssh-inetd.sh), reached only through QEMU's user network with
-# restrict=on (the guest reaches nothing else) and a guestfwd of
-# 10.0.2.100:22; its root's home is $work/ssh-home (bind-mounted over
-# /root in a mount namespace of its own). The guest has a static address
-# (systemd-networkd), the key, the server's recorded host key and the
-# authorized key, as `kdumpctl propagate` would leave them. The crash
-# kernel brings the NIC up from the image's record and streams the dump;
-# the host rearranges vmcore.flat with makedumpfile -R and reads it.
-SSH_SERVER=10.0.2.100
-SSH_MAC=52:54:00:4b:44:01
-ssh_server_setup() {
-	local srv=$work/ssh-server ov=$work/ssh-overlay
-	rm -rf -- "$srv" "$ov" "$work/ssh-home"
-	mkdir -p -- "$srv" "$work/ssh-home/.ssh" "$ov/root/.ssh" "$ov/var/lib/kdump-snp" \
-		"$ov/etc/systemd/network" "$ov/etc/systemd/system/multi-user.target.wants" \
-		"$ov/etc/systemd/system/network-online.target.wants"
-	chmod 0700 "$work/ssh-home" "$work/ssh-home/.ssh" "$ov/root" "$ov/root/.ssh"
-	ssh-keygen -q -t ed25519 -N '' -f "$srv/hostkey"
-	ssh-keygen -q -t ed25519 -N '' -f "$srv/otherkey"
-	ssh-keygen -q -t ed25519 -N '' -C kdump-snp -f "$ov/root/.ssh/kdump_id_ed25519"
-	cp -- "$ov/root/.ssh/kdump_id_ed25519.pub" "$work/ssh-home/.ssh/authorized_keys"
-	printf '%s %s\n' "$SSH_SERVER" "$(cut -d' ' -f1,2 "$srv/hostkey.pub")" >"$ov/var/lib/kdump-snp/ssh_known_hosts"
-	cat >"$srv/sshd_config" <<-EOF
-		HostKey $srv/hostkey
-		PidFile none
-		UsePAM no
-		PermitRootLogin prohibit-password
-		PasswordAuthentication no
-		KbdInteractiveAuthentication no
-		StrictModes no
-	EOF
-	sed "s|^HostKey .*|HostKey $srv/otherkey|" "$srv/sshd_config" >"$srv/sshd_config.otherkey"
-	# the server's mode ($srv/mode, which the guest sets through the
-	# control port 2222): up (the default); down: the connection is
-	# accepted (QEMU's user network accepts it for the guest) and never
-	# answered, a server that hangs; otherkey: sshd with another host key
-	cat >"$srv/ssh-inetd.sh" <<-EOF
-		#!/bin/sh
-		cfg=$srv/sshd_config
-		case \$(cat "$srv/mode" 2>/dev/null) in
-		down) exec cat >/dev/null ;;
-		otherkey) cfg=$srv/sshd_config.otherkey ;;
-		esac
-		exec unshare --mount sh -c 'mount --bind "\$1" /root && mount -t tmpfs tmpfs /run && mkdir /run/sshd && exec /usr/sbin/sshd -i -f "\$2" -E "\$3"' sh "$work/ssh-home" "\$cfg" "$srv/sshd.log"
-	EOF
-	cat >"$srv/control.sh" <<-EOF
-		#!/bin/sh
-		read -r m || exit 1
-		case \$m in
-		up | down | otherkey) printf '%s\\n' "\$m" >"$srv/mode.new" && mv -f "$srv/mode.new" "$srv/mode" && echo ok ;;
-		*) echo "unknown mode" ;;
-		esac
-	EOF
-	chmod +x "$srv/ssh-inetd.sh" "$srv/control.sh"
-	rm -f -- "$srv/mode"
-	printf '[Match]\nMACAddress=%s\n\n[Network]\nAddress=10.0.2.15/24\n' "$SSH_MAC" >"$ov/etc/systemd/network/10-kdump-test.network"
-	ln -s /usr/lib/systemd/system/systemd-networkd.service "$ov/etc/systemd/system/multi-user.target.wants/"
-	ln -s /usr/lib/systemd/system/systemd-networkd-wait-online.service "$ov/etc/systemd/system/network-online.target.wants/"
-	# TCG on a loaded host: networkd's start can take minutes
-	mkdir -p -- "$ov/etc/systemd/system/systemd-networkd.service.d"
-	printf '[Service]\nTimeoutStartSec=15min\n' >"$ov/etc/systemd/system/systemd-networkd.service.d/timeout.conf"
-	SSH_NET_ARGS=(-netdev "user,id=n0,restrict=on,net=10.0.2.0/24,guestfwd=tcp:$SSH_SERVER:22-cmd:$srv/ssh-inetd.sh,guestfwd=tcp:$SSH_SERVER:2222-cmd:$srv/control.sh"
-		-device "virtio-net-pci,netdev=n0,mac=$SSH_MAC")
-}
+# An ssh target: the server of tests/vm/ssh-server.sh. The crash kernel
+# brings the NIC up from the image's record and streams the dump; the
+# host rearranges vmcore.flat with makedumpfile -R and reads it.
 
 # check_ssh_dump DIR: a complete dump streamed into DIR on the server
 check_ssh_dump() {
@@ -604,7 +544,7 @@ SSH_DHCP_LEASE=10.0.2.15
 # ssh_dhcp_cycle NAME CAPTURE_INIT
 ssh_dhcp_cycle() {
 	local name=$1 init=$2 stage=$work/$1-destdir
-	ssh_server_setup
+	ssh_server_setup "$work"
 	printf '[Match]\nMACAddress=%s\n\n[Network]\nAddress=%s/24\n' "$SSH_MAC" "$SSH_DHCP_HOST" \
 		>"$work/ssh-overlay/etc/systemd/network/10-kdump-test.network"
 	printf 'ssh root@%s\npath /var/crash\n%s\nlink_delay 30\nfinal_action poweroff\nfailure_action poweroff\n' \
@@ -633,7 +573,7 @@ scenario_ssh_dhcp_systemd() {
 
 scenario_ssh_target() {
 	local stage=$work/ssh-target-destdir
-	ssh_server_setup
+	ssh_server_setup "$work"
 	printf 'ssh root@%s\npath /var/crash\n%s\nlink_delay 30\nfinal_action poweroff\nfailure_action poweroff\n' \
 		"$SSH_SERVER" "$COLLECTOR" >"$work/ssh-target.conf"
 	rm -rf -- "$stage"
@@ -656,7 +596,7 @@ scenario_ssh_target() {
 # ssh_vlan_cycle NAME CAPTURE_INIT
 ssh_vlan_cycle() {
 	local name=$1 init=$2 stage=$work/$1-destdir rc=0
-	ssh_server_setup
+	ssh_server_setup "$work"
 	vlan_guest_overlay "$work/ssh-overlay"
 	printf 'ssh root@%s\npath /var/crash\n%s\nlink_delay 30\nfinal_action poweroff\nfailure_action poweroff\n' \
 		"$VLAN_SERVER" "$COLLECTOR" >"$work/$name.conf"
@@ -695,20 +635,6 @@ scenario_ssh_vlan_systemd() {
 # (systemd-networkd); kdumpctl start mounts the export to check it, the
 # crash kernel brings the NIC up from the image's record, mounts the export
 # with the kernel's NFSv4 client and writes the dump as to a local target.
-NFS_CLIENT_MAC=52:54:00:4b:44:02
-nfs_client_overlay() {
-	local ov=$work/nfs-overlay
-	rm -rf -- "$ov"
-	mkdir -p -- "$ov/etc/systemd/network" "$ov/etc/systemd/system/multi-user.target.wants" \
-		"$ov/etc/systemd/system/network-online.target.wants" \
-		"$ov/etc/systemd/system/systemd-networkd.service.d"
-	printf '[Match]\nMACAddress=%s\n\n[Network]\nAddress=10.0.3.15/24\n' "$NFS_CLIENT_MAC" \
-		>"$ov/etc/systemd/network/10-kdump-test.network"
-	ln -s /usr/lib/systemd/system/systemd-networkd.service "$ov/etc/systemd/system/multi-user.target.wants/"
-	ln -s /usr/lib/systemd/system/systemd-networkd-wait-online.service "$ov/etc/systemd/system/network-online.target.wants/"
-	printf '[Service]\nTimeoutStartSec=15min\n' >"$ov/etc/systemd/system/systemd-networkd.service.d/timeout.conf"
-}
-
 nfs_server_up() {
 	nfs_server_start "$work" "$(dirname -- "$VM_GUEST_KERNEL")"
 	phase nfs-server-boot "$NFS_SERVER_BOOT_SECS"
@@ -716,7 +642,7 @@ nfs_server_up() {
 
 scenario_nfs_target() {
 	local stage=$work/nfs-target-destdir rc=0
-	nfs_client_overlay
+	nfs_client_overlay "$work/nfs-overlay"
 	printf 'nfs %s:/srv\npath /var/crash\n%s\nlink_delay 30\nfinal_action poweroff\nfailure_action poweroff\n' \
 		"$NFS_SERVER_ADDR" "$COLLECTOR" >"$work/nfs-target.conf"
 	rm -rf -- "$stage"
@@ -792,7 +718,7 @@ failure_action poweroff
 # tells them apart)
 ssh_failure_boot() {
 	local name=$1 test=$2 mode=$3 delay=$4 stage=$work/$1-destdir
-	ssh_server_setup
+	ssh_server_setup "$work"
 	printf '%s\n' "$mode" >"$work/ssh-server/mode"
 	printf 'ssh root@%s\npath /var/crash\n%s\nlink_delay %s\nfinal_action reboot\nfailure_action poweroff\n' \
 		"$SSH_SERVER" "$COLLECTOR" "$delay" >"$work/$name.conf"

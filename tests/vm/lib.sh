@@ -685,3 +685,22 @@ vm_guest_boot() {
 		"$VM_GUEST_CMDLINE${append:+ $append}" \
 		-smp "${VM_GUEST_SMP:-1}" -vga none "${VM_GUEST_DISK_ARGS[@]}" "$@"
 }
+
+# vm_net_overlay DIR MAC ADDRESS/PREFIX: a guest tree to layer
+# (guest-image.sh --overlay) in which systemd-networkd gives the NIC with
+# MAC a static address and network-online.target waits for it, as the
+# network-target scenarios and make bench's network runs configure every
+# guest, whichever dump tool it has (kdump-tools' crash kernel boots the
+# guest's root, and so this configuration, too)
+vm_net_overlay() {
+	local ov=$1
+	mkdir -p -- "$ov/etc/systemd/network" "$ov/etc/systemd/system/multi-user.target.wants" \
+		"$ov/etc/systemd/system/network-online.target.wants" \
+		"$ov/etc/systemd/system/systemd-networkd.service.d"
+	printf '[Match]\nMACAddress=%s\n\n[Network]\nAddress=%s\n' "$2" "$3" \
+		>"$ov/etc/systemd/network/10-kdump-test.network"
+	ln -sf /usr/lib/systemd/system/systemd-networkd.service "$ov/etc/systemd/system/multi-user.target.wants/"
+	ln -sf /usr/lib/systemd/system/systemd-networkd-wait-online.service "$ov/etc/systemd/system/network-online.target.wants/"
+	# TCG on a loaded host: networkd's start can take minutes
+	printf '[Service]\nTimeoutStartSec=15min\n' >"$ov/etc/systemd/system/systemd-networkd.service.d/timeout.conf"
+}

@@ -17,7 +17,8 @@
 # network: a -netdev stream on a UNIX socket in the run's directory, the
 # only link either guest has. Nothing leaves the two guests.
 #
-# Sourced by tests/vm/kdump-cycle.sh after tests/vm/lib.sh.
+# Sourced by tests/vm/kdump-cycle.sh (the nfs-target scenario) and
+# bench/run-bench (make bench's nfs runs) after tests/vm/lib.sh.
 
 # Bump when the server image is made differently (the key of its cache).
 NFS_SERVER_VERSION=1
@@ -25,6 +26,9 @@ NFS_SERVER_ADDR=10.0.3.1
 NFS_SERVER_NET=10.0.3.0/24
 NFS_SERVER_MAC=52:54:00:4b:44:10
 NFS_SERVER_PID=
+# the client guest's NIC and its static address
+NFS_CLIENT_MAC=52:54:00:4b:44:02
+NFS_CLIENT_ADDR=10.0.3.15
 # loaded in this order by the server's /init (with their dependencies)
 NFS_SERVER_MODULES=(virtio_pci virtio_net virtio_blk crc32c_generic ext4 nfsd)
 NFS_SERVER_BINS=(/usr/sbin/rpc.nfsd /usr/sbin/rpc.mountd /usr/sbin/exportfs)
@@ -212,4 +216,13 @@ nfs_server_kill() {
 	kill -- "$NFS_SERVER_PID" 2>/dev/null || true
 	wait "$NFS_SERVER_PID" 2>/dev/null || true
 	NFS_SERVER_PID=
+}
+
+# nfs_client_overlay DIR: the client guest's tree to layer (guest-image.sh
+# --overlay): the static address NFS_CLIENT_ADDR on the NIC with
+# NFS_CLIENT_MAC (vm_net_overlay); its QEMU arguments are a -netdev stream
+# to NFS_SERVER_SOCK and that NIC
+nfs_client_overlay() {
+	rm -rf -- "$1"
+	vm_net_overlay "$1" "$NFS_CLIENT_MAC" "$NFS_CLIENT_ADDR/24"
 }

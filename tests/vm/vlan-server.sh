@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2250,SC2292 # -o all style checks: these helpers use $var and [ ] throughout
 # shellcheck disable=SC2312 # substitutions inside arguments fill messages and files; what decides an outcome is tested where used
-# shellcheck disable=SC2154 # here, work and SSH_MAC are kdump-cycle.sh's
+# shellcheck disable=SC2154 # here and work are kdump-cycle.sh's, SSH_MAC tests/vm/ssh-server.sh's
 # The ssh server of the ssh-vlan scenario (tests/vm/kdump-cycle.sh): the
 # host's OpenSSH sshd in a network namespace the test creates, reachable
 # from the guest only through VLAN VLAN_ID. The guest's NIC is a -netdev
@@ -20,7 +20,7 @@ VLAN_PORT_PID=
 VLAN_SSHD_PID=
 
 # vlan_server_start WORK SRV HOME: the port on WORK/vlan.sock (VLAN_SOCK)
-# and sshd with SRV/sshd_config (tests/vm/kdump-cycle.sh ssh_server_setup),
+# and sshd with SRV/sshd_config (tests/vm/ssh-server.sh ssh_server_setup),
 # HOME as root's home, logging to SRV/sshd.log
 vlan_server_start() {
 	local work=$1 srv=$2 home=$3 i
