@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "net-config.h"
+#include "shell-cmd.h"
 #include "util.h"
 
 #define UNUSED __attribute__((unused))
@@ -161,29 +162,6 @@ static void test_bad_records(void **state UNUSED)
 }
 
 /* ---- real rtnetlink, in a namespace of our own -------------------------------- */
-
-static int sh(const char *cmd)
-{
-	int r = system(cmd);
-
-	if (r != 0)
-		print_error("  failed (%d): %s\n", r, cmd);
-	return r;
-}
-
-/* the output of cmd, first line */
-static char *out(const char *cmd)
-{
-	char buf[512] = "";
-	FILE *p = popen(cmd, "r");
-
-	assert_non_null(p);
-	if (!fgets(buf, sizeof(buf), p))
-		buf[0] = '\0';
-	pclose(p);
-	buf[strcspn(buf, "\n")] = '\0';
-	return strdup(buf);
-}
 
 static int netns_setup(void **state UNUSED)
 {

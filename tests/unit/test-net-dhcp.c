@@ -28,6 +28,7 @@
 #include "net-config.h"
 #include "net-dhcp.h"
 #include "scratch.h"
+#include "shell-cmd.h"
 #include "util.h"
 
 #define UNUSED __attribute__((unused))
@@ -109,28 +110,6 @@ static const char fake_client[] =
 	"fail) echo 'no lease' >&2; exit 1 ;;\n"
 	"hang) exec sleep 60 ;;\n"
 	"esac\n";
-
-static int sh(const char *cmd)
-{
-	int r = system(cmd);
-
-	if (r != 0)
-		print_error("  failed (%d): %s\n", r, cmd);
-	return r;
-}
-
-static char *out(const char *cmd)
-{
-	char buf[512] = "";
-	FILE *p = popen(cmd, "r");
-
-	assert_non_null(p);
-	if (!fgets(buf, sizeof(buf), p))
-		buf[0] = '\0';
-	pclose(p);
-	buf[strcspn(buf, "\n")] = '\0';
-	return strdup(buf);
-}
 
 static bool netns;
 static char *orig_path;
