@@ -20,13 +20,23 @@
 #   BISECT_MAX              the highest grid index
 #   bisect_seed NAME INDEX VALID FAILED
 #                           runs already made at a size (the timed runs)
+#   BISECT_HINT[NAME]       optional: the index expected to be the smallest
+#                           working size (kdumpctl estimate's figure, or the
+#                           result of the same tool at less memory). The
+#                           search probes it first and then the size next
+#                           to it on the side its outcome points to; when
+#                           the hint was right these two settle the search
+#                           (a failed size is still run twice, the result
+#                           still confirmed), otherwise bisection goes on
+#                           from the bounds they gave. Only the order of
+#                           the probes changes, never what decides.
 #   bisect_run NAME...      the searches, advancing in turns; sets
 #                           BISECT_RESULT[NAME] to the index, or -1 when no
 #                           size up to BISECT_MAX was confirmed
 #   BISECT_VALID / BISECT_FAILED ["NAME INDEX"]  the runs counted at a size
 
 # shellcheck disable=SC2034 # BISECT_RESULT is read by the caller
-declare -gA BISECT_VALID=() BISECT_FAILED=() BISECT_RESULT=()
+declare -gA BISECT_VALID=() BISECT_FAILED=() BISECT_RESULT=() BISECT_HINT=()
 BISECT_CONFIRM_RUNS=3
 BISECT_MAX=${BISECT_MAX:-}
 
@@ -90,10 +100,33 @@ bisect_run() {
 			[[ ${st} != works ]] || hi[${name}]=${idx}
 		done
 	done
+	# the hints: the hinted size, then its neighbour (side -1 or 1)
+	local -A next=() side=()
+	for name in "$@"; do
+		[[ -z ${BISECT_HINT[${name}]:-} ]] || next[${name}]=${BISECT_HINT[${name}]}
+	done
 	busy=1
 	while [[ ${busy} == 1 ]]; do
 		busy=0
 		for name in "$@"; do
+			idx=${next[${name}]:-}
+			if [[ -n ${idx} ]]; then
+				unset 'next[${name}]'
+				if [[ ${idx} -gt ${lo[${name}]} ]] && [[ ${idx} -lt ${hi[${name}]} ]]; then
+					# shellcheck disable=SC2310 # its outcome is the decision
+					if bisect_try "${name}" "${idx}"; then
+						hi[${name}]=${idx}
+						[[ -n ${side[${name}]:-} ]] || next[${name}]=$((idx - 1))
+						side[${name}]=-1
+					else
+						lo[${name}]=${idx}
+						[[ -n ${side[${name}]:-} ]] || next[${name}]=$((idx + 1))
+						side[${name}]=1
+					fi
+					busy=1
+					continue
+				fi
+			fi
 			if [[ ${hi[${name}]} -gt ${BISECT_MAX} ]]; then
 				# nothing known to work yet: the top of the grid
 				# shellcheck disable=SC2310 # its outcome is the decision

@@ -264,32 +264,32 @@ guest_makedumpfile() {
 # the dump's kernel log and finds the sysrq crash. The host's makedumpfile
 # first; the guest's for what the host's cannot read (zstd).
 validate_vmcore() {
-	local f=$1 out=$WORK/dmesg.txt
+	local f=$1 out=$SCRATCH/dmesg.txt
 	rm -f -- "$out"
 	# the flattened format (makedumpfile -F) is rearranged first
 	if [ "$(head -c 12 -- "$f" | tr -d '\0')" = makedumpfile ]; then
-		makedumpfile -R "$f.rearranged" <"$f" >"$WORK/mdf-R.log" 2>&1 ||
-			guest_makedumpfile -R "$f.rearranged" <"$f" >"$WORK/mdf-R.log" 2>&1 || {
-			FAIL_WHY="cannot rearrange the flattened dump: $(tail -n 2 "$WORK/mdf-R.log" | tr '\n' ' ')"
+		makedumpfile -R "$f.rearranged" <"$f" >"$SCRATCH/mdf-R.log" 2>&1 ||
+			guest_makedumpfile -R "$f.rearranged" <"$f" >"$SCRATCH/mdf-R.log" 2>&1 || {
+			FAIL_WHY="cannot rearrange the flattened dump: $(tail -n 2 "$SCRATCH/mdf-R.log" | tr '\n' ' ')"
 			rm -f -- "$f.rearranged"
 			return 1
 		}
 		mv -f -- "$f.rearranged" "$f"
 	fi
-	if makedumpfile --dump-dmesg "$f" "$out" >"$WORK/mdf.log" 2>&1 &&
+	if makedumpfile --dump-dmesg "$f" "$out" >"$SCRATCH/mdf.log" 2>&1 &&
 		grep -a 'sysrq triggered crash' "$out" >/dev/null; then
 		DUMP_VALIDATOR=host-makedumpfile
 		return 0
 	fi
 	rm -f -- "$out"
 	if [ -n "${BENCH_GUEST_ROOT:-}" ] &&
-		guest_makedumpfile --dump-dmesg "$f" "$out" >"$WORK/mdf-guest.log" 2>&1 &&
+		guest_makedumpfile --dump-dmesg "$f" "$out" >"$SCRATCH/mdf-guest.log" 2>&1 &&
 		grep -a 'sysrq triggered crash' "$out" >/dev/null; then
 		DUMP_VALIDATOR=guest-makedumpfile
 		return 0
 	fi
 	DUMP_VALIDATOR=none
-	FAIL_WHY="no makedumpfile reads the dump: $(tail -n 2 "$WORK/mdf.log" | tr '\n' ' ')"
+	FAIL_WHY="no makedumpfile reads the dump: $(tail -n 2 "$SCRATCH/mdf.log" | tr '\n' ' ')"
 	return 1
 }
 
@@ -301,12 +301,12 @@ find_dump_snp() {
 	[ -n "$d" ] || { FAIL_WHY="no dump directory in /var/crash"; return 1; }
 	files=$(disk_ls "$img" "/var/crash/$d")
 	grep -x vmcore >/dev/null <<<"$files" || { FAIL_WHY="/var/crash/$d has no vmcore ($(tr '\n' ' ' <<<"$files"))"; return 1; }
-	disk_get "$img" "/var/crash/$d/kdump-info.txt" "$WORK/kdump-info.txt" ||
+	disk_get "$img" "/var/crash/$d/kdump-info.txt" "$SCRATCH/kdump-info.txt" ||
 		{ FAIL_WHY="no kdump-info.txt"; return 1; }
-	grep -x 'result: saved' "$WORK/kdump-info.txt" >/dev/null ||
-		{ FAIL_WHY="kdump-info.txt: $(tr '\n' ' ' <"$WORK/kdump-info.txt")"; return 1; }
+	grep -x 'result: saved' "$SCRATCH/kdump-info.txt" >/dev/null ||
+		{ FAIL_WHY="kdump-info.txt: $(tr '\n' ' ' <"$SCRATCH/kdump-info.txt")"; return 1; }
 	DUMP_FILE=/var/crash/$d/vmcore
-	DUMP_COLLECTOR=$(sed -n 's/^collector: \(.*\) \/proc\/vmcore .*/\1/p' "$WORK/kdump-info.txt")
+	DUMP_COLLECTOR=$(sed -n 's/^collector: \(.*\) \/proc\/vmcore .*/\1/p' "$SCRATCH/kdump-info.txt")
 }
 
 # TOOLS_DIR_RE: the directories kdump-tools' kdump-config makes, named

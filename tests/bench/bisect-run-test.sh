@@ -92,7 +92,6 @@ crash_run() {
 	fi
 }
 
-bisect snp-default tools-default snp-dedicated >"${TMP}/bisect.out"
 # the service's start at boot in the timed runs, and our wait for udev in it
 printf '%s\t%s\n' kdump-snp/default/boot-start-s 20.0 kdump-snp/default/boot-start-s 22.0 \
 	kdump-snp/default/boot-start-s 21.0 kdump-tools/default/boot-start-s 10.0 >>"${RES}/results.tsv"
@@ -108,8 +107,10 @@ printf '%s\t%s\n' snp-default-version-makedumpfile 1:1.7.6-1 snp-mdf-version-mak
 # the memory-scaling runs, as run-bench's scaling makes them
 HAVE_TOOLS=1
 scaling >"${TMP}/scaling.out"
-# and the searches at 1 and 8 GiB, seeded with the scaling runs at 384M
-bisect snp-default@1024 tools-default@1024 snp-default@8192 tools-default@8192 snp-threads@8192 >"${TMP}/bisect-scaled.out"
+# the searches, as main asks for them: at 2 GiB, then at 1 and 8 GiB
+# seeded with the scaling runs at 384M; two at once (BENCH_BISECT_JOBS)
+bisect snp-default tools-default snp-dedicated snp-default@1024 tools-default@1024 \
+	snp-default@8192 tools-default@8192 snp-threads@8192 >"${TMP}/bisect.out"
 printf '%s\t%s\n' scaling 1 scaling-mem "${BENCH_SCALING_MEM}" scaling-runs 1 scaling-fill 25,25 scaling-bisect "1024 8192" \
 	snp-threads-collector "${COLLECTOR[threads]}" >>"${RES}/info.tsv"
 "${top_srcdir}/bench/write-report" "${RES}" >"${TMP}/report.md"
@@ -214,6 +215,30 @@ lacks() {
 	! grep -qF -- "$2" "$1"
 }
 
+check 'the searches ran two at once, each chain of a tool and kernel in one slot' \
+	eval 'has_line "${RES}/info.tsv" bisect-jobs 2 &&
+		has_line "${RES}/info.tsv" bisect-slot1 "snp-default snp-default@1024 snp-default@8192 snp-threads@8192" &&
+		has_line "${RES}/info.tsv" bisect-slot2 "tools-default tools-default@1024 tools-default@8192 snp-dedicated"'
+check 'each slot had its own scratch folder, and both ran' \
+	eval '[[ -d ${WORK}/slot1 ]] && [[ -d ${WORK}/slot2 ]] && grep -q "^\[search 1\] " "${TMP}/bisect.out" &&
+		grep -q "^\[search 2\] " "${TMP}/bisect.out"'
+check "a search starts at its guest's estimate less 16 MiB" \
+	eval 'has_line "${RES}/info.tsv" snp-default-hint 256M && has_line "${RES}/info.tsv" snp-dedicated-hint 64M'
+check 'kdump-tools has no estimate: its first search has no hint' \
+	eval '! grep -q "^tools-default-hint" "${RES}/info.tsv"'
+check 'a search at more memory starts at the smallest size of the one before it' \
+	eval 'has_line "${RES}/info.tsv" snp-default@1024-hint 240M && has_line "${RES}/info.tsv" tools-default@1024-hint 160M &&
+		has_line "${RES}/info.tsv" snp-default@8192-hint 96M && has_line "${RES}/info.tsv" snp-threads@8192-hint 112M'
+check 'a right hint: the dedicated kernel probed 64M and 48M only' \
+	eval '[[ $(awk -F"\t" "\$1 == \"kdump-snp, dedicated kernel\" { print \$2 }" "${RES}/bisect.tsv" | sort -u | tr "\n" " ") == "48M 64M " ]]'
+check 'the report says the searches ran two at once, which in each, and where each started' \
+	eval 'grep -qF "2 searches ran at a time" "${TMP}/report.md" &&
+		grep -qxF -- "- at once, 2: tools-default tools-default@1024 tools-default@8192 snp-dedicated" "${TMP}/report.md" &&
+		grep -qxF -- "- snp-default@8192: the search started at 96M" "${TMP}/report.md"'
+check "the report's probes of a search stay together though two searches ran at once" \
+	eval '[[ $(grep -E "^\| kdump-(snp|tools)(,[^|]*)? \| [0-9]+M \|" "${TMP}/report.md" | cut -d"|" -f2 | uniq | wc -l) == $(cut -f1 "${RES}/bisect.tsv" | sort -u | wc -l) ]]'
+check 'one search at a time: one slot with every chain' \
+	eval '[[ $(search_slots 1 snp-default tools-default@1024 snp-threads@8192) == "snp-default snp-threads@8192 tools-default@1024" ]]'
 check 'the failed first run at 240M is in bisect.tsv' \
 	has_line "${RES}/bisect.tsv" kdump-snp 240M first failed 'a hang'
 check 'its retry is there too' \

@@ -40,6 +40,7 @@ reset() {
 	BISECT_VALID=()
 	BISECT_FAILED=()
 	BISECT_RESULT=()
+	BISECT_HINT=()
 	SCRIPT=()
 	THRESHOLD=()
 	CALLS=()
@@ -161,6 +162,66 @@ tools_alternate() {
 	fi
 }
 
+# a right hint: the hinted size works, the one below fails twice, the
+# hinted size is confirmed; nothing else is run
+hint_right() {
+	reset 28
+	THRESHOLD[snp]=5
+	bisect_seed snp 20 3 0
+	BISECT_HINT[snp]=5
+	bisect_run snp
+	expect_result snp 5
+	expect_calls '^snp 5 first valid$' 1
+	expect_calls '^snp 4 first failed$' 1
+	expect_calls '^snp 4 retry failed$' 1
+	expect_calls '^snp 5 confirm valid$' 2
+	expect_calls . 5
+}
+
+# a hint below the smallest size: it and the size above it fail, and the
+# bisection goes on from there to the same result as without a hint
+hint_too_low() {
+	reset 28
+	THRESHOLD[snp]=9
+	bisect_seed snp 20 3 0
+	BISECT_HINT[snp]=5
+	bisect_run snp
+	expect_result snp 9
+	expect_calls '^snp 5 ' 2
+	expect_calls '^snp 6 ' 2
+	expect_calls '^snp [0-4] ' 0
+}
+
+# a hint above it: it and the size below it work, and the bisection goes
+# on below them
+hint_too_high() {
+	reset 28
+	THRESHOLD[snp]=3
+	bisect_seed snp 20 3 0
+	BISECT_HINT[snp]=10
+	bisect_run snp
+	expect_result snp 3
+	expect_calls '^snp 10 first valid$' 1
+	expect_calls '^snp 9 first valid$' 1
+	expect_calls '^snp 2 retry failed$' 1
+	expect_calls '^snp 1[1-9] ' 0
+}
+
+# a hint at or above a size already known to work is not probed
+hint_above_known() {
+	reset 28
+	THRESHOLD[snp]=4
+	bisect_seed snp 20 3 0
+	BISECT_HINT[snp]=24
+	bisect_run snp
+	expect_result snp 4
+	expect_calls '^snp 24 ' 0
+}
+
+t 'a right hint settles the search in five runs' hint_right
+t 'a hint below the smallest size: the search moves up' hint_too_low
+t 'a hint above the smallest size: the search moves down' hint_too_high
+t 'a hint above a size known to work is not run' hint_above_known
 t 'a flaky failure is retried and the size passes' flaky_retried
 t 'two failures at a size move the search up' two_failures_move_up
 t 'confirmation does not credit an invalid timed run' confirm_counts_valid_only
