@@ -138,6 +138,13 @@ printf '%s\t%s\n' boot-initramfs "both tools' guests boot with the kdump-tools g
 cp -r -- "${RES}" "${TMP}/nosearch"
 grep -v '^kdump-snp/threads/mem8192/smallest' "${RES}/results.tsv" >"${TMP}/nosearch/results.tsv"
 "${top_srcdir}/bench/write-report" "${TMP}/nosearch" >"${TMP}/nosearch.md"
+# a development run that searched at 1 GiB only (BENCH_SCALING_ONLY=1,
+# BENCH_SCALING_BISECT=1024): what was not searched is not "quick mode"
+cp -r -- "${RES}" "${TMP}/onesize"
+grep -v -E 'smallest-crashkernel-mib' "${RES}/results.tsv" >"${TMP}/onesize/results.tsv"
+grep -E '/mem1024/smallest-crashkernel-mib' "${RES}/results.tsv" >>"${TMP}/onesize/results.tsv"
+printf '%s\t%s\n' scaling-bisect 1024 bisect-secs 942 >>"${TMP}/onesize/info.tsv"
+"${top_srcdir}/bench/write-report" "${TMP}/onesize" >"${TMP}/onesize.md"
 # the network targets (issue #16): both tools over ssh, kdump-snp over
 # nfs; kdump-tools' nfs run failed, so none of its nfs figures exists
 cp -r -- "${RES}" "${TMP}/net"
@@ -237,6 +244,10 @@ check 'the report says the searches ran two at once, which in each, and where ea
 		grep -qxF -- "- snp-default@8192: the search started at 96M" "${TMP}/report.md"'
 check "the report's probes of a search stay together though two searches ran at once" \
 	eval '[[ $(grep -E "^\| kdump-(snp|tools)(,[^|]*)? \| [0-9]+M \|" "${TMP}/report.md" | cut -d"|" -f2 | uniq | wc -l) == $(cut -f1 "${RES}/bisect.tsv" | sort -u | wc -l) ]]'
+check 'a run that searched one RAM size says what it did not search, not quick mode' \
+	eval 'grep -qF "| #8 | smallest working crashkernel= at most 2/3 of kdump-tools'"'"' | not measured (not searched in this run) |" "${TMP}/onesize.md" &&
+		grep -qF "not measured (a smallest size at fewer than two RAM sizes: 1024 MiB searched)" "${TMP}/onesize.md" &&
+		! grep -qF "(quick mode)" "${TMP}/onesize.md"'
 check 'one search at a time: one slot with every chain' \
 	eval '[[ $(search_slots 1 snp-default tools-default@1024 snp-threads@8192) == "snp-default snp-threads@8192 tools-default@1024" ]]'
 check 'the failed first run at 240M is in bisect.tsv' \
