@@ -143,6 +143,8 @@ grep -v '^kdump-snp/threads/mem8192/smallest' "${RES}/results.tsv" >"${TMP}/nose
 cp -r -- "${RES}" "${TMP}/onesize"
 grep -v -E 'smallest-crashkernel-mib' "${RES}/results.tsv" >"${TMP}/onesize/results.tsv"
 grep -E '/mem1024/smallest-crashkernel-mib' "${RES}/results.tsv" >>"${TMP}/onesize/results.tsv"
+# and without the configuration with two crash CPUs
+grep -v '^snp-threads-collector' "${RES}/info.tsv" >"${TMP}/onesize/info.tsv"
 printf '%s\t%s\n' scaling-bisect 1024 bisect-secs 942 >>"${TMP}/onesize/info.tsv"
 "${top_srcdir}/bench/write-report" "${TMP}/onesize" >"${TMP}/onesize.md"
 # the network targets (issue #16): both tools over ssh, kdump-snp over
@@ -248,6 +250,8 @@ check 'a run that searched one RAM size says what it did not search, not quick m
 	eval 'grep -qF "| #8 | smallest working crashkernel= at most 2/3 of kdump-tools'"'"' | not measured (not searched in this run) |" "${TMP}/onesize.md" &&
 		grep -qF "not measured (a smallest size at fewer than two RAM sizes: 1024 MiB searched)" "${TMP}/onesize.md" &&
 		! grep -qF "(quick mode)" "${TMP}/onesize.md"'
+check 'a run without two crash CPUs does not describe them with an empty collector' \
+	eval 'grep -qF "\"2 crash CPUs\" did not run in this run." "${TMP}/onesize.md" && ! grep -qF "(KDUMP_COMMANDLINE_APPEND) and \`\`" "${TMP}/onesize.md"'
 check 'one search at a time: one slot with every chain' \
 	eval '[[ $(search_slots 1 snp-default tools-default@1024 snp-threads@8192) == "snp-default snp-threads@8192 tools-default@1024" ]]'
 check 'the failed first run at 240M is in bisect.tsv' \
