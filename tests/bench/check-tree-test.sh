@@ -81,6 +81,12 @@ bad_value() {
 	expect_in err 'BENCH_ALLOW_DIRTY=yes: give 0 or 1'
 }
 
+bad_jobs() {
+	run_check_tree BENCH_BISECT_JOBS=0
+	expect_rc 1
+	expect_in err 'BENCH_BISECT_JOBS=0: not a number of searches at once'
+}
+
 new_file_refused() {
 	g checkout -q -- bench/lib.sh
 	run_check_tree
@@ -105,6 +111,7 @@ t 'a dirty tree: docs/BENCHMARKS.md is refused' dirty_refused
 t 'a dirty tree with BENCH_ALLOW_DIRTY=1: written, and said' dirty_allowed
 t 'a dirty tree, the report outside docs/: written, and said' dirty_elsewhere
 t 'BENCH_ALLOW_DIRTY takes 0 or 1' bad_value
+t 'BENCH_BISECT_JOBS is checked at the start, not hours in' bad_jobs
 t 'a file git does not know under tests/vm/ makes the tree dirty' new_file_refused
 t 'no git checkout: refused' no_git_refused
 
