@@ -41,52 +41,6 @@ bench_kill_qemu() {
 	fi
 }
 
-# bench_monitor SOCKET COMMAND...: each COMMAND on the QEMU monitor at
-# SOCKET, its answers on stdout (python3: bash cannot open a UNIX socket)
-bench_monitor() {
-	python3 - "$@" <<-'PY'
-	import socket, sys, time
-	s = socket.socket(socket.AF_UNIX)
-	s.connect(sys.argv[1])
-	s.settimeout(2)
-	def drain():
-	    out = b""
-	    try:
-	        while True:
-	            d = s.recv(65536)
-	            if not d:
-	                break
-	            out += d
-	    except socket.timeout:
-	        pass
-	    return out.decode(errors="replace")
-	drain()
-	for c in sys.argv[2:]:
-	    s.sendall((c + "\n").encode())
-	    time.sleep(0.5)
-	    sys.stdout.write(drain())
-	PY
-}
-
-# bench_hang_regs SOCKET OUT: a guest stopped at the crash-kernel limit:
-# its registers asked for three times a second apart, into OUT, and in BENCH_HANG_REGS
-# where the CPU was each time: RIP, CPL (0 the kernel, 3 user space) and
-# HLT (1: halted, waiting for an interrupt that does not come). kdump-snp's crash
-# command line has nokaslr, so a kernel RIP there is its System.map address.
-bench_hang_regs() {
-	local sock=$1 out=$2 i where
-	BENCH_HANG_REGS=
-	[ -S "$sock" ] || return 0
-	: >"$out"
-	for i in 1 2 3; do
-		bench_monitor "$sock" 'info registers' >>"$out" 2>&1 || true
-		[ "$i" = 3 ] || sleep 1
-	done
-	where=$(tr -d '\r' <"$out" | grep -o 'RIP=[0-9a-f]* .*CPL=[0-3].*HLT=[01]' |
-		sed 's/^\(RIP=[0-9a-f]*\) .*\(CPL=[0-3]\).*\(HLT=[01]\).*/\1 \2 \3/' | paste -s -d ',' -)
-	[ -z "$where" ] || BENCH_HANG_REGS="registers at the limit: $where"
-}
-
 # bench_markers LOG: marker lines of both guest drivers, without CRs
 bench_markers() {
 	tr -d '\r' <"$1" | grep -a -o -E "($VM_TAG|$BENCH_TAG) .*" || true
@@ -100,7 +54,7 @@ bench_markers() {
 # when the crash kernel has run for $BENCH_CRASH_TIMEOUT s after the panic.
 # Prints the marker lines as they come. Sets BENCH_RC (124: a time limit
 # was hit), BENCH_HUNG (1: the crash-kernel limit; its registers then in
-# LOG.regs and BENCH_HANG_REGS, bench_hang_regs) and BENCH_SECS.
+# LOG.regs and BENCH_HANG_REGS, vm_hang_report) and BENCH_SECS.
 bench_boot() {
 	local disk=$1 log=$2 append=$3 start panic_at="" seen=0 n line el
 	shift 3
@@ -114,12 +68,9 @@ bench_boot() {
 		"${VM_GUEST_DISK_ARGS[@]}" "$@"
 	)
 	# the monitor, for the registers of a hung crash kernel
-	local mon=${log%.log}.mon
-	rm -f -- "$mon"
-	# (a UNIX socket's path has at most 107 bytes: a longer BENCH_WORK goes without)
-	if command -v python3 >/dev/null 2>&1 && [ "${#mon}" -le 100 ]; then
-		cmd+=(-monitor "unix:$mon,server,nowait")
-	fi
+	local mon
+	mon=$(vm_monitor_socket)
+	[ -z "$mon" ] || cmd+=(-monitor "unix:$mon,server,nowait")
 	BENCH_HUNG=0
 	BENCH_HANG_REGS=
 	start=$(date +%s)
@@ -143,7 +94,8 @@ bench_boot() {
 			printf '      [%4ss] crash kernel still running %ss after the panic: stopping QEMU\n' \
 				"$el" "$BENCH_CRASH_TIMEOUT"
 			BENCH_HUNG=1
-			bench_hang_regs "$mon" "$log.regs"
+			vm_hang_report "$mon" "$log.regs" full
+			[ -z "$VM_HANG_WHERE" ] || BENCH_HANG_REGS="registers at the limit: $VM_HANG_WHERE"
 			[ -z "$BENCH_HANG_REGS" ] || printf '      [%4ss] %s (all in %s)\n' "$el" "$BENCH_HANG_REGS" "$log.regs"
 			kill -TERM -- "$BENCH_QEMU_PID" 2>/dev/null || true
 			break
@@ -152,7 +104,7 @@ bench_boot() {
 	BENCH_RC=0
 	wait "$BENCH_QEMU_PID" || BENCH_RC=$?
 	BENCH_QEMU_PID=
-	rm -f -- "$mon"
+	vm_monitor_done "$mon"
 	BENCH_SECS=$(($(date +%s) - start))
 	[ "$BENCH_HUNG" = 0 ] || BENCH_RC=124
 	if [ "$BENCH_RC" = 124 ] || [ "$BENCH_RC" = 137 ]; then
@@ -365,6 +317,17 @@ find_dump_snp() {
 		{ FAIL_WHY="kdump-info.txt: $(tr '\n' ' ' <"$SCRATCH/kdump-info.txt")"; return 1; }
 	DUMP_FILE=/var/crash/$d/vmcore
 	DUMP_COLLECTOR=$(sed -n 's/^collector: \(.*\) \/proc\/vmcore .*/\1/p' "$SCRATCH/kdump-info.txt")
+}
+
+# disk_crash_listing IMG: what /var/crash on IMG holds, one line: each
+# directory with its files (a hung capture: how far it got)
+disk_crash_listing() {
+	local img=$1 d out=""
+	while IFS= read -r d; do
+		[ -n "$d" ] || continue
+		out+="${out:+; }/var/crash/$d: $(disk_ls "$img" "/var/crash/$d" | paste -s -d ' ' -)"
+	done < <(disk_ls "$img" /var/crash 2>/dev/null || true)
+	echo "${out:-/var/crash is empty}"
 }
 
 # TOOLS_DIR_RE: the directories kdump-tools' kdump-config makes, named

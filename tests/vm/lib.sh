@@ -311,6 +311,79 @@ vm_kill_qemu() {
 	fi
 }
 
+# vm_monitor SOCKET STEP...: the steps in one connection to the QEMU
+# monitor at SOCKET, the answers on stdout. A step is a monitor command,
+# or sleep:SECONDS. python3: bash cannot open a UNIX socket. A monitor
+# that is gone (QEMU ended) ends the steps quietly.
+vm_monitor() {
+	python3 - "$@" <<-'PY'
+	import re, socket, sys, time
+	def drain(s, quiet):
+	    out = b""
+	    s.settimeout(quiet)
+	    try:
+	        while True:
+	            d = s.recv(65536)
+	            if not d:
+	                break
+	            out += d
+	    except socket.timeout:
+	        pass
+	    # the monitor echoes what it is sent as a terminal would: drop the escapes
+	    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out.decode(errors="replace"))
+	try:
+	    s = socket.socket(socket.AF_UNIX)
+	    s.connect(sys.argv[1])
+	    drain(s, 0.5)
+	    for step in sys.argv[2:]:
+	        if step.startswith("sleep:"):
+	            time.sleep(float(step[6:]))
+	            continue
+	        s.sendall((step + "\n").encode())
+	        sys.stdout.write("(qemu) %s\n%s\n" % (step, drain(s, 0.5)))
+	        sys.stdout.flush()
+	except OSError as e:
+	    sys.stdout.write("monitor: %s\n" % e)
+	PY
+}
+
+# vm_monitor_socket: the path for a QEMU monitor socket in a new folder
+# of its own under /tmp (a UNIX socket's path has at most 107 bytes, a
+# work folder may be deeper), empty without python3 (vm_monitor);
+# vm_monitor_done SOCKET removes it
+vm_monitor_socket() {
+	local dir
+	command -v python3 >/dev/null 2>&1 || return 0
+	dir=$(mktemp -d /tmp/kdump-snp-mon.XXXXXX) || return 0
+	echo "$dir/qemu.mon"
+}
+
+vm_monitor_done() {
+	[ -z "$1" ] || rm -rf -- "$(dirname -- "$1")"
+}
+
+# vm_hang_report SOCKET OUT [full]: what a guest that stopped making
+# progress was doing, before it is killed. Its registers three times a
+# second apart into OUT, and in VM_HANG_WHERE where the CPU was each time:
+# RIP, CPL (0 the kernel, 3 user space), HLT (1: halted, waiting for an
+# interrupt). With full, then SysRq t by the emulated keyboard (every
+# task's state and stack into the serial log; the guest needs
+# sysrq_always_enabled, else it prints that the operation is disabled)
+# and an NMI (with unknown_nmi_panic on its command line the guest panics
+# with a trace of where the CPU was), with nine seconds for the serial log
+# to take them.
+# shellcheck disable=SC2034 # VM_HANG_WHERE is the caller's
+vm_hang_report() {
+	local sock=$1 out=$2
+	local -a steps=('info registers' sleep:1 'info registers' sleep:1 'info registers')
+	VM_HANG_WHERE=
+	[ -S "$sock" ] || return 0
+	[ "${3:-}" != full ] || steps+=('sendkey alt-sysrq-t' sleep:4 'nmi' sleep:5)
+	vm_monitor "$sock" "${steps[@]}" >"$out" 2>&1 || true
+	VM_HANG_WHERE=$(tr -d '\r' <"$out" | grep -o 'RIP=[0-9a-f]* .*CPL=[0-3].*HLT=[01]' |
+		sed 's/^\(RIP=[0-9a-f]*\) .*\(CPL=[0-3]\).*\(HLT=[01]\).*/\1 \2 \3/' | paste -s -d ',' -) || true
+}
+
 # vm_qemu_iommu: the default IOMMU device of $VM_QEMU (see VM_QEMU_IOMMU)
 vm_qemu_iommu() {
 	if "$VM_QEMU" -device amd-iommu,help 2>/dev/null | grep -qE '^ +pt='; then
@@ -333,7 +406,10 @@ vm_stamp_lines() {
 # Boots the machine the VM tests use, serial console into LOG, under
 # `timeout $VM_TIMEOUT`. Echoes the guest's marker lines as they appear.
 # Sets VM_QEMU_RC (124 on timeout), VM_QEMU_SECS and VM_QEMU_HUNG (see
-# VM_QEMU_QUIET_AFTER above).
+# VM_QEMU_QUIET_AFTER above). QEMU gets a monitor socket: a guest that hung
+# (VM_QEMU_QUIET_AFTER) or is 15 s from the time limit leaves its
+# registers in LOG.regs (vm_hang_report; at the time limit with SysRq t and
+# an NMI), and VM_HANG_WHERE says where.
 # shellcheck disable=SC2034 # VM_QEMU_HUNG is the caller's
 vm_run_qemu() {
 	local log=$1 kernel=$2 initrd=$3 append=$4 start seen=0 n line
@@ -346,7 +422,11 @@ vm_run_qemu() {
 		-kernel "$kernel" -initrd "$initrd" -append "$append"
 		"$@"
 	)
+	local mon reported=0
+	mon=$(vm_monitor_socket)
+	[ -z "$mon" ] || cmd+=(-monitor "unix:$mon,server,nowait")
 	VM_QEMU_HUNG=0
+	VM_HANG_WHERE=
 	start=$(vm_now)
 	if [ -n "${VM_QEMU_STAMPS:-}" ]; then
 		: >"$VM_QEMU_STAMPS"
@@ -367,8 +447,16 @@ vm_run_qemu() {
 				awk -v a="$(vm_elapsed "$quiet_since")" -v b="${VM_QEMU_QUIET_SECS:-60}" 'BEGIN { exit !(a >= b) }'; then
 				vm_say "    [$(printf '%6s' "$(vm_elapsed "$start")")s] no serial output for ${VM_QEMU_QUIET_SECS:-60}s after /$VM_QEMU_QUIET_AFTER/: the guest hung; stopping QEMU"
 				VM_QEMU_HUNG=1
+				vm_qemu_hang_report "$mon" "$log" "$start" regs
+				reported=1
 				kill -- "$VM_QEMU_PID" 2>/dev/null || true
 			fi
+		fi
+		# the time limit is near: what the guest is doing, before timeout kills it
+		if [ "$reported" = 0 ] && [ -n "$mon" ] &&
+			awk -v a="$(vm_elapsed "$start")" -v b="$VM_TIMEOUT" 'BEGIN { exit !(a >= b - 15) }'; then
+			vm_qemu_hang_report "$mon" "$log" "$start" full
+			reported=1
 		fi
 		n=0
 		while IFS= read -r line; do
@@ -381,6 +469,7 @@ vm_run_qemu() {
 	VM_QEMU_RC=0
 	wait "$VM_QEMU_PID" || VM_QEMU_RC=$?
 	VM_QEMU_PID=
+	vm_monitor_done "$mon"
 	# the stamper's last lines
 	[ -z "${VM_QEMU_STAMPS:-}" ] || sleep 0.5
 	VM_QEMU_SECS=$(vm_elapsed "$start")
@@ -395,6 +484,18 @@ vm_run_qemu() {
 		vm_say "    QEMU timed out after ${VM_TIMEOUT}s"
 	fi
 	return 0
+}
+
+# vm_qemu_hang_report SOCKET LOG START regs|full: vm_hang_report into
+# LOG.regs, and where the CPU was said on the suite's output. regs for a
+# hang that a suite may expect (the SNP lock's), full for a guest about to
+# hit the time limit.
+vm_qemu_hang_report() {
+	local sent=""
+	[ "$4" != full ] || sent="; SysRq t and an NMI went to the guest"
+	vm_hang_report "$1" "$2.regs" "$4"
+	[ -z "$VM_HANG_WHERE" ] ||
+		vm_say "    [$(printf '%6s' "$(vm_elapsed "$3")")s] registers: $VM_HANG_WHERE (all in $2.regs$sent)"
 }
 
 # vm_markers LOG: the guest's marker lines, from the tag on, without CRs
@@ -627,7 +728,8 @@ vm_host_mirror() {
 
 # vm_guest_load FILE: read guest.env as written by guest-image.sh; sets
 # VM_GUEST_DISK, VM_GUEST_KERNEL, VM_GUEST_INITRD, VM_GUEST_ROOT_UUID,
-# VM_GUEST_KVER and VM_GUEST_CMDLINE (the root part of the command line)
+# VM_GUEST_KVER and VM_GUEST_CMDLINE (the root and console part of the
+# command line)
 vm_guest_load() {
 	local file=$1 k v
 	[ -r "$file" ] || vm_die "no guest description $file (run tests/vm/guest-image.sh)"
@@ -655,8 +757,10 @@ vm_guest_load() {
 		[ -s "$k" ] || vm_die "$file names '$k', which is missing (rebuild with tests/vm/guest-image.sh)"
 	done
 	[ -n "$VM_GUEST_ROOT_UUID" ] || vm_die "$file has no ROOT_UUID"
+	# sysrq_always_enabled: a guest that hangs answers SysRq t with every
+	# task's stack (vm_hang_report); the crash kernels inherit it
 	# shellcheck disable=SC2034
-	VM_GUEST_CMDLINE="root=UUID=$VM_GUEST_ROOT_UUID ro console=ttyS0"
+	VM_GUEST_CMDLINE="root=UUID=$VM_GUEST_ROOT_UUID ro console=ttyS0 sysrq_always_enabled"
 }
 
 # vm_guest_disk_args FILE ID [SERIAL]: sets VM_GUEST_DISK_ARGS to the QEMU
