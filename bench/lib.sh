@@ -54,7 +54,7 @@ bench_markers() {
 # when the crash kernel has run for $BENCH_CRASH_TIMEOUT s after the panic.
 # Prints the marker lines as they come. Sets BENCH_RC (124: a time limit
 # was hit), BENCH_HUNG (1: the crash-kernel limit; its registers then in
-# LOG.regs and BENCH_HANG_REGS, vm_hang_report) and BENCH_SECS.
+# LOG.regs and VM_HANG_WHERE, vm_hang_report) and BENCH_SECS.
 bench_boot() {
 	local disk=$1 log=$2 append=$3 start panic_at="" seen=0 n line el
 	shift 3
@@ -72,7 +72,7 @@ bench_boot() {
 	mon=$(vm_monitor_socket)
 	[ -z "$mon" ] || cmd+=(-monitor "unix:$mon,server,nowait")
 	BENCH_HUNG=0
-	BENCH_HANG_REGS=
+	VM_HANG_WHERE=
 	start=$(date +%s)
 	"${cmd[@]}" </dev/null >"$log" 2>&1 &
 	BENCH_QEMU_PID=$!
@@ -95,8 +95,7 @@ bench_boot() {
 				"$el" "$BENCH_CRASH_TIMEOUT"
 			BENCH_HUNG=1
 			vm_hang_report "$mon" "$log.regs" full
-			[ -z "$VM_HANG_WHERE" ] || BENCH_HANG_REGS="registers at the limit: $VM_HANG_WHERE"
-			[ -z "$BENCH_HANG_REGS" ] || printf '      [%4ss] %s (all in %s)\n' "$el" "$BENCH_HANG_REGS" "$log.regs"
+			[ -z "$VM_HANG_WHERE" ] || printf '      [%4ss] registers at the limit: %s (all in %s)\n' "$el" "$VM_HANG_WHERE" "$log.regs"
 			kill -TERM -- "$BENCH_QEMU_PID" 2>/dev/null || true
 			break
 		fi
