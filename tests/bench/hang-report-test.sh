@@ -19,6 +19,8 @@ set -euo pipefail
 . "${top_srcdir}/tests/cli/lib.sh"
 # shellcheck source=tests/vm/lib.sh
 . "${top_srcdir}/tests/vm/lib.sh"
+# the waits meant for a real guest's serial log, a tenth of them
+VM_HANG_PACE=0.1
 
 # fake_monitor SOCKET LOG [ANSWERS]: a QEMU monitor at SOCKET that logs
 # "CONNECTION: COMMAND" into LOG for each command and answers info

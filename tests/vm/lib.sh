@@ -371,14 +371,16 @@ vm_monitor_done() {
 # sysrq_always_enabled, else it prints that the operation is disabled)
 # and an NMI (with unknown_nmi_panic on its command line the guest panics
 # with a trace of where the CPU was), with nine seconds for the serial log
-# to take them.
+# to take them. VM_HANG_PACE scales those waits (default 1; make check's
+# fake monitor needs none of them).
 # shellcheck disable=SC2034 # VM_HANG_WHERE is the caller's
 vm_hang_report() {
-	local sock=$1 out=$2
-	local -a steps=('info registers' sleep:1 'info registers' sleep:1 'info registers')
+	local sock=$1 out=$2 p=${VM_HANG_PACE:-1}
+	local -a steps=('info registers' "sleep:$p" 'info registers' "sleep:$p" 'info registers')
 	VM_HANG_WHERE=
 	[ -S "$sock" ] || return 0
-	[ "${3:-}" != full ] || steps+=('sendkey alt-sysrq-t' sleep:4 'nmi' sleep:5)
+	[ "${3:-}" != full ] || steps+=('sendkey alt-sysrq-t' "sleep:$(awk -v p="$p" 'BEGIN { print 4 * p }')"
+		'nmi' "sleep:$(awk -v p="$p" 'BEGIN { print 5 * p }')")
 	vm_monitor "$sock" "${steps[@]}" >"$out" 2>&1 || true
 	VM_HANG_WHERE=$(tr -d '\r' <"$out" | grep -o 'RIP=[0-9a-f]* .*CPL=[0-3].*HLT=[01]' |
 		sed 's/^\(RIP=[0-9a-f]*\) .*\(CPL=[0-3]\).*\(HLT=[01]\).*/\1 \2 \3/' | paste -s -d ',' -) || true
