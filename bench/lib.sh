@@ -319,9 +319,13 @@ find_dump_snp() {
 }
 
 # disk_crash_listing IMG: what /var/crash on IMG holds, one line: each
-# directory with its files (a hung capture: how far it got)
+# directory with its files (a hung capture: how far it got). IMG is the
+# run's scratch copy: its journal is replayed first, since a capture
+# stopped mid-way leaves its new directory in the journal, where debugfs
+# does not look.
 disk_crash_listing() {
 	local img=$1 d out=""
+	e2fsck -p -E journal_only "$img" >/dev/null 2>&1 || true
 	while IFS= read -r d; do
 		[ -n "$d" ] || continue
 		out+="${out:+; }/var/crash/$d: $(disk_ls "$img" "/var/crash/$d" | paste -s -d ' ' -)"
