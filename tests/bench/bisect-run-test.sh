@@ -153,6 +153,11 @@ grep -E '/mem1024/smallest-crashkernel-mib' "${RES}/results.tsv" >>"${TMP}/onesi
 grep -v '^snp-threads-collector' "${RES}/info.tsv" >"${TMP}/onesize/info.tsv"
 printf '%s\t%s\n' scaling-bisect 1024 bisect-secs 942 >>"${TMP}/onesize/info.tsv"
 "${top_srcdir}/bench/write-report" "${TMP}/onesize" >"${TMP}/onesize.md"
+# a development run at 8 GiB only, where kdump-tools' run hung: no size
+# has a valid run of both tools, so no growth figure compares them
+cp -r -- "${RES}" "${TMP}/nopair"
+printf '%s\t%s\n' scaling-mem 8192 >>"${TMP}/nopair/info.tsv"
+"${top_srcdir}/bench/write-report" "${TMP}/nopair" >"${TMP}/nopair.md"
 # the network targets (issue #16): both tools over ssh, kdump-snp over
 # nfs; kdump-tools' nfs run failed, so none of its nfs figures exists
 cp -r -- "${RES}" "${TMP}/net"
@@ -333,6 +338,9 @@ check 'growth per GiB: 1 s for ours, 3 s for kdump-tools over the sizes both hav
 	grep -qE '^\| #18 \| panic to vmcore saved grows per GiB .*\| 1\.00 s/GiB \| 3\.00 s/GiB \| met \|$' "${TMP}/report.md"
 check "and the sizes compared are those both have: kdump-tools' failed 8 GiB is left out for ours too" \
 	grep -qF '(memory filled; 1024/2048/4096 MiB of RAM; 8192 MiB left out for both: a tool without a valid run there, section "Failed runs") |' "${TMP}/report.md"
+check 'with no size that both tools have, the growth row says so and names no size as compared' \
+	eval 'grep -qF "(memory filled; no size with a valid run of both tools; 8192 MiB left out for both: a tool without a valid run there, section \"Failed runs\") |" "${TMP}/nopair.md" &&
+		! grep -qF "8192 MiB of RAM;" "${TMP}/nopair.md"'
 check 'the growth row of the scaling table names the same sizes' \
 	grep -qF '| growth per GiB (1024/2048/4096 MiB; 8192 MiB left out for both: a tool without a valid run there, section "Failed runs") | 1.00 s /' "${TMP}/report.md"
 check 'the scaling table has the failed size as -' \
