@@ -149,9 +149,28 @@ case_socket_path() {
 	return 0
 }
 
+# a killed run's folder: the next run removes it once it is a day old,
+# and leaves a younger one (a guest of another run may still use it)
+case_stale_folders() {
+	needs_python || return 0
+	local old young sock
+	old=$(mktemp -d /tmp/kdump-snp-mon.XXXXXX)
+	young=$(mktemp -d /tmp/kdump-snp-mon.XXXXXX)
+	: >"${old}/qemu.mon"
+	touch -d '25 hours ago' "${old}"
+	touch -d '23 hours ago' "${young}"
+	sock=$(vm_monitor_socket)
+	[ ! -e "${old}" ] || fail "the day-old ${old} is left"
+	[ -d "${young}" ] || fail "the younger ${young} was removed"
+	rm -rf -- "${old}" "${young}"
+	vm_monitor_done "${sock}"
+	return 0
+}
+
 t "registers three times in one connection: RIP, CPL, HLT" case_registers
 t "full: then SysRq t and an NMI, in that order" case_full
 t "a monitor that goes away mid-way: the answers so far" case_monitor_gone
 t "no monitor socket: nothing asked, nothing said" case_no_socket
 t "the socket's path is short and removed after" case_socket_path
+t "a killed run's monitor folder: removed by the next run after a day" case_stale_folders
 finish

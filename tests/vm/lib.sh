@@ -350,10 +350,13 @@ vm_monitor() {
 # vm_monitor_socket: the path for a QEMU monitor socket in a new folder
 # of its own under /tmp (a UNIX socket's path has at most 107 bytes, a
 # work folder may be deeper), empty without python3 (vm_monitor);
-# vm_monitor_done SOCKET removes it
+# vm_monitor_done SOCKET removes it. A run that was killed leaves its
+# folder behind; the next one removes those older than a day (no guest
+# runs that long).
 vm_monitor_socket() {
 	local dir
 	command -v python3 >/dev/null 2>&1 || return 0
+	find /tmp -maxdepth 1 -type d -name 'kdump-snp-mon.*' -mmin +1440 -exec rm -rf -- {} + 2>/dev/null || :
 	dir=$(mktemp -d /tmp/kdump-snp-mon.XXXXXX) || return 0
 	echo "$dir/qemu.mon"
 }
