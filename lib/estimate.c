@@ -2,11 +2,16 @@
 /*
  * The crashkernel= model. What the crash kernel keeps at boot and what the
  * capture needs after it; the allowances are the parts no host figure
- * measures, sized from the bench (docs/BENCHMARKS.md): with Debian's
- * 6.12 kernel and the minimal capture image, crashkernel=80M failed with
- * 24 MiB available after the crash kernel's boot and 96M worked with 40,
- * so the capture needs more than 24 and at most 40 MiB besides the
- * kernel's boot footprint.
+ * measures, sized from the bench's bisections (docs/BENCHMARKS.md). With
+ * Debian's 6.12 kernel and the minimal capture image, crashkernel=80M
+ * failed with 24 MiB available after the crash kernel's boot and 96M
+ * worked with 38; with the dedicated crash kernel 48M (17 MiB available)
+ * worked in one full run and failed in the one before (an OOM), 64M
+ * worked in both. Once the capture image is unpacked and the loaded one
+ * freed, the capture had 19.7 MiB where it failed (Debian's kernel,
+ * which also loads its modules), 12.6 MiB at the dedicated kernel's
+ * edge and 33.6 MiB where it always worked: the model gives it 22 MiB
+ * (bitmaps, buffers and the allowance below).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,15 +23,15 @@
 #define ALIGN_BYTES (16 * MIB)
 /* the crash kernel's boot allocations besides its image, the capture
  * image and the memory map: page tables, per-CPU areas, the first MiB,
- * the ELF core header. At crashkernel=80M the bench's crash kernel kept
- * 56 MiB: 40 MiB image, 3.4 MiB capture image, 1.25 MiB memory map and
- * 11.4 MiB of these. */
-#define BOOT_ALLOCATIONS (12 * MIB)
+ * the ELF core header. At crashkernel=80M Debian's kernel kept 55.7 MiB:
+ * 44 MiB image, 3.4 MiB capture image, 1.25 MiB memory map and 7 MiB of
+ * these; at 48M the dedicated kernel kept 30.8 MiB, 5.1 of them these. */
+#define BOOT_ALLOCATIONS (8 * MIB)
 /* makedumpfile's heap: page and compression buffers (zstd, lzo) */
 #define MAKEDUMPFILE_BUFFERS (4 * MIB)
 /* slab, page tables, kernel stacks, the dump's dirty page cache and the
  * processes of the capture: kdumpctl capture as /init, makedumpfile */
-#define RUNTIME_MINIMAL (24 * MIB)
+#define RUNTIME_MINIMAL (18 * MIB)
 /* the same with systemd and udev as init (not measured by the bench) */
 #define RUNTIME_SYSTEMD (48 * MIB)
 #define SWIOTLB_BYTES (64 * MIB)
