@@ -8,7 +8,7 @@
  * worked with 38; with the dedicated crash kernel 48M (17 MiB available)
  * worked in one full run and failed in the one before (an OOM), 64M
  * worked in both. Once the capture image is unpacked and the loaded one
- * freed, the capture had 19.7 MiB where it failed (Debian's kernel,
+ * freed, the capture had 19.6 MiB where it failed (Debian's kernel,
  * which also loads its modules), 12.6 MiB at the dedicated kernel's
  * edge and 33.6 MiB where it always worked: the model gives it 22 MiB
  * (bitmaps, buffers and the allowance below).

@@ -341,6 +341,8 @@ check "and the sizes compared are those both have: kdump-tools' failed 8 GiB is 
 check 'with no size that both tools have, the growth row says so and names no size as compared' \
 	eval 'grep -qF "(memory filled; no size with a valid run of both tools; 8192 MiB left out for both: a tool without a valid run there, section \"Failed runs\") |" "${TMP}/nopair.md" &&
 		! grep -qF "8192 MiB of RAM;" "${TMP}/nopair.md"'
+check 'and so does the growth row of its scaling table' \
+	grep -qF '| growth per GiB (no size with a valid run of both tools; 8192 MiB left out for both: a tool without a valid run there, section "Failed runs") |' "${TMP}/nopair.md"
 check 'the growth row of the scaling table names the same sizes' \
 	grep -qF '| growth per GiB (1024/2048/4096 MiB; 8192 MiB left out for both: a tool without a valid run there, section "Failed runs") | 1.00 s /' "${TMP}/report.md"
 check 'the scaling table has the failed size as -' \
