@@ -98,7 +98,7 @@ static int fsync_path(const char *path, int flags)
 }
 
 /* Run argv writing to dir/<incomplete>; rename to dir/<final> on success. */
-static int run_to_file(struct save_job *job, char **argv, bool to_stdout,
+static int run_to_file(struct save_job *job, char **argv, char *const *env, bool to_stdout,
 		       const char *incomplete, const char *final)
 {
 	_cleanup_free_ char *tmp = NULL;
@@ -114,7 +114,7 @@ static int run_to_file(struct save_job *job, char **argv, bool to_stdout,
 		if (fd < 0)
 			return -errno;
 	}
-	status = spawn_wait(argv, fd, NULL);
+	status = spawn_wait(argv, fd, env);
 	if (status != 0)
 		return status;
 	if (fsync_path(tmp, O_RDONLY) < 0 || rename(tmp, dst) < 0)
@@ -131,7 +131,7 @@ int save_dmesg(struct save_job *job)
 	if (asprintf(&out, "%s/vmcore-dmesg-incomplete.txt", job->dir) < 0)
 		return -ENOMEM;
 	argv[3] = out;
-	job->dmesg_status = run_to_file(job, argv, false, "vmcore-dmesg-incomplete.txt",
+	job->dmesg_status = run_to_file(job, argv, NULL, false, "vmcore-dmesg-incomplete.txt",
 					"vmcore-dmesg.txt");
 	if (job->dmesg_status != 0)
 		log_warn("saving the kernel log with makedumpfile --dump-dmesg failed (%d); "
@@ -233,6 +233,7 @@ int save_capture(struct save_job *job)
 		save_dmesg(job);
 		capture_progress_set(job->progress, "running the collector", out);
 		job->collector_status = run_to_file(job, job->collector,
+						    save_collector_env(job->conf),
 						    job->conf->collector == CONF_COLLECTOR_CAT,
 						    "vmcore-incomplete", "vmcore");
 		/* on success vmcore-incomplete was renamed to vmcore */

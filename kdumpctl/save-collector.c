@@ -57,6 +57,29 @@ int save_collector_argv(const struct kdump_conf *conf, const char *vmcore,
 	return 0;
 }
 
+/*
+ * When a thread of makedumpfile --num-threads ends, glibc loads
+ * libgcc_s.so.1 to unwind it. In the crash kernel that late load failed
+ * with the dump copied, and glibc aborted makedumpfile before it closed the
+ * file (docs/SCALING.md); loaded at the start, it is there at the end.
+ * dracut puts the library in every image with glibc's libpthread.
+ */
+char *const *save_collector_env(const struct kdump_conf *conf)
+{
+	static char preload[4096];
+	static char *env[] = { preload, NULL };
+	const char *old = getenv("LD_PRELOAD");
+	int n;
+
+	if (conf->collector != CONF_COLLECTOR_MAKEDUMPFILE || conf->mdf.num_threads == 0)
+		return NULL;
+	if (old && strstr(old, "libgcc_s.so.1"))
+		return NULL;
+	n = old && *old ? snprintf(preload, sizeof(preload), "LD_PRELOAD=%s:libgcc_s.so.1", old)
+			: snprintf(preload, sizeof(preload), "LD_PRELOAD=libgcc_s.so.1");
+	return n > 0 && (size_t)n < sizeof(preload) ? env : NULL;
+}
+
 int save_collector_argv_flattened(const struct kdump_conf *conf, const char *vmcore,
 				  char ***argv)
 {

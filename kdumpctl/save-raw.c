@@ -75,7 +75,8 @@ static int stream(struct save_job *job, int fd, uint64_t capacity, struct raw_he
 		return r;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	pid = spawn_start(job->collector, (const int[3]){ -1, p[1], -1 }, NULL);
+	pid = spawn_start(job->collector, (const int[3]){ -1, p[1], -1 },
+			  save_collector_env(job->conf));
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);

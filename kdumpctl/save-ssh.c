@@ -77,7 +77,8 @@ static int stream(struct save_job *job, const struct ssh_target *t, const char *
 	if (r == 0) {
 		job->collector = mdf;
 		mdf = NULL;
-		pids[n] = spawn_start(job->collector, (const int[3]){ -1, p[1], -1 }, NULL);
+		pids[n] = spawn_start(job->collector, (const int[3]){ -1, p[1], -1 },
+					  save_collector_env(job->conf));
 		if (pids[n] > 0)
 			n++;
 		pids[n] = spawn_start(ssh, (const int[3]){ p[0], -1, -1 }, NULL);

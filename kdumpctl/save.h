@@ -34,6 +34,10 @@ int save_collector_argv(const struct kdump_conf *conf, const char *vmcore,
 int save_collector_argv_flattened(const struct kdump_conf *conf, const char *vmcore,
 				  char ***argv);
 
+/* What the collector's environment gets besides kdumpctl's (for spawn_*'s
+ * env), or NULL: LD_PRELOAD=libgcc_s.so.1 for makedumpfile --num-threads. */
+char *const *save_collector_env(const struct kdump_conf *conf);
+
 /* Bytes the target needs at least, from the memory in the vmcore and
  * what the collector does with it (conf->mdf). */
 uint64_t save_space_needed(const struct kdump_conf *conf, uint64_t memory_bytes);

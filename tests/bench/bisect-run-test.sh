@@ -79,7 +79,8 @@ crash_run() {
 			FAIL_WHY='hang: crash kernel stopped after the time limit'
 		fi
 		# the searches at 1 and 8 GiB: ours needs 96M and 112M (128M
-		# with two crash CPUs), kdump-tools 128M and 176M
+		# with two crash CPUs; at 112M makedumpfile saves on one thread),
+		# kdump-tools 128M and 176M
 		if [[ ${3} == *-ck* ]]; then
 			local need
 			case ${name}:${gib} in
@@ -89,7 +90,11 @@ crash_run() {
 			tools-default:1) need=128 ;;
 			*) need=176 ;;
 			esac
-			if [[ ${mib} -lt ${need} ]]; then
+			if [[ ${name}:${gib} == snp-threads:8 ]] && [[ ${mib} -ge 112 ]] && [[ ${mib} -lt ${need} ]]; then
+				# short of memory for the threads: saved on one
+				printf "The kernel version is not supported.\r\nThere isn't enough memory for multi-threads.\r\n" \
+					>>"${RES}/${name}-${3}.log"
+			elif [[ ${mib} -lt ${need} ]]; then
 				RUN_OK=0
 				FAIL_WHY=OOM
 			fi
@@ -359,6 +364,9 @@ check 'the crash memory growth per GiB: 16/7 MiB for ours, 48/7 for kdump-tools,
 	grep -qE '^\| #18 \| smallest working crashkernel= grows per GiB .*\| 2\.3 MiB/GiB \| 6\.9 MiB/GiB \| met \|$' "${TMP}/report.md"
 check 'the scaling table has the smallest sizes, two crash CPUs too' \
 	grep -qF '| smallest crashkernel= at 8 GiB | 112M | 176M | 128M |' "${TMP}/report.md"
+check 'a two-CPU run where makedumpfile had no memory for its threads is not counted as two-CPU' \
+	eval 'has_line "${RES}/bisect.tsv" "kdump-snp, 2 crash CPUs, 8 GiB filled" 112M first failed \
+		"makedumpfile ran on one thread (\"There isn'"'"'t enough memory for multi-threads\"): saved, but not a capture on two CPUs"'
 check 'and one crash CPU only at 1 GiB' \
 	grep -qF '| smallest crashkernel= at 1 GiB | 96M | 128M |  |' "${TMP}/report.md"
 check "the second crash CPU's extra memory is the difference of the searches" \

@@ -172,6 +172,42 @@ static void test_default_upgraded_to_zstd(void **state UNUSED)
 	remove_fake(without);
 }
 
+static const char *preload_of(const char *conf_text)
+{
+	struct kdump_conf *c = parse(conf_text);
+	char *const *env = save_collector_env(c);
+	static char got[256];
+
+	conf_free(c);
+	if (!env)
+		return "(none)";
+	assert_null(env[1]);
+	snprintf(got, sizeof(got), "%s", env[0]);
+	return got;
+}
+
+/* makedumpfile's threads get libgcc_s.so.1 loaded at their start: glibc
+ * loads it late, when a thread ends, and aborted makedumpfile in the crash
+ * kernel when that failed. Nothing changes for one thread or another
+ * collector; a preload already set is kept. */
+static void test_threads_preload_libgcc(void **state UNUSED)
+{
+	unsetenv("LD_PRELOAD");
+	assert_string_equal(preload_of("core_collector makedumpfile -l -d 31 --num-threads=2\n"),
+			    "LD_PRELOAD=libgcc_s.so.1");
+	assert_string_equal(preload_of("core_collector makedumpfile -c -d 31 --num-threads 4\n"),
+			    "LD_PRELOAD=libgcc_s.so.1");
+	assert_string_equal(preload_of("core_collector makedumpfile -l -d 31\n"), "(none)");
+	assert_string_equal(preload_of(""), "(none)");
+	assert_string_equal(preload_of("core_collector cp\n"), "(none)");
+	setenv("LD_PRELOAD", "/usr/lib/libtrace.so", 1);
+	assert_string_equal(preload_of("core_collector makedumpfile -l --num-threads=2\n"),
+			    "LD_PRELOAD=/usr/lib/libtrace.so:libgcc_s.so.1");
+	setenv("LD_PRELOAD", "libgcc_s.so.1", 1);
+	assert_string_equal(preload_of("core_collector makedumpfile -l --num-threads=2\n"), "(none)");
+	unsetenv("LD_PRELOAD");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_whole_memory),
 		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_default_upgraded_to_zstd),
+		cmocka_unit_test(test_threads_preload_libgcc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
